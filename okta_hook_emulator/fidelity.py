@@ -1,0 +1,38 @@
+"""Every behaviour the fact sheet marks UNCONFIRMED is decided here, once, and listed in the README's
+"Fidelity notes". Code elsewhere imports these names instead of repeating the choice."""
+
+from __future__ import annotations
+
+# Event hooks: Okta documents batching but not a maximum batch size or window. We batch up to 50 events.
+EVENT_BATCH_SIZE = 50
+# Delay between the first attempt and the single retry: undocumented; we retry at once.
+RETRY_DELAY_SECONDS = 0.0
+# Event deliveries: 200/204 are Okta's documented answers; other 2xx are accepted (and noted in the verdict).
+EVENT_ACCEPT_ANY_2XX = True
+# Inline hooks: 200 and 204 are success; other 2xx (201..299) are also treated as success and noted.
+INLINE_ACCEPT_ANY_2XX = True
+# A 3xx answer is never followed and counts as a failed call; it is not retried (like a 4xx).
+RETRY_ON_REDIRECT = False
+# Responses of 256 KB or more ("must be less than 256 KB") are a failed call, not retried.
+MAX_RESPONSE_BYTES = 256 * 1024
+RETRY_ON_TOO_LARGE = False
+# Verification: 2xx + JSON object whose "verification" string equals the challenge exactly; extra fields are fine.
+VERIFICATION_ALLOW_EXTRA_FIELDS = True
+# The challenge value: 40 URL-safe characters, as in the one captured example.
+VERIFICATION_CHALLENGE_LENGTH = 40
+# Delivery POSTs and inline calls: headers as captured in the fact sheet §7 (User-Agent etc.).
+EVENT_DELIVERY_USER_AGENT = "Okta Hook Service v1.0.0 - {hook_id}"
+INLINE_USER_AGENT = "Okta-Integrations"
+# Invalid commands for SAML/registration/import/password import: like token, one bad command skips the whole
+# response (the flow continues as on failure for that kind).
+INVALID_COMMAND_SKIPS_WHOLE_RESPONSE = True
+# Password import: an `error` object is treated like UNVERIFIED (sign-in fails).
+PASSWORD_IMPORT_ERROR_MEANS_UNVERIFIED = True
+# Telephony: PENDING counts as delivered (no failover); FAILED fails over to Okta's providers.
+TELEPHONY_FAILOVER_STATUSES = frozenset({"FAILED"})
+# Voice delivery channel string on the wire.
+TELEPHONY_VOICE_CHANNEL = "voice call"
+# Token hook refresh-token grant: original grant key casing.
+TOKEN_ORIGINAL_GRANT_KEY = "OriginalGrant"
+# Inline hook org limit (fact sheet §6.2): 100, not the stale 50.
+MAX_INLINE_HOOKS = 100

@@ -1,0 +1,1 @@
+"""What travels on the wire: the hook catalog, seeded generators, JSON Schemas and validation."""

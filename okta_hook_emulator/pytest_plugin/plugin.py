@@ -1,0 +1,1 @@
+"""pytest plugin entry point (``okta_hooks``). Fixtures are added by the pytest-plugin work."""
