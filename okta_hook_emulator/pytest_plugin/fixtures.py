@@ -1,0 +1,90 @@
+"""Public fixtures of the ``okta_hooks`` plugin. Heavy imports happen inside the fixtures, never here.
+
+| fixture | scope | default |
+|---|---|---|
+| ``okta_hook_target`` | function (override with any scope) | ``--okta-hooks-target`` URL, else an error asking you to override it |
+| ``okta`` | function | ``OktaHooks`` around a fresh ``Emulator(seed, policy)`` aimed at ``okta_hook_target`` |
+| ``okta_server`` | session | the emulator HTTP server on 127.0.0.1, port 0 |
+| ``okta_payloads`` | function | a ``PayloadFactory`` seeded with the run's seed (fresh per test) |
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from ..errors import EmulatorUsageError
+from .settings import (
+    SCENARIO_RESULT,
+    policy_overrides_from_marker,
+    scenario_from_marker,
+    settings_from_config,
+)
+
+NO_TARGET = (
+    "The okta fixture needs a hook to call, and none is configured. Override the okta_hook_target fixture "
+    "in your conftest.py to return your hook: a WSGI app (e.g. your Flask app), an ASGI app or a URL:\n\n"
+    "    @pytest.fixture\n"
+    "    def okta_hook_target():\n"
+    "        return create_app()   # or \"http://127.0.0.1:8000/hooks/token\"\n\n"
+    "or pass --okta-hooks-target URL on the command line."
+)
+
+
+@pytest.fixture
+def okta_hook_target(request: pytest.FixtureRequest) -> Any:
+    """What the ``okta`` fixture calls: override it to return your WSGI app, ASGI app or URL.
+    Default: the ``--okta-hooks-target`` URL."""
+    target = settings_from_config(request.config).target
+    if not target:
+        raise EmulatorUsageError(NO_TARGET)
+    return target
+
+
+@pytest.fixture
+def okta(request: pytest.FixtureRequest, okta_hook_target: Any) -> Iterator[Any]:
+    """An ``OktaHooks`` object: a fresh, seeded ``Emulator`` aimed at ``okta_hook_target``.
+    Policy: Okta's defaults, ``okta_hooks_timeout`` ini key, then ``@pytest.mark.okta_policy(...)``."""
+    from .hooks import OktaHooks
+
+    settings = settings_from_config(request.config)
+    overrides: dict[str, Any] = {"timeout": settings.timeout}
+    overrides.update(policy_overrides_from_marker(request.node.get_closest_marker("okta_policy")))
+    hooks = OktaHooks(okta_hook_target, seed=settings.seed, policy_overrides=overrides, strict=settings.strict)
+    yield hooks
+    hooks.check()
+
+
+@pytest.fixture
+def okta_payloads(request: pytest.FixtureRequest) -> Any:
+    """The seeded payload generator (``PayloadFactory``), re-seeded for every test."""
+    from ..payloads.generate import PayloadFactory
+
+    return PayloadFactory(seed=settings_from_config(request.config).seed)
+
+
+@pytest.fixture(scope="session")
+def okta_server(request: pytest.FixtureRequest) -> Iterator[Any]:
+    """The real emulator HTTP server (Management API, OAuth, control API) on 127.0.0.1, port 0.
+    ``okta_server.url`` is its base URL; it stops at the end of the session."""
+    from . import _server
+
+    server = _server.start(seed=settings_from_config(request.config).seed)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _okta_hooks_markers(request: pytest.FixtureRequest) -> None:
+    """Apply ``@pytest.mark.okta_scenario``: run the scenario before the test body; the plugin's
+    ``pytest_runtest_call`` then fails the test with the scenario's report when it did not pass."""
+    marker = request.node.get_closest_marker("okta_scenario")
+    if marker is None:
+        return
+    name, options = scenario_from_marker(marker)
+    okta = request.getfixturevalue("okta")
+    request.node.stash[SCENARIO_RESULT] = okta.run_scenario(name, **options)

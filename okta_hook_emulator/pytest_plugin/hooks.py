@@ -1,0 +1,153 @@
+"""``OktaHooks``: the object behind the ``okta`` fixture. A thin front end over the ``Emulator`` facade,
+aimed at one hook target; every call returns a ``HookResult`` with assertion helpers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import EmulatorUsageError
+from .assertions import HookResult
+
+# Keyword arguments the facade takes itself; any other keyword of a driving method is a payload override.
+_EVENT_KWARGS = frozenset({"batch_size", "duplicate", "out_of_order", "delay", "events", "auth_header", "headers",
+                           "hook_id"})
+_INLINE_KWARGS = frozenset({"request", "request_type", "variant", "auth_header", "headers", "hook_id"})
+_VERIFY_KWARGS = frozenset({"auth_header", "headers", "hook_id"})
+
+
+def _policy_fields() -> frozenset[str]:
+    from dataclasses import fields
+
+    from ..emulator.policy import DeliveryPolicy
+
+    return frozenset(f.name for f in fields(DeliveryPolicy))
+
+
+class OktaHooks:
+    """Okta, aimed at one hook (``target``: URL, WSGI app or ASGI app).
+
+    ``seed`` seeds every generated payload; ``policy_overrides`` change Okta's delivery policy
+    (``timeout``, ``max_retries``...). With ``strict=True``, :meth:`check` fails when a call broke
+    Okta's rules and no assertion helper looked at its result.
+    """
+
+    def __init__(self, target: Any, *, seed: int = 0, policy_overrides: dict[str, Any] | None = None,
+                 strict: bool = False, clock: Any = None) -> None:
+        from ..emulator.core import Emulator
+        from ..emulator.policy import DeliveryPolicy
+
+        self.target = target
+        self.seed = seed
+        self.strict = strict
+        self.policy = DeliveryPolicy().with_overrides(**(policy_overrides or {}))
+        self.emulator = Emulator(seed=seed, clock=clock, policy=self.policy)
+        self.results: list[HookResult] = []
+
+    @property
+    def payloads(self) -> Any:
+        """The emulator's seeded ``PayloadFactory``."""
+        return self.emulator.payloads
+
+    # ------------------------------------------------------------------ calls
+    def _split(self, kwargs: dict[str, Any], own: frozenset[str]) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Split keywords into facade/policy keywords and payload overrides (``a__b`` means ``a.b``)."""
+        passed: dict[str, Any] = {}
+        overrides: dict[str, Any] = dict(kwargs.pop("overrides", None) or {})
+        policy = _policy_fields()
+        for key, value in kwargs.items():
+            if key == "retries":
+                passed["max_retries"] = value
+            elif key in own or key in policy:
+                passed[key] = value
+            else:
+                overrides[key.replace("__", ".")] = value
+        return passed, overrides
+
+    def _record(self, raw: Any, label: str, passed: dict[str, Any]) -> HookResult:
+        timeout = passed.get("timeout", self.policy.timeout)
+        result = HookResult(raw, label=label, timeout=timeout)
+        self.results.append(result)
+        return result
+
+    def verify(self, *, target: Any = None, **kwargs: Any) -> HookResult:
+        """Send the event hook verification GET; keywords: ``auth_header``, ``headers``, ``hook_id``,
+        policy fields (``timeout``, ``max_retries``/``retries``...)."""
+        passed, overrides = self._split(kwargs, _VERIFY_KWARGS)
+        if overrides:
+            raise EmulatorUsageError(f"verify() got unexpected keyword(s) {sorted(overrides)}; it takes "
+                                     f"{sorted(_VERIFY_KWARGS)} and delivery policy fields.")
+        raw = self.emulator.verify(self._target(target), **passed)
+        return self._record(raw, "event hook verification", passed)
+
+    def send_events(self, event_type: str | list[str], count: int = 1, *, target: Any = None,
+                    **kwargs: Any) -> HookResult:
+        """Deliver ``count`` System Log events of ``event_type`` (a name or a list) in Okta's event hook
+        envelope. Other keywords: ``batch_size``, ``duplicate``, ``out_of_order``, ``delay``, ``events``,
+        ``auth_header``, ``headers``, ``hook_id``, policy fields, ``overrides={path: value}``; any other
+        keyword is a payload override (``actor__displayName="Ann"`` sets ``actor.displayName``)."""
+        passed, overrides = self._split(kwargs, _EVENT_KWARGS)
+        types = [event_type] if isinstance(event_type, str) else list(event_type)
+        raw = self.emulator.send_events(self._target(target), types, count=count, overrides=overrides or None,
+                                        **passed)
+        return self._record(raw, f"event delivery of {', '.join(types)}", passed)
+
+    def call_inline(self, kind: str, *, target: Any = None, **kwargs: Any) -> HookResult:
+        """Call an inline hook of ``kind`` (``token``, ``saml``, ``registration``, ``import``,
+        ``password-import``, ``telephony``). Keywords: ``request``, ``request_type``, ``variant``,
+        ``auth_header``, ``headers``, ``hook_id``, policy fields, ``overrides={path: value}``; any other
+        keyword is a payload override (``data__context__user__id="00u1"``)."""
+        passed, overrides = self._split(kwargs, _INLINE_KWARGS)
+        raw = self.emulator.call_inline(kind, self._target(target), overrides=overrides or None, **passed)
+        label = f"{raw.kind} inline hook" + (f" ({raw.request_type})" if raw.request_type else "")
+        return self._record(raw, label, passed)
+
+    def token_hook(self, **kwargs: Any) -> HookResult:
+        """Call the token inline hook (``com.okta.oauth2.tokens.transform``)."""
+        return self.call_inline("token", **kwargs)
+
+    def saml_hook(self, **kwargs: Any) -> HookResult:
+        """Call the SAML assertion inline hook (``com.okta.saml.tokens.transform``)."""
+        return self.call_inline("saml", **kwargs)
+
+    def registration_hook(self, request_type: str | None = None, **kwargs: Any) -> HookResult:
+        """Call the registration inline hook; ``request_type`` is ``self.service.registration`` (default)
+        or ``progressive.profile``."""
+        return self.call_inline("registration", request_type=request_type, **kwargs)
+
+    def import_hook(self, **kwargs: Any) -> HookResult:
+        """Call the user import inline hook (``com.okta.import.transform``)."""
+        return self.call_inline("import", **kwargs)
+
+    def password_import_hook(self, **kwargs: Any) -> HookResult:
+        """Call the password import inline hook (``com.okta.user.credential.password.import``)."""
+        return self.call_inline("password-import", **kwargs)
+
+    def telephony_hook(self, request_type: str | None = None, **kwargs: Any) -> HookResult:
+        """Call the telephony inline hook (``com.okta.telephony.provider``)."""
+        return self.call_inline("telephony", request_type=request_type, **kwargs)
+
+    def run_scenario(self, name_or_path: str, *, target: Any = None, **options: Any) -> HookResult:
+        """Run a built-in scenario (by name) or a scenario file against the target with this emulator."""
+        from . import _scenarios
+
+        raw = _scenarios.run(self.emulator, name_or_path, self._target(target), **options)
+        return self._record(raw, f"scenario {name_or_path}", {})
+
+    # ------------------------------------------------------------------ checks
+    def _target(self, target: Any) -> Any:
+        return self.target if target is None else target
+
+    def check(self) -> None:
+        """Strict mode: fail when a result broke Okta's rules and no assertion helper looked at it."""
+        __tracebackhide__ = True
+        if not self.strict:
+            return
+        unchecked = [r for r in self.results if not r.checked and (r.problems or r.verdict in (
+            "error", "invalid", "failed", "UNVERIFIED", "not delivered"))]
+        if unchecked:
+            raise AssertionError(
+                "okta_hooks_strict: these hook calls went wrong and the test never asserted on them:\n"
+                + "\n".join(f"  - {r.label}: verdict {r.verdict}"
+                            + (f" ({getattr(r.raw, 'reason', '')})" if getattr(r.raw, "reason", "") else "")
+                            for r in unchecked)
+                + "\nAssert on them (e.g. result.assert_ok()) or set okta_hooks_strict = false.")
