@@ -1,0 +1,450 @@
+"""Send one hook call the way Okta does: per-attempt timeout (enforced for URLs *and* in-process apps),
+at most ``policy.max_retries`` retries after timeout / connection error / 5xx, never after 2xx/4xx, 3xx never
+followed, answers of ``max_response_bytes`` or more refused, secret header values masked in the records.
+
+A hook's misbehaviour (reset connections, garbage, huge headers, non-UTF-8, endless bodies) never raises: it is
+recorded in an :class:`~okta_hook_emulator.emulator.records.Attempt` and classified."""
+
+from __future__ import annotations
+
+import asyncio
+import queue
+import re
+import threading
+import time
+from collections.abc import Callable, Mapping
+from concurrent.futures import CancelledError, Future
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from .. import fidelity
+from ..clock import Clock, SystemClock, iso
+from . import records as R
+from .policy import DeliveryPolicy
+from .records import Delivery
+from .transport import ASGI, URL, WSGI, HookChannel, Target
+
+# Confirmed on the wire (fact sheet §1.2 / §7): the verification GET's User-Agent.
+VERIFICATION_USER_AGENT = "Okta-Integrations"
+JSON = "application/json"
+
+_SECRET_NAME = re.compile(r"authorization|api[-_]?key|token|secret|password|passwd|cookie|credential|signature",
+                          re.IGNORECASE)
+
+
+def verification_headers(challenge: str, request_id: str) -> dict[str, str]:
+    """Headers of the event-hook verification GET, in Okta's order and casing (fact sheet §1.2, §7)."""
+    return {
+        "User-Agent": VERIFICATION_USER_AGENT,
+        "Accept": JSON,
+        "X-Okta-Request-Id": request_id,
+        "X-Okta-Verification-Challenge": challenge,
+    }
+
+
+def event_delivery_headers(hook_id: str | None) -> dict[str, str]:
+    """Headers of an event delivery POST (fact sheet §7): no ``X-Okta-Request-Id``."""
+    return {
+        "User-Agent": fidelity.EVENT_DELIVERY_USER_AGENT.format(hook_id=hook_id or ""),
+        "Accept": JSON,
+        "Content-Type": JSON,
+    }
+
+
+def inline_headers(request_id: str) -> dict[str, str]:
+    """Headers of an inline hook POST (fact sheet §7)."""
+    return {
+        "User-Agent": fidelity.INLINE_USER_AGENT,
+        "X-Okta-Request-Id": request_id,
+        "Cache-Control": "no-cache",
+        "Pragma": "no-cache",
+        "Accept": JSON,
+        "Content-Type": JSON,
+    }
+
+
+def is_secret_header(name: str) -> bool:
+    """True for header names whose values are masked in records (authorization, x-api-key, *token*...)."""
+    return bool(_SECRET_NAME.search(name))
+
+
+def mask_headers(headers: Mapping[str, str], secret_names: set[str] = frozenset()) -> dict[str, str]:
+    """A copy with secret values replaced by ``SECRET_MASK``."""
+    lowered = {n.lower() for n in secret_names}
+    return {k: (R.SECRET_MASK if k.lower() in lowered or is_secret_header(k) else v) for k, v in headers.items()}
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Worker threads and the private event loop (owned by one Sender)
+
+
+class _DaemonPool:
+    """A growable pool of daemon threads: a hook that never returns can block a worker, never the caller or
+    interpreter exit."""
+
+    def __init__(self, name: str):
+        self._name = name
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._idle = 0
+        self._threads = 0
+        self._closed = False
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Future:
+        fut: Future = Future()
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("Sender is closed")
+            if self._idle:
+                self._idle -= 1
+            else:
+                self._threads += 1
+                threading.Thread(target=self._work, name=f"{self._name}-{self._threads}", daemon=True).start()
+        self._queue.put((fut, fn, args))
+        return fut
+
+    def _work(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            fut, fn, args = item
+            if fut.set_running_or_notify_cancel():
+                try:
+                    fut.set_result(fn(*args))
+                except BaseException as exc:  # noqa: BLE001 - handed to the waiting caller
+                    fut.set_exception(exc)
+            with self._lock:
+                self._idle += 1
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            n = self._threads
+        for _ in range(n):
+            self._queue.put(None)
+
+
+class _LoopThread:
+    """A private asyncio loop in a daemon thread, for ASGI targets driven from synchronous code."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self.loop.run_forever, name="okta-hooks-asgi", daemon=True)
+        self._thread.start()
+
+    def submit(self, coro: Any) -> Future:
+        return asyncio.run_coroutine_threadsafe(coro, self.loop)
+
+    def close(self) -> None:
+        self.loop.call_soon_threadsafe(self.loop.stop)
+
+
+# --------------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Raw:
+    """What one exchange produced before classification."""
+
+    status: int | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    size: int = 0
+    too_large: bool = False
+    timed_out: bool = False  # body still arriving at the deadline
+    error: BaseException | None = None
+
+
+def _read_sync(client: httpx.Client, request: httpx.Request, deadline: float, limit: int) -> _Raw:
+    raw = _Raw()
+    try:
+        response = client.send(request, stream=True)
+    except BaseException as exc:  # noqa: BLE001 - classified by the caller
+        raw.error = exc
+        return raw
+    try:
+        raw.status = response.status_code
+        raw.headers = _decode_headers(response)
+        declared = _declared_length(response)
+        if declared is not None and declared >= limit:
+            raw.too_large, raw.size = True, declared
+            return raw
+        chunks: list[bytes] = []
+        for chunk in response.iter_bytes():
+            chunks.append(chunk)
+            raw.size += len(chunk)
+            if raw.size >= limit:
+                raw.too_large = True
+                break
+            if time.monotonic() > deadline:
+                raw.timed_out = True
+                break
+        raw.body = b"".join(chunks)
+    except BaseException as exc:  # noqa: BLE001
+        raw.error = exc
+    finally:
+        try:
+            response.close()
+        except Exception:  # noqa: BLE001 - a broken stream may fail to close; nothing to do
+            pass
+    return raw
+
+
+async def _read_async(client: httpx.AsyncClient, request: httpx.Request, deadline: float, limit: int) -> _Raw:
+    raw = _Raw()
+    try:
+        response = await client.send(request, stream=True)
+    except Exception as exc:  # noqa: BLE001
+        raw.error = exc
+        return raw
+    try:
+        raw.status = response.status_code
+        raw.headers = _decode_headers(response)
+        chunks: list[bytes] = []
+        async for chunk in response.aiter_bytes():
+            chunks.append(chunk)
+            raw.size += len(chunk)
+            if raw.size >= limit:
+                raw.too_large = True
+                break
+            if time.monotonic() > deadline:
+                raw.timed_out = True
+                break
+        raw.body = b"".join(chunks)
+    except Exception as exc:  # noqa: BLE001
+        raw.error = exc
+    finally:
+        try:
+            await response.aclose()
+        except Exception:  # noqa: BLE001
+            pass
+    return raw
+
+
+def _decode_headers(response: httpx.Response) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for name, value in response.headers.raw:
+        key = name.decode("latin-1")
+        text = value.decode("utf-8", errors="replace")
+        out[key] = f"{out[key]}, {text}" if key in out else text
+    return out
+
+
+def _declared_length(response: httpx.Response) -> int | None:
+    try:
+        return int(response.headers.get("content-length", ""))
+    except ValueError:
+        return None
+
+
+class Sender:
+    """Sends hook calls under a :class:`DeliveryPolicy` and records every attempt. Owns its HTTP clients,
+    worker threads and ASGI loop; ``close()`` releases them."""
+
+    def __init__(self, clock: Clock | None = None):
+        self.clock: Clock = clock or SystemClock()
+        self._lock = threading.Lock()
+        self._http: httpx.Client | None = None
+        self._app_clients: dict[int, tuple[Any, Any]] = {}  # id(app) -> (app, client); app kept alive
+        self._pool: _DaemonPool | None = None
+        self._loop: _LoopThread | None = None
+        self._closed = False
+
+    # -- resources ------------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _bare(client: Any) -> Any:
+        client.headers.clear()  # no httpx defaults (User-Agent: python-httpx, Accept: */*...): Okta's only
+        return client
+
+    def _client_for(self, target: Target) -> Any:
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("This emulator was closed; create a new Emulator to send again.")
+            if target.mode == URL:
+                if self._http is None:
+                    self._http = self._bare(httpx.Client(follow_redirects=False, trust_env=False,
+                                                         limits=httpx.Limits(max_keepalive_connections=32)))
+                return self._http
+            entry = self._app_clients.get(id(target.app))
+            if entry is None or entry[0] is not target.app:
+                if target.mode == WSGI:
+                    transport: Any = httpx.WSGITransport(app=target.app, raise_app_exceptions=False)
+                    client: Any = httpx.Client(transport=transport, follow_redirects=False)
+                else:
+                    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=target.app,
+                                                                             raise_app_exceptions=False),
+                                               follow_redirects=False)
+                entry = (target.app, self._bare(client))
+                self._app_clients[id(target.app)] = entry
+            return entry[1]
+
+    def _workers(self) -> _DaemonPool:
+        with self._lock:
+            if self._pool is None:
+                self._pool = _DaemonPool("okta-hooks-send")
+            return self._pool
+
+    def _asgi_loop(self) -> _LoopThread:
+        with self._lock:
+            if self._loop is None:
+                self._loop = _LoopThread()
+            return self._loop
+
+    def close(self) -> None:
+        """Close clients, stop worker threads and the ASGI loop. Idempotent."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            http, apps, pool, loop = self._http, list(self._app_clients.values()), self._pool, self._loop
+            self._app_clients.clear()
+        if http is not None:
+            http.close()
+        for _, client in apps:
+            if isinstance(client, httpx.Client):
+                client.close()
+            elif loop is not None:
+                try:
+                    loop.submit(client.aclose()).result(timeout=1)
+                except Exception:  # noqa: BLE001 - best effort at shutdown
+                    pass
+        if pool is not None:
+            pool.close()
+        if loop is not None:
+            loop.close()
+
+    # -- sending --------------------------------------------------------------------------------------------
+
+    def send(self, channel: HookChannel, method: str, body: bytes | None, headers: Mapping[str, str],
+             policy: DeliveryPolicy, *, started_at: Callable[[], str] | None = None) -> Delivery:
+        """Send one logical call (first attempt + retries) and return every attempt. Never raises for the
+        hook's behaviour. ``headers`` are the call's Okta headers; the channel's auth and custom headers are
+        appended. ``started_at`` (optional) returns the ISO timestamp recorded for each attempt."""
+        wire = dict(headers)
+        secret = set()
+        if channel.auth_header is not None:
+            wire[channel.auth_header[0]] = channel.auth_header[1]
+            secret.add(channel.auth_header[0])
+        for name, value in channel.headers:
+            wire[name] = value
+        recorded_request = R.RecordedRequest(method=method, url=channel.url, headers=mask_headers(wire, secret),
+                                             body=None if body is None else body.decode("utf-8", "replace"))
+        stamp = started_at or (lambda: iso(self.clock.now()))
+        delivery = R.Delivery()
+        for number in range(1, policy.max_attempts + 1):
+            attempt, raw_body = self._attempt(channel.target, method, body, wire, policy, number, stamp(),
+                                              recorded_request)
+            delivery.attempts.append(attempt)
+            delivery.final_body = raw_body
+            if number >= policy.max_attempts or not _retryable(attempt, policy):
+                break
+            attempt.retried = True
+            if policy.retry_delay > 0:
+                time.sleep(policy.retry_delay)
+        return delivery
+
+    def _attempt(self, target: Target, method: str, body: bytes | None, wire: dict[str, str],
+                 policy: DeliveryPolicy, number: int, started_at: str,
+                 recorded_request: R.RecordedRequest) -> tuple[R.Attempt, bytes | None]:
+        budget = float(policy.timeout)
+        limit = int(policy.max_response_bytes)
+        t0 = time.perf_counter()
+        deadline = time.monotonic() + budget
+        raw: _Raw | None = None
+        failure: str | None = None
+        try:
+            client = self._client_for(target)
+            request = client.build_request(method, target.address, content=body, headers=wire,
+                                           timeout=httpx.Timeout(budget))
+            if target.mode == ASGI:
+                future = self._asgi_loop().submit(_read_async(client, request, deadline, limit))
+            else:
+                future = self._workers().submit(_read_sync, client, request, deadline, limit)
+            try:
+                raw = future.result(timeout=max(0.0, deadline - time.monotonic()))
+            except (FutureTimeout, CancelledError):
+                future.cancel()
+                raw = None
+        except Exception as exc:  # noqa: BLE001 - e.g. headers httpx refuses to encode
+            failure = f"request could not be sent: {type(exc).__name__}: {exc}"
+        elapsed_ms = round((time.perf_counter() - t0) * 1000, 3)
+        make = _AttemptMaker(number, started_at, recorded_request, elapsed_ms, policy)
+        if failure is not None:
+            return make(R.CONNECTION_ERROR, None, failure), None
+        if raw is None or raw.timed_out:
+            return make(R.TIMEOUT, raw, f"no complete response within {_secs(budget)}"), None
+        if raw.error is not None:
+            return _classify_error(make, raw, budget), None
+        return _classify_status(make, raw, limit), raw.body
+
+
+def _secs(seconds: float) -> str:
+    return f"{seconds:g} s"
+
+
+@dataclass
+class _AttemptMaker:
+    number: int
+    started_at: str
+    request: R.RecordedRequest
+    elapsed_ms: float
+    policy: DeliveryPolicy
+
+    def __call__(self, transport: str, raw: _Raw | None, error: str | None) -> R.Attempt:
+        response = None
+        if raw is not None and raw.status is not None:
+            cut = self.policy.record_body_limit
+            response = R.RecordedResponse(status=raw.status, headers=raw.headers,
+                                          body=raw.body[:cut].decode("utf-8", errors="replace"),
+                                          size=raw.size, truncated=raw.too_large or len(raw.body) > cut)
+        return R.Attempt(number=self.number, started_at=self.started_at, request=self.request,
+                         response=response, transport=transport, elapsed_ms=self.elapsed_ms, error=error)
+
+
+def _classify_error(make: _AttemptMaker, raw: _Raw, budget: float) -> R.Attempt:
+    exc = raw.error
+    assert exc is not None
+    if isinstance(exc, httpx.TimeoutException):
+        return make(R.TIMEOUT, raw, f"no complete response within {_secs(budget)} ({type(exc).__name__})")
+    detail = str(exc) or type(exc).__name__
+    if isinstance(exc, httpx.RemoteProtocolError | httpx.LocalProtocolError):
+        return make(R.CONNECTION_ERROR, raw, f"invalid HTTP response: {detail}")
+    if isinstance(exc, httpx.ConnectError):
+        return make(R.CONNECTION_ERROR, raw, f"could not connect: {detail}")
+    return make(R.CONNECTION_ERROR, raw, f"{type(exc).__name__}: {detail}")
+
+
+def _classify_status(make: _AttemptMaker, raw: _Raw, limit: int) -> R.Attempt:
+    status = raw.status or 0
+    if raw.too_large:
+        return make(R.TOO_LARGE, raw, f"response body is {raw.size} bytes or more; it must be less than "
+                                      f"{limit} bytes ({limit // 1024} KB)")
+    if 200 <= status < 300:
+        return make(R.OK, raw, None)
+    if 300 <= status < 400:
+        where = raw.headers.get("Location") or raw.headers.get("location") or "?"
+        return make(R.REDIRECT, raw, f"HTTP {status} redirect to {where} (Okta does not follow redirects)")
+    return make(R.HTTP_ERROR, raw, f"HTTP {status}")
+
+
+def _retryable(attempt: R.Attempt, policy: DeliveryPolicy) -> bool:
+    t = attempt.transport
+    if t == R.TIMEOUT:
+        return policy.retry_on_timeout
+    if t == R.CONNECTION_ERROR:
+        return policy.retry_on_connection_error
+    if t == R.HTTP_ERROR:
+        return policy.retry_on_5xx and attempt.response is not None and attempt.response.status >= 500
+    if t == R.REDIRECT:
+        return policy.retry_on_redirect
+    if t == R.TOO_LARGE:
+        return fidelity.RETRY_ON_TOO_LARGE
+    return False
+
+
+
