@@ -36,3 +36,8 @@ TELEPHONY_VOICE_CHANNEL = "voice call"
 TOKEN_ORIGINAL_GRANT_KEY = "OriginalGrant"
 # Inline hook org limit (fact sheet §6.2): 100, not the stale 50.
 MAX_INLINE_HOOKS = 100
+# Management API `execute` on an INACTIVE inline hook (Okta only links `execute` on ACTIVE hooks): refused.
+EXECUTE_INACTIVE_INLINE_HOOK = False
+# `execute` when the hook call fails (timeout, non-2xx, invalid answer): HTTP 400 ("a 400 error is returned with
+# more information about what failed") carrying E0000137 (timeout) or E0000134 (any other failure).
+EXECUTE_FAILURE_STATUS = 400
