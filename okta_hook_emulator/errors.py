@@ -14,6 +14,7 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "E0000005": (403, "Invalid session"),
     "E0000007": (404, "Not found: {0}"),
     "E0000011": (401, "Invalid token provided"),
+    "E0000031": (400, "Invalid search criteria."),
     "E0000022": (405, "The endpoint does not support the provided HTTP method"),
     "E0000006": (403, "You do not have permission to perform the requested action"),
     "E0000009": (500, "Internal Server Error"),
