@@ -53,7 +53,10 @@ def okta(request: pytest.FixtureRequest, okta_hook_target: Any) -> Iterator[Any]
     overrides: dict[str, Any] = {"timeout": settings.timeout}
     overrides.update(policy_overrides_from_marker(request.node.get_closest_marker("okta_policy")))
     hooks = OktaHooks(okta_hook_target, seed=settings.seed, policy_overrides=overrides, strict=settings.strict)
-    yield hooks
+    try:
+        yield hooks
+    finally:
+        hooks.close()
     hooks.check()
 
 
@@ -62,7 +65,7 @@ def okta_payloads(request: pytest.FixtureRequest) -> Any:
     """The seeded payload generator (``PayloadFactory``), re-seeded for every test."""
     from ..payloads.generate import PayloadFactory
 
-    return PayloadFactory(seed=settings_from_config(request.config).seed)
+    return PayloadFactory(settings_from_config(request.config).seed)
 
 
 @pytest.fixture(scope="session")

@@ -27,8 +27,10 @@ class OktaHooks:
     """Okta, aimed at one hook (``target``: URL, WSGI app or ASGI app).
 
     ``seed`` seeds every generated payload; ``policy_overrides`` change Okta's delivery policy
-    (``timeout``, ``max_retries``...). With ``strict=True``, :meth:`check` fails when a call broke
-    Okta's rules and no assertion helper looked at its result.
+    (``timeout``, ``max_retries``...). Every driving method takes ``target=`` (another hook for one call)
+    and ``path=`` (a route of an in-process app, or a URL path). With ``strict=True``, :meth:`check` fails when a call broke
+    Okta's rules and no assertion helper looked at its result. Set ``auth_header`` (name, value) and
+    ``headers`` once to send them with every call, like the hook's configured auth scheme.
     """
 
     def __init__(self, target: Any, *, seed: int = 0, policy_overrides: dict[str, Any] | None = None,
@@ -42,6 +44,9 @@ class OktaHooks:
         self.policy = DeliveryPolicy().with_overrides(**(policy_overrides or {}))
         self.emulator = Emulator(seed=seed, clock=clock, policy=self.policy)
         self.results: list[HookResult] = []
+        # Sent with every call unless the call passes its own (the hook's authScheme and custom headers).
+        self.auth_header: tuple[str, str] | None = None
+        self.headers: Any = None
 
     @property
     def payloads(self) -> Any:
@@ -61,6 +66,9 @@ class OktaHooks:
                 passed[key] = value
             else:
                 overrides[key.replace("__", ".")] = value
+        if "auth_header" in own:
+            passed.setdefault("auth_header", self.auth_header)
+            passed.setdefault("headers", self.headers)
         return passed, overrides
 
     def _record(self, raw: Any, label: str, passed: dict[str, Any]) -> HookResult:
@@ -69,35 +77,35 @@ class OktaHooks:
         self.results.append(result)
         return result
 
-    def verify(self, *, target: Any = None, **kwargs: Any) -> HookResult:
+    def verify(self, *, target: Any = None, path: str | None = None, **kwargs: Any) -> HookResult:
         """Send the event hook verification GET; keywords: ``auth_header``, ``headers``, ``hook_id``,
         policy fields (``timeout``, ``max_retries``/``retries``...)."""
         passed, overrides = self._split(kwargs, _VERIFY_KWARGS)
         if overrides:
             raise EmulatorUsageError(f"verify() got unexpected keyword(s) {sorted(overrides)}; it takes "
                                      f"{sorted(_VERIFY_KWARGS)} and delivery policy fields.")
-        raw = self.emulator.verify(self._target(target), **passed)
+        raw = self.emulator.verify(self._target(target, path), **passed)
         return self._record(raw, "event hook verification", passed)
 
     def send_events(self, event_type: str | list[str], count: int = 1, *, target: Any = None,
-                    **kwargs: Any) -> HookResult:
+                    path: str | None = None, **kwargs: Any) -> HookResult:
         """Deliver ``count`` System Log events of ``event_type`` (a name or a list) in Okta's event hook
         envelope. Other keywords: ``batch_size``, ``duplicate``, ``out_of_order``, ``delay``, ``events``,
         ``auth_header``, ``headers``, ``hook_id``, policy fields, ``overrides={path: value}``; any other
         keyword is a payload override (``actor__displayName="Ann"`` sets ``actor.displayName``)."""
         passed, overrides = self._split(kwargs, _EVENT_KWARGS)
         types = [event_type] if isinstance(event_type, str) else list(event_type)
-        raw = self.emulator.send_events(self._target(target), types, count=count, overrides=overrides or None,
+        raw = self.emulator.send_events(self._target(target, path), types, count=count, overrides=overrides or None,
                                         **passed)
         return self._record(raw, f"event delivery of {', '.join(types)}", passed)
 
-    def call_inline(self, kind: str, *, target: Any = None, **kwargs: Any) -> HookResult:
+    def call_inline(self, kind: str, *, target: Any = None, path: str | None = None, **kwargs: Any) -> HookResult:
         """Call an inline hook of ``kind`` (``token``, ``saml``, ``registration``, ``import``,
         ``password-import``, ``telephony``). Keywords: ``request``, ``request_type``, ``variant``,
         ``auth_header``, ``headers``, ``hook_id``, policy fields, ``overrides={path: value}``; any other
         keyword is a payload override (``data__context__user__id="00u1"``)."""
         passed, overrides = self._split(kwargs, _INLINE_KWARGS)
-        raw = self.emulator.call_inline(kind, self._target(target), overrides=overrides or None, **passed)
+        raw = self.emulator.call_inline(kind, self._target(target, path), overrides=overrides or None, **passed)
         label = f"{raw.kind} inline hook" + (f" ({raw.request_type})" if raw.request_type else "")
         return self._record(raw, label, passed)
 
@@ -126,16 +134,37 @@ class OktaHooks:
         """Call the telephony inline hook (``com.okta.telephony.provider``)."""
         return self.call_inline("telephony", request_type=request_type, **kwargs)
 
-    def run_scenario(self, name_or_path: str, *, target: Any = None, **options: Any) -> HookResult:
+    def run_scenario(self, name_or_path: str, *, target: Any = None, path: str | None = None,
+                     **options: Any) -> HookResult:
         """Run a built-in scenario (by name) or a scenario file against the target with this emulator."""
         from . import _scenarios
 
-        raw = _scenarios.run(self.emulator, name_or_path, self._target(target), **options)
+        raw = _scenarios.run(self.emulator, name_or_path, self._target(target, path), **options)
         return self._record(raw, f"scenario {name_or_path}", {})
 
     # ------------------------------------------------------------------ checks
-    def _target(self, target: Any) -> Any:
-        return self.target if target is None else target
+    def _target(self, target: Any, path: str | None = None) -> Any:
+        """The call's target; ``path`` picks a route of an in-process app (or replaces a URL's path)."""
+        chosen = self.target if target is None else target
+        if path is None:
+            return chosen
+        from urllib.parse import urlsplit, urlunsplit
+
+        from ..emulator.transport import APP_BASE_URL, Target
+
+        path = path if path.startswith("/") else "/" + path
+        if isinstance(chosen, Target):
+            if chosen.in_process:
+                return Target(chosen.mode, APP_BASE_URL + path, chosen.app)
+            chosen = chosen.address
+        if isinstance(chosen, str):
+            parts = urlsplit(chosen)
+            return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+        return Target.of(chosen, path)
+
+    def close(self) -> None:
+        """Release the emulator's HTTP clients and worker threads."""
+        self.emulator.close()
 
     def check(self) -> None:
         """Strict mode: fail when a result broke Okta's rules and no assertion helper looked at it."""
