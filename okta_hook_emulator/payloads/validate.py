@@ -1,0 +1,479 @@
+"""Check hook requests and responses against Okta's documented contract.
+
+Two layers, both reported as :class:`Problem` objects (never raised):
+
+* JSON Schema 2020-12 files under ``payloads/schemas/`` (one per shape, shared parts in ``common.json``).
+  A schema node may carry ``x-rule`` (the rule name a failure maps to) and ``x-message`` (Okta-worded text);
+  both may be a string or an object keyed by the failing JSON Schema keyword.
+* Semantic rules a schema can't express (reserved claims, token lifetime, claims that must exist in the
+  request, SSR-only / progressive-profile-only commands, ``LINK_USER`` + ``com.okta.user.update``, size).
+
+Every rule name is listed with a one-line description in :data:`RULES`.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+
+from ..fidelity import MAX_RESPONSE_BYTES
+from .catalog import get_kind
+
+SCHEMA_BASE = "https://okta-hook-emulator.invalid/schemas/"
+
+RULES: dict[str, str] = {
+    # generic
+    "schema": "The body doesn't match the documented JSON shape (see payloads/schemas/).",
+    "invalid_json": "The body isn't JSON (Okta: 'Could not deserialize inline hook response').",
+    # requests
+    "envelope_field": "A required envelope field (source, eventId, eventTime, eventTypeVersion, ...) is missing or wrong.",
+    "cloud_event_version": "Inline hooks send 'cloudEventVersion'; event hooks send 'cloudEventsVersion' (with s).",
+    "event_type": "The request eventType doesn't match the hook kind.",
+    "request_type": "Top-level requestType is missing or not one this hook kind sends.",
+    "timestamp_format": "Timestamps are ISO-8601 UTC strings such as 2019-01-15T23:20:47.000Z.",
+    "token_request_no_tokens": "A token hook request carries data.identity and/or data.access.",
+    # every inline response
+    "response_not_object": "The response body must be a JSON object.",
+    "response_too_large": "The size of the response payload must be less than 256 KB.",
+    "commands_not_list": "'commands' must be an array.",
+    "command_shape": "Each command is an object with 'type' and 'value'.",
+    "unknown_command": "The command type isn't one this hook kind accepts.",
+    "error_shape": "'error' is an object {errorSummary, errorCauses[{errorSummary, reason, locationType, location, domain}]}.",
+    "debug_context_shape": "'debugContext' must be a JSON object.",
+    # patch commands (token, SAML)
+    "patch_ops_not_list": "The value of a patch command is an array of operations.",
+    "patch_op_shape": "Each patch operation is an object with 'op' and 'path' (and 'value').",
+    "patch_value_required": "add and replace operations need a 'value'.",
+    "invalid_op": "The operation isn't supported here (token: add/replace/remove; SAML: add/replace).",
+    "invalid_path": "The path isn't one Okta accepts for this hook kind.",
+    "claim_not_in_request": "replace/remove target a claim or element that isn't in the request (needs the request).",
+    # token
+    "reserved_claim": "The claim is reserved for this token type and can't be added, modified or removed.",
+    "aud_sub_access_only": "'aud' and 'sub' can be modified in access tokens only, never in ID tokens.",
+    "lifetime_range": "Token lifetime (/token/lifetime/expiration) must be 300-86400 seconds.",
+    "remove_value_not_null": "A remove operation's value must be absent or null.",
+    "token_not_in_request": "A patch command targets a token that wasn't requested (needs the request).",
+    # SAML
+    "saml_no_remove": "SAML assertion hooks have no remove operation.",
+    "saml_session_lifetime": "/authentication/sessionLifetime takes a positive whole number of seconds.",
+    "saml_claim_value": "A new /claims/<name> attribute is {attributes{NameFormat}, attributeValues[{attributes, value}]}.",
+    # registration
+    "registration_action_value": "com.okta.action.update takes {\"registration\": \"ALLOW\" | \"DENY\"}.",
+    "profile_value_shape": "A profile update's value is an object of attribute names to values.",
+    "profile_no_password": "A registration profile update can't set the password.",
+    "profile_update_ssr_only": "com.okta.user.profile.update is for self-service registration only (needs the request).",
+    "progressive_profile_update_pp_only":
+        "com.okta.user.progressive.profile.update is for progressive profile only (needs the request).",
+    # import
+    "import_action_value": "com.okta.action.update takes {\"result\": \"CREATE_USER\" | \"LINK_USER\"}.",
+    "user_update_needs_id": "com.okta.user.update takes {\"id\": \"<Okta user id>\"}.",
+    "link_user_needs_user_update": "LINK_USER needs a com.okta.user.update command that sets the user id.",
+    # password import
+    "password_credential_value": "com.okta.action.update takes {\"credential\": \"VERIFIED\" | \"UNVERIFIED\"}.",
+    # telephony
+    "telephony_value_not_list": "com.okta.telephony.action's value is an array of results.",
+    "telephony_status_required": "Every value[] entry needs a status (the required properties are type and value.status).",
+    "telephony_status_value": "value[].status is SUCCESSFUL, PENDING or FAILED.",
+    # event hook verification
+    "verification_missing": "The verification answer is {\"verification\": \"<challenge>\"}.",
+    "verification_mismatch": "'verification' doesn't equal the X-Okta-Verification-Challenge value (needs the challenge).",
+}
+
+# Reserved claims, fact sheet §3.1 [TOKEN-REF].
+RESERVED_BOTH = frozenset({"acr", "auth_time", "cid", "cnf", "exp", "groups", "iat", "iss", "jti", "sid",
+                           "token_type", "ver"})
+RESERVED_ID_ONLY = frozenset({
+    "active", "aid", "amr", "app_id", "app_type", "at_hash", "aud", "c_hash", "client_id", "client_ip",
+    "client_req_id", "client_type", "client_user_agent", "device_compliance", "device_id", "device_known",
+    "device_managed", "device_name", "device_trust", "did", "dst", "group", "hotk", "idp", "idp_iss", "mac_key",
+    "may_act", "nonce", "oid", "okta_emailVerified", "okta_lastUpdated", "orig", "permissions", "purpose",
+    "pwd_exp_days", "pwd_exp_time", "rid", "role", "scope", "scopes", "sub", "term", "user_ip"})
+RESERVED_ACCESS_ONLY = frozenset({"as_uri", "authorization_details", "rpt", "rsi", "scp", "uid", "username"})
+LIFETIME_PATH = "/token/lifetime/expiration"
+LIFETIME_MIN, LIFETIME_MAX = 300, 86400
+
+_TOKEN_COMMANDS = {"com.okta.identity.patch": "identity", "com.okta.access.patch": "access"}
+_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a body: where (JSON path such as ``$.commands[0].value[1].op``), which rule, why."""
+
+    path: str
+    rule: str
+    message: str
+
+    def to_dict(self) -> dict[str, str]:
+        """``{"path", "rule", "message"}``."""
+        return {"path": self.path, "rule": self.rule, "message": self.message}
+
+    def __str__(self) -> str:
+        return f"{self.path}: [{self.rule}] {self.message}"
+
+
+# ---------------------------------------------------------------------------------------------- schemas
+
+@functools.cache
+def _schema_texts() -> tuple[tuple[str, str], ...]:
+    folder = resources.files("okta_hook_emulator.payloads") / "schemas"
+    return tuple(sorted((p.name, p.read_text(encoding="utf-8")) for p in folder.iterdir()
+                        if p.name.endswith(".json")))
+
+
+def schema_names() -> list[str]:
+    """File names of every packaged schema (``common.json``, ``token_request.json``, ...)."""
+    return [name for name, _ in _schema_texts()]
+
+
+def load_schema(name: str) -> dict[str, Any]:
+    """A fresh copy of one packaged schema, by file name."""
+    for file, text in _schema_texts():
+        if file == name:
+            return json.loads(text)
+    from ..errors import EmulatorUsageError, did_you_mean
+    raise EmulatorUsageError(f"No schema named '{name}'.{did_you_mean(name, schema_names())}")
+
+
+@functools.cache
+def _registry() -> Registry:
+    resources_ = []
+    for _, text in _schema_texts():
+        contents = json.loads(text)
+        resources_.append((contents["$id"], Resource.from_contents(contents)))
+    return Registry().with_resources(resources_)
+
+
+@functools.cache
+def _validator(name: str) -> Draft202012Validator:
+    schema = load_schema(name)
+    return Draft202012Validator(schema, registry=_registry(), format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def _json_path(parts: Any) -> str:
+    out = "$"
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif _IDENT.match(str(part)):
+            out += f".{part}"
+        else:
+            out += "[" + json.dumps(str(part)) + "]"
+    return out
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    try:
+        text = json.dumps(value)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _annotation(schema: Any, key: str, keyword: str) -> str | None:
+    if not isinstance(schema, dict):
+        return None
+    value = schema.get(key)
+    if isinstance(value, dict):
+        value = value.get(keyword)
+    return value if isinstance(value, str) else None
+
+
+def _schema_problems(schema_name: str, body: Any) -> list[tuple[tuple, Problem]]:
+    found: list[tuple[tuple, Problem]] = []
+    for error in _validator(schema_name).iter_errors(body):
+        parts = list(error.absolute_path)
+        if error.validator == "required" and isinstance(error.instance, dict):
+            missing = [p for p in error.validator_value
+                       if p not in error.instance and error.message.startswith(f"{p!r} ")]
+            if missing:
+                parts.append(missing[0])
+        rule = _annotation(error.schema, "x-rule", str(error.validator)) or "schema"
+        detail = error.message
+        template = _annotation(error.schema, "x-message", str(error.validator))
+        message = template.replace("{detail}", detail).replace("{value}", _short(error.instance)) if template else detail
+        found.append((_sort_key(parts), Problem(_json_path(parts), rule, message)))
+    return found
+
+
+def _sort_key(parts: list[Any]) -> tuple:
+    return tuple((0, p, "") if isinstance(p, int) else (1, 0, str(p)) for p in parts)
+
+
+# ---------------------------------------------------------------------------------------------- public API
+
+def validate_request(kind: str, body: Any) -> list[Problem]:
+    """Every problem with a request body Okta would send for ``kind`` (short name or Okta type)."""
+    hook = get_kind(kind)
+    return _finish(_schema_problems(hook.request_schema, body))
+
+
+def validate_response(kind: str, body: Any, request: Any = None) -> list[Problem]:
+    """Every problem with a hook's parsed JSON answer for ``kind``; ``[]`` means Okta would accept it.
+
+    ``request`` (the request body that was sent) enables the rules that compare against it; for the event hook
+    kind it may be the verification challenge string. Never raises for any JSON value.
+    """
+    hook = get_kind(kind)
+    found = _schema_problems(hook.response_schema, body)
+    size = _size_of(body)
+    if size is not None:
+        problem = response_size_problem(size)
+        if problem is not None:
+            found.append(((), problem))
+    if not hook.inline:
+        found.extend(_verification_rules(body, request))
+    elif isinstance(body, dict) and isinstance(body.get("commands"), list):
+        checker = _SEMANTIC.get(hook.name)
+        if checker is not None:
+            found.extend(checker(body["commands"], request if isinstance(request, dict) else None))
+    return _finish(found)
+
+
+def validate_response_text(kind: str, text: str | bytes, request: Any = None) -> list[Problem]:
+    """Like :func:`validate_response` for a raw body: reports size and JSON parse errors too."""
+    hook = get_kind(kind)
+    raw = text.encode("utf-8") if isinstance(text, str) else text
+    size_problem = response_size_problem(len(raw))
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        line, col = getattr(exc, "lineno", 1), getattr(exc, "colno", 1)
+        what = "inline hook response" if hook.inline else "response"
+        problems = [Problem("$", "invalid_json",
+                            f"Could not deserialize {what} due to error at Line {line} Column {col}")]
+        return problems + ([size_problem] if size_problem else [])
+    problems = [p for p in validate_response(kind, body, request) if p.rule != "response_too_large"]
+    if size_problem:
+        problems.append(size_problem)
+    return problems
+
+
+def response_size_problem(n_bytes: int) -> Problem | None:
+    """The ``response_too_large`` problem when a body of ``n_bytes`` reaches 256 KB, else ``None``."""
+    if n_bytes < MAX_RESPONSE_BYTES:
+        return None
+    return Problem("$", "response_too_large",
+                   f"The size of your response payload must be less than 256 KB (got {n_bytes} bytes, "
+                   f"limit {MAX_RESPONSE_BYTES}).")
+
+
+def _finish(found: list[tuple[tuple, Problem]]) -> list[Problem]:
+    seen: set[Problem] = set()
+    out: list[Problem] = []
+    for _, problem in sorted(found, key=lambda item: item[0]):
+        if problem not in seen:
+            seen.add(problem)
+            out.append(problem)
+    return out
+
+
+def _size_of(body: Any) -> int | None:
+    try:
+        return len(json.dumps(body, separators=(",", ":")).encode("utf-8"))
+    except (TypeError, ValueError, RecursionError):
+        return None
+
+
+# ---------------------------------------------------------------------------------------------- semantic rules
+
+Found = list[tuple[tuple, Problem]]
+
+
+def _add(found: Found, parts: list[Any], rule: str, message: str) -> None:
+    found.append((_sort_key(parts), Problem(_json_path(parts), rule, message)))
+
+
+def _pointer(path: str) -> list[str]:
+    return [seg.replace("~1", "/").replace("~0", "~") for seg in path.split("/")[1:]]
+
+
+def _resolve(doc: Any, segments: list[str]) -> bool:
+    """True when ``segments`` (JSON Pointer parts) lead to an existing member of ``doc``."""
+    for seg in segments:
+        if isinstance(doc, dict):
+            if seg not in doc:
+                return False
+            doc = doc[seg]
+        elif isinstance(doc, list):
+            if not seg.isdigit() or int(seg) >= len(doc):
+                return False
+            doc = doc[int(seg)]
+        else:
+            return False
+    return True
+
+
+def _is_whole(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+
+
+def _ops(commands: list[Any]) -> Iterator[tuple[int, str, int, dict]]:
+    """(command index, command type, op index, op) for every well-formed-enough patch operation."""
+    for i, command in enumerate(commands):
+        if not isinstance(command, dict) or not isinstance(command.get("value"), list):
+            continue
+        ctype = command.get("type")
+        for j, op in enumerate(command["value"]):
+            if isinstance(op, dict) and isinstance(op.get("op"), str) and isinstance(op.get("path"), str):
+                yield i, ctype if isinstance(ctype, str) else "", j, op
+
+
+def _request_data(request: dict | None) -> dict | None:
+    if request is None:
+        return None
+    data = request.get("data")
+    return data if isinstance(data, dict) else None
+
+
+def _token_rules(commands: list[Any], request: dict | None) -> Found:
+    found: Found = []
+    data = _request_data(request)
+    if data is not None:
+        for i, command in enumerate(commands):
+            if isinstance(command, dict) and command.get("type") in _TOKEN_COMMANDS:
+                token = _TOKEN_COMMANDS[command["type"]]
+                if not isinstance(data.get(token), dict):
+                    label = "an ID token" if token == "identity" else "an access token"
+                    _add(found, ["commands", i, "type"], "token_not_in_request",
+                         f"The commands array should only contain commands that can be applied to the requested "
+                         f"tokens: {command['type']} needs {label}, but the request has no data.{token}.")
+    for i, ctype, j, op in _ops(commands):
+        if ctype not in _TOKEN_COMMANDS:
+            continue
+        token = _TOKEN_COMMANDS[ctype]
+        where = ["commands", i, "value", j]
+        name, path = op["op"], op["path"]
+        if path == LIFETIME_PATH:
+            if name == "remove":
+                _add(found, [*where, "op"], "invalid_op",
+                     "The token lifetime can't be removed; use replace with a value of 300-86400 seconds.")
+            elif name in ("add", "replace") and "value" in op:
+                value = op["value"]
+                if not _is_whole(value) or not LIFETIME_MIN <= value <= LIFETIME_MAX:
+                    _add(found, [*where, "value"], "lifetime_range",
+                         f"The lifetime value must be a minimum of five minutes (300 seconds) and a maximum of "
+                         f"24 hours (86,400 seconds); got {_short(value)}.")
+            continue
+        if not path.startswith("/claims/"):
+            continue
+        segments = _pointer(path)[1:]
+        claim = segments[0] if segments else ""
+        if token == "identity" and claim in ("aud", "sub"):
+            _add(found, [*where, "path"], "aud_sub_access_only",
+                 f"The '{claim}' claim can be modified in access tokens (com.okta.access.patch) only; "
+                 f"you can't modify it in ID tokens.")
+        elif claim in RESERVED_BOTH or claim in (RESERVED_ID_ONLY if token == "identity" else RESERVED_ACCESS_ONLY):
+            label = "ID token" if token == "identity" else "access token"
+            _add(found, [*where, "path"], "reserved_claim",
+                 f"'{claim}' is a reserved claim of the {label}; it can't be added, modified or removed.")
+        if name == "remove" and op.get("value") is not None:
+            _add(found, [*where, "value"], "remove_value_not_null",
+                 "The value property for the remove operation isn't required. If you provide it, it should be "
+                 "set to null; any other value fails the entire PATCH response.")
+        if name in ("replace", "remove") and data is not None and isinstance(data.get(token), dict):
+            claims = data[token].get("claims")
+            if not _resolve(claims, segments):
+                _add(found, [*where, "path"], "claim_not_in_request",
+                     f"You can't {name} a claim that isn't currently part of the token in the request payload "
+                     f"({path} is not in data.{token}.claims).")
+    return found
+
+
+def _saml_rules(commands: list[Any], request: dict | None) -> Found:
+    found: Found = []
+    data = _request_data(request)
+    assertion = data.get("assertion") if data is not None else None
+    for i, ctype, j, op in _ops(commands):
+        if ctype != "com.okta.assertion.patch":
+            continue
+        where = ["commands", i, "value", j]
+        name, path = op["op"], op["path"]
+        segments = _pointer(path)
+        if path == "/authentication/sessionLifetime" and "value" in op:
+            value = op["value"]
+            if not _is_whole(value) or value <= 0:
+                _add(found, [*where, "value"], "saml_session_lifetime",
+                     f"/authentication/sessionLifetime takes a positive number of seconds; got {_short(value)}.")
+        if (name == "add" and len(segments) == 2 and segments[0] == "claims" and "value" in op
+                and (assertion is None or not _resolve(assertion, segments))):
+            value = op["value"]
+            if not (isinstance(value, dict) and isinstance(value.get("attributeValues"), list)):
+                _add(found, [*where, "value"], "saml_claim_value",
+                     "A new attribute statement's value is {\"attributes\": {\"NameFormat\": ...}, "
+                     "\"attributeValues\": [{\"attributes\": {\"xsi:type\": ...}, \"value\": ...}]}.")
+        if name == "replace" and isinstance(assertion, dict) and not _resolve(assertion, segments):
+            _add(found, [*where, "path"], "claim_not_in_request",
+                 f"replace modifies an existing element of the assertion, but {path} is not in data.assertion "
+                 f"of the request.")
+    return found
+
+
+def _registration_rules(commands: list[Any], request: dict | None) -> Found:
+    found: Found = []
+    if request is None:
+        return found
+    progressive = request.get("requestType") == "progressive.profile"
+    for i, command in enumerate(commands):
+        if not isinstance(command, dict):
+            continue
+        ctype = command.get("type")
+        if ctype == "com.okta.user.profile.update" and progressive:
+            _add(found, ["commands", i, "type"], "profile_update_ssr_only",
+                 "com.okta.user.profile.update is for SSR only; it is invalid in a progressive profile response. "
+                 "Use com.okta.user.progressive.profile.update.")
+        elif ctype == "com.okta.user.progressive.profile.update" and not progressive:
+            _add(found, ["commands", i, "type"], "progressive_profile_update_pp_only",
+                 "com.okta.user.progressive.profile.update applies to progressive profile requests only; "
+                 "use com.okta.user.profile.update for self-service registration.")
+    return found
+
+
+def _import_rules(commands: list[Any], request: dict | None) -> Found:
+    found: Found = []
+    link_at: int | None = None
+    has_user_update = False
+    for i, command in enumerate(commands):
+        if not isinstance(command, dict):
+            continue
+        value = command.get("value")
+        if command.get("type") == "com.okta.action.update" and isinstance(value, dict):
+            if value.get("result") == "LINK_USER" and link_at is None:
+                link_at = i
+        elif command.get("type") == "com.okta.user.update" and isinstance(value, dict):
+            if isinstance(value.get("id"), str) and value["id"]:
+                has_user_update = True
+    if link_at is not None and not has_user_update:
+        _add(found, ["commands", link_at, "value", "result"], "link_user_needs_user_update",
+             "When com.okta.action.update says LINK_USER, you need to also provide a com.okta.user.update "
+             "command that sets the id of the Okta user.")
+    return found
+
+
+_SEMANTIC = {
+    "token": _token_rules,
+    "saml": _saml_rules,
+    "registration": _registration_rules,
+    "import": _import_rules,
+}
+
+
+def _verification_rules(body: Any, request: Any) -> Found:
+    found: Found = []
+    if isinstance(request, str) and isinstance(body, dict) and isinstance(body.get("verification"), str):
+        if body["verification"] != request:
+            _add(found, ["verification"], "verification_mismatch",
+                 "'verification' must equal the X-Okta-Verification-Challenge header value exactly "
+                 f"(expected {_short(request)}, got {_short(body['verification'])}).")
+    return found
+
