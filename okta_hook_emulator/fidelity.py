@@ -28,6 +28,9 @@ INLINE_USER_AGENT = "Okta-Integrations"
 INVALID_COMMAND_SKIPS_WHOLE_RESPONSE = True
 # Password import: an `error` object is treated like UNVERIFIED (sign-in fails).
 PASSWORD_IMPORT_ERROR_MEANS_UNVERIFIED = True
+# User import answered with `error`: the failure is logged and the import continues with the default action
+# (fail open, as on timeout; a user is created unless the request already matched one).
+IMPORT_ERROR_CONTINUES_WITH_DEFAULT = True
 # Telephony: PENDING counts as delivered (no failover); FAILED fails over to Okta's providers.
 TELEPHONY_FAILOVER_STATUSES = frozenset({"FAILED"})
 # Voice delivery channel string on the wire.

@@ -1,0 +1,269 @@
+"""Token inline hook (``com.okta.oauth2.tokens.transform``): patch ops applied with Okta's rules, then real
+RS256 tokens minted (fact sheet §3.1).
+
+Rules: ``add`` on an existing claim replaces it; ``replace``/``remove`` only on claims the token carries;
+array indexes and ``-`` (append); reserved claims refused (``aud``/``sub`` editable in access tokens only);
+lifetime 300–86400 s via ``/token/lifetime/expiration``; ``remove`` value must be absent or null; a patch for a
+token that was not requested is invalid. One bad op skips the whole hook: tokens are minted unmodified.
+An ``error`` object: no tokens, the client gets ``server_error`` with the ``errorSummary``.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from ..results import VERDICT_ERROR, VERDICT_FAILED, VERDICT_INVALID, VERDICT_OK, CommandResult
+from . import (
+    CommandRefused,
+    JudgeContext,
+    Judgement,
+    commands_of,
+    error_summary,
+    has_error,
+    pointer_add,
+    pointer_remove,
+    pointer_replace,
+    problem_text,
+    split_pointer,
+    with_invalid,
+)
+
+IDENTITY_PATCH = "com.okta.identity.patch"
+ACCESS_PATCH = "com.okta.access.patch"
+LIFETIME_PATH = "/token/lifetime/expiration"
+LIFETIME_MIN, LIFETIME_MAX = 300, 86400
+DEFAULT_LIFETIME = 3600
+
+# Reserved claims (fact sheet §3.1, verbatim lists).
+RESERVED_BOTH = frozenset({"acr", "auth_time", "cid", "cnf", "exp", "groups", "iat", "iss", "jti", "sid",
+                           "token_type", "ver"})
+RESERVED_ID_ONLY = frozenset({
+    "active", "aid", "amr", "app_id", "app_type", "at_hash", "aud", "c_hash", "client_id", "client_ip",
+    "client_req_id", "client_type", "client_user_agent", "device_compliance", "device_id", "device_known",
+    "device_managed", "device_name", "device_trust", "did", "dst", "group", "hotk", "idp", "idp_iss", "mac_key",
+    "may_act", "nonce", "oid", "okta_emailVerified", "okta_lastUpdated", "orig", "permissions", "purpose",
+    "pwd_exp_days", "pwd_exp_time", "rid", "role", "scope", "scopes", "sub", "term", "user_ip"})
+RESERVED_ACCESS_ONLY = frozenset({"as_uri", "authorization_details", "rpt", "rsi", "scp", "uid", "username"})
+RESERVED = {"identity": RESERVED_BOTH | RESERVED_ID_ONLY, "access": RESERVED_BOTH | RESERVED_ACCESS_ONLY}
+TOKEN_NAMES = {"identity": "ID token", "access": "access token"}
+COMMAND_TARGET = {IDENTITY_PATCH: "identity", ACCESS_PATCH: "access"}
+
+
+class Token:
+    """One minted token: final ``claims`` (as in the JWT, with ``iat``/``exp``), ``lifetime`` and the signed ``jwt``.
+
+    The JWT is signed on first access (signing costs about a millisecond; judging does not need it)."""
+
+    def __init__(self, claims: dict[str, Any], lifetime: int, keys: Any):
+        self.claims = claims
+        self.lifetime = lifetime
+        self._keys = keys
+
+    @cached_property
+    def jwt(self) -> str | None:
+        """The RS256-signed compact JWT (``None`` when the judge had no signing keys)."""
+        return self._keys.mint(self.claims) if self._keys is not None else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"claims": self.claims, "lifetime": self.lifetime, "jwt": self.jwt}
+
+    def __repr__(self) -> str:
+        return f"Token(lifetime={self.lifetime}, claims={self.claims!r})"
+
+
+@dataclass
+class TokenOutcome:
+    """What the OAuth client gets back after the token hook."""
+
+    tokens_issued: bool
+    error: dict | None
+    id_token: Token | None
+    access_token: Token | None
+    original_id_claims: dict | None
+    original_access_claims: dict | None
+    modified: bool
+    changes: list[str] = field(default_factory=list)  # human-readable list of the applied changes
+
+    @property
+    def summary(self) -> str:
+        if not self.tokens_issued:
+            return (f"No tokens were issued: the client gets an OAuth error "
+                    f"{(self.error or {}).get('error')} ({(self.error or {}).get('error_description')}).")
+        names = " and ".join(n for n, t in (("ID token", self.id_token), ("access token", self.access_token)) if t)
+        if not self.modified:
+            return f"The {names or 'token'} {'were' if ' and ' in names else 'was'} minted unmodified."
+        return f"The {names} {'were' if ' and ' in names else 'was'} minted with the hook's changes: " \
+               f"{'; '.join(self.changes)}."
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"tokens_issued": self.tokens_issued, "error": self.error,
+                "id_token": self.id_token.to_dict() if self.id_token else None,
+                "access_token": self.access_token.to_dict() if self.access_token else None,
+                "original_id_claims": self.original_id_claims, "original_access_claims": self.original_access_claims,
+                "modified": self.modified, "changes": self.changes, "summary": self.summary}
+
+
+def _section(request: dict, name: str) -> dict | None:
+    data = request.get("data") if isinstance(request, dict) else None
+    sec = data.get(name) if isinstance(data, dict) else None
+    return sec if isinstance(sec, dict) and isinstance(sec.get("claims"), dict) else None
+
+
+def _lifetime(section: dict) -> int:
+    try:
+        value = section["token"]["lifetime"]["expiration"]
+    except (KeyError, TypeError):
+        return DEFAULT_LIFETIME
+    return value if isinstance(value, int) and not isinstance(value, bool) else DEFAULT_LIFETIME
+
+
+class _Working:
+    """Claims and lifetime of the requested tokens while ops are applied."""
+
+    def __init__(self, request: dict):
+        self.sections = {n: _section(request, n) for n in ("identity", "access")}
+        self.claims = {n: copy.deepcopy(s["claims"]) for n, s in self.sections.items() if s}
+        self.lifetime = {n: _lifetime(s) for n, s in self.sections.items() if s}
+
+
+def _apply_op(work: _Working, target: str, op: Any) -> str:
+    """Apply one op to ``work`` or raise CommandRefused; returns a short description of the change."""
+    token = TOKEN_NAMES[target]
+    if not isinstance(op, dict):
+        raise CommandRefused(f"each op must be an object with op, path and value, not {type(op).__name__}")
+    kind, path = op.get("op"), op.get("path")
+    if kind not in ("add", "replace", "remove"):
+        raise CommandRefused(f"invalid operation {kind!r}: the token hook supports add, replace and remove")
+    if not isinstance(path, str):
+        raise CommandRefused("the op has no 'path' string")
+    if path == LIFETIME_PATH:
+        if kind == "remove":
+            raise CommandRefused(f"the {token} lifetime cannot be removed; use replace on {LIFETIME_PATH}")
+        value = op.get("value")
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise CommandRefused(f"lifetime must be a whole number of seconds, not {value!r}")
+        if not LIFETIME_MIN <= value <= LIFETIME_MAX:
+            raise CommandRefused(f"lifetime {value} s is outside {LIFETIME_MIN}–{LIFETIME_MAX} s "
+                                 "(minimum five minutes, maximum 24 hours)")
+        work.lifetime[target] = value
+        return f"{token} lifetime {value} s"
+    if not path.startswith("/claims/"):
+        raise CommandRefused(f"path {path!r} must begin with /claims/ or be {LIFETIME_PATH}")
+    parts = split_pointer(path)[1:]
+    claim = parts[0]
+    if not claim:
+        raise CommandRefused(f"path {path!r} names no claim")
+    if claim in RESERVED[target]:
+        extra = " (aud and sub can be changed only in access tokens)" if claim in ("aud", "sub") else ""
+        raise CommandRefused(f"{claim!r} is a reserved claim and cannot be modified in the {token}{extra}")
+    claims = work.claims[target]
+    if kind == "add":
+        existed = claim in claims and len(parts) == 1
+        pointer_add(claims, parts, op.get("value"), path)
+        return f"{token} {'replaced' if existed else 'added'} {path[len('/claims/'):]}"
+    if kind == "replace":
+        if claim not in claims:
+            raise CommandRefused(f"claim {claim!r} is not part of the {token} in the request, so it cannot be replaced")
+        pointer_replace(claims, parts, op.get("value"), path)
+        return f"{token} replaced {path[len('/claims/'):]}"
+    if op.get("value") is not None:
+        raise CommandRefused("a remove op's value must be absent or null; any other value fails the entire PATCH")
+    if claim not in claims:
+        raise CommandRefused(f"claim {claim!r} is not part of the {token} in the request, so it cannot be removed")
+    pointer_remove(claims, parts, path)
+    return f"{token} removed {path[len('/claims/'):]}"
+
+
+def _apply(request: dict, body: dict) -> tuple[_Working, list[CommandResult], list[str], str | None]:
+    work = _Working(request)
+    results: list[CommandResult] = []
+    changes: list[str] = []
+    first_refusal: str | None = None
+    for i, cmd in enumerate(commands_of(body)):
+        ctype = cmd.get("type") if isinstance(cmd, dict) else None
+        target = COMMAND_TARGET.get(ctype) if isinstance(ctype, str) else None
+        ops = cmd.get("value") if isinstance(cmd, dict) else None
+        refusal = None
+        if target is None:
+            refusal = (f"unknown command type {ctype!r}: the token hook accepts {IDENTITY_PATCH} and {ACCESS_PATCH}")
+        elif target not in work.claims:
+            refusal = (f"{ctype} cannot be applied: no {TOKEN_NAMES[target]} was requested "
+                       "(commands must match the requested tokens)")
+        elif not isinstance(ops, list):
+            refusal = f"{ctype} value must be a list of patch ops"
+        if refusal:
+            results.append(CommandResult(index=i, type=str(ctype), applied=False, reason=refusal,
+                                         value=ops))
+            first_refusal = first_refusal or f"command {i}: {refusal}"
+            continue
+        for j, op in enumerate(ops):
+            try:
+                change = _apply_op(work, target, op)
+            except CommandRefused as exc:
+                results.append(CommandResult(index=i, type=ctype, applied=False, reason=f"op {j}: {exc}", value=op))
+                first_refusal = first_refusal or f"command {i} op {j}: {exc}"
+            else:
+                results.append(CommandResult(index=i, type=ctype, applied=True, reason=f"op {j}: {change}", value=op))
+                changes.append(change)
+    return work, results, changes, first_refusal
+
+
+def _mint(request: dict, work_claims: dict, lifetimes: dict, ctx: JudgeContext) -> dict[str, Token | None]:
+    now = int(ctx.clock.now().timestamp())
+    out: dict[str, Token | None] = {"identity": None, "access": None}
+    for name, claims in work_claims.items():
+        final = dict(claims)
+        final["iat"] = now
+        final["exp"] = now + lifetimes[name]
+        out[name] = Token(final, lifetimes[name], ctx.keys)
+    return out
+
+
+def _unmodified(request: dict, ctx: JudgeContext) -> TokenOutcome:
+    work = _Working(request)
+    minted = _mint(request, work.claims, work.lifetime, ctx)
+    return TokenOutcome(True, None, minted["identity"], minted["access"], _orig(request, "identity"),
+                        _orig(request, "access"), False)
+
+
+def _orig(request: dict, name: str) -> dict | None:
+    sec = _section(request, name)
+    return copy.deepcopy(sec["claims"]) if sec else None
+
+
+def judge(request: dict, response_body: dict | None, transport_ok: bool, problems: list,
+          ctx: JudgeContext) -> Judgement:
+    """Judge a token hook answer and mint the tokens Okta would return."""
+    if not transport_ok:
+        return Judgement(VERDICT_FAILED, _unmodified(request, ctx),
+                         f"{ctx.failure_reason or 'The call failed'}; the token hook fails open (no retry): "
+                         "tokens were minted unmodified.")
+    if response_body is None:
+        return Judgement(VERDICT_OK, _unmodified(request, ctx),
+                         "Empty answer (no change): tokens were minted unmodified.")
+    if has_error(response_body):
+        desc = error_summary(response_body)
+        outcome = TokenOutcome(False, {"error": "server_error", "error_description": desc}, None, None,
+                               _orig(request, "identity"), _orig(request, "access"), False)
+        cmds = with_invalid(_apply(request, response_body)[1], "not applied: the hook answered an error")
+        return Judgement(
+            VERDICT_ERROR, outcome,
+            f"The hook answered an error object, so the token flow fails with no token: server_error ({desc}).",
+            cmds)
+    work, results, changes, refusal = _apply(request, response_body)
+    if problems or refusal:
+        why = refusal or problem_text(problems)
+        return Judgement(VERDICT_INVALID, _unmodified(request, ctx),
+                         f"The answer broke Okta's patch rules ({why}); the whole hook was skipped and tokens "
+                         "were minted unmodified.",
+                         with_invalid(results, "skipped: another op in this answer was refused, so Okta skips "
+                                               "the whole hook"))
+    minted = _mint(request, work.claims, work.lifetime, ctx)
+    outcome = TokenOutcome(True, None, minted["identity"], minted["access"], _orig(request, "identity"),
+                           _orig(request, "access"), bool(changes), changes)
+    reason = (f"Applied {len(changes)} patch op(s); tokens minted with the hook's changes." if changes
+              else "The answer had no patch ops; tokens were minted unmodified.")
+    return Judgement(VERDICT_OK, outcome, reason, results)
