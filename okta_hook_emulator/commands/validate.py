@@ -1,0 +1,85 @@
+"""``okta-hooks validate``: check a hook response (or, with ``--request``, a request) against Okta's rules."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..errors import EmulatorUsageError
+from ..payloads.catalog import get_kind
+from ..payloads.validate import response_size_problem, validate_request, validate_response
+
+
+def _read(source: str, what: str) -> bytes:
+    if source == "-":
+        return sys.stdin.buffer.read()
+    path = Path(source)
+    try:
+        return path.read_bytes()
+    except IsADirectoryError:
+        raise EmulatorUsageError(f"Can't read the {what} '{source}': it is a directory. Pass a JSON file or '-'.") from None
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise EmulatorUsageError(f"Can't read the {what} '{source}': {reason}. Pass a readable JSON file or '-' "
+                                 f"for standard input.") from None
+
+
+def _parse(raw: bytes, source: str, what: str) -> Any:
+    name = "standard input" if source == "-" else f"'{source}'"
+    try:
+        return json.loads(raw)
+    except UnicodeDecodeError:
+        raise EmulatorUsageError(f"The {what} {name} is not UTF-8 text; hook bodies are JSON.") from None
+    except json.JSONDecodeError as exc:
+        raise EmulatorUsageError(f"The {what} {name} is not JSON: {exc.msg} at line {exc.lineno} column "
+                                 f"{exc.colno}. Fix the file or pass a JSON document.") from None
+
+
+@click.command("validate")
+@click.argument("kind")
+@click.argument("file", default="-", required=False)
+@click.option("--request", "as_request", is_flag=True,
+              help="FILE is a request Okta sends (default: FILE is your hook's response).")
+@click.option("--request-file", "request_file", metavar="FILE",
+              help="The request the response answers; enables the rules that compare against it "
+                   "(claims that must exist, SSR vs progressive profile, requested tokens).")
+@click.option("--json", "as_json", is_flag=True, help="Print the problems as a JSON array.")
+def command(kind: str, file: str, as_request: bool, request_file: str | None, as_json: bool) -> None:
+    """Validate a hook body: KIND is token, saml, registration, import, password-import, telephony or event.
+
+    FILE is a JSON file or '-' (standard input). Prints each problem as `path: [rule] message`, or `valid`.
+    Exit status: 0 valid, 1 invalid, 2 usage error.
+    """
+    try:
+        hook = get_kind(kind)
+        if as_request and request_file:
+            raise EmulatorUsageError("--request-file only applies when validating a response; drop --request.")
+        raw = _read(file, "request" if as_request else "response")
+        body = _parse(raw, file, "request" if as_request else "response")
+        request = None
+        if request_file is not None:
+            request = _parse(_read(request_file, "request file"), request_file, "request file")
+    except EmulatorUsageError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(2)
+
+    if as_request:
+        problems = validate_request(hook.name, body)
+    else:
+        problems = [p for p in validate_response(hook.name, body, request) if p.rule != "response_too_large"]
+        size = response_size_problem(len(raw))
+        if size is not None:
+            problems.append(size)
+
+    if as_json:
+        click.echo(json.dumps([p.to_dict() for p in problems], indent=2))
+    elif problems:
+        for problem in problems:
+            click.echo(str(problem))
+    else:
+        click.echo("valid")
+    sys.exit(1 if problems else 0)
