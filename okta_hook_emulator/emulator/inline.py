@@ -1,0 +1,178 @@
+"""Call an inline hook as Okta does, judge the answer as Okta does, and carry the flow to its outcome.
+
+``call_inline`` is what ``Emulator.call_inline`` delegates to. Steps:
+
+1. serialise the request (compact JSON, UTF-8) and POST it with Okta's inline headers through the sender
+   (timeouts, retries, size limit, redirects: the ``DeliveryPolicy``);
+2. classify the answer: transport failure (timeout, connection error, non-2xx, redirect, too large), or — for
+   telephony — any status but 200, or a body that is not JSON → ``VERDICT_FAILED``; 204 / empty body → no change;
+   JSON → ``payloads.validate.validate_response`` problems;
+3. hand everything to the kind's judge (``emulator/outcomes/<kind>.py``), which decides ``ok`` / ``error`` /
+   ``invalid`` / ``failed`` and the outcome (fail open / closed / over per fact sheet §2.6 and §3.7);
+4. write the System Log events Okta would write: ``inline_hook.executed`` when the call failed,
+   ``inline_hook.response.processed`` always (with the answer's ``debugContext``), plus the flow's own events
+   (``user.import.password``, ``user.lifecycle.create`` ...).
+
+Never raises for anything a hook answers.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .. import fidelity
+from ..payloads.catalog import HookKind
+from . import records as R
+from .outcomes import JudgeContext, Judgement, LogSpec
+from .policy import DeliveryPolicy
+from .results import VERDICT_FAILED, VERDICT_OK, InlineResult
+from .sender import inline_headers
+from .transport import HookChannel
+
+
+def serialize_request(request: dict) -> bytes:
+    """The exact bytes POSTed: compact JSON (Okta sends no insignificant whitespace), UTF-8."""
+    return json.dumps(request, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def _request_id(emulator: Any) -> str:
+    make = getattr(emulator, "request_id", None)
+    return make() if callable(make) else emulator.payloads.event_id()
+
+
+def _attempts_text(delivery: R.Delivery) -> str:
+    n = len(delivery.attempts)
+    return f" after {n} attempts" if n > 1 else ""
+
+
+def _failure_reason(delivery: R.Delivery) -> str:
+    final = delivery.final
+    what = {R.TIMEOUT: "Timed out", R.CONNECTION_ERROR: "Connection failed", R.HTTP_ERROR: "The hook answered",
+            R.REDIRECT: "The hook redirected", R.TOO_LARGE: "The answer was too large"}.get(final.transport,
+                                                                                          final.transport)
+    detail = final.error or final.transport
+    return f"{what}: {detail}{_attempts_text(delivery)}"
+
+
+def _deserialize_error(exc: Exception) -> str:
+    line, col = getattr(exc, "lineno", 1), getattr(exc, "colno", 1)
+    return f"Could not deserialize inline hook response due to error at Line {line} Column {col}"
+
+
+def _problems(kind: HookKind, body: Any, request: dict) -> list[Any]:
+    from ..payloads.validate import Problem, validate_response
+
+    try:
+        problems = list(validate_response(kind.name, body, request))
+    except Exception as exc:  # noqa: BLE001 - a validator bug must not turn into a crash of the flow
+        problems = [Problem("$", "schema", f"the answer could not be validated ({type(exc).__name__}: {exc})")]
+    if not isinstance(body, dict) and not problems:
+        problems = [Problem("$", "schema", f"the answer must be a JSON object, not {type(body).__name__}")]
+    return problems
+
+
+def classify(kind: HookKind, delivery: R.Delivery, request: dict) -> tuple[bool, Any, list[Any], str, str]:
+    """Turn a delivery into the judge's inputs: ``(transport_ok, parsed_body, problems, failure_reason, note)``.
+
+    ``parsed_body`` is ``None`` for an empty answer or a failed call; ``note`` mentions an unusual 2xx."""
+    if delivery.transport != R.OK:
+        return False, None, [], _failure_reason(delivery), ""
+    status = delivery.status or 0
+    if kind.name == "telephony" and status != 200:
+        return False, None, [], (f"The hook answered HTTP {status}; a telephony hook must answer 200 with a "
+                                 "telephony action"), ""
+    note = ""
+    if status not in (200, 204):
+        if not fidelity.INLINE_ACCEPT_ANY_2XX:
+            return False, None, [], f"The hook answered HTTP {status}; Okta expects 200 or 204", ""
+        note = f" (HTTP {status} accepted as success; Okta documents 200 and 204)"
+    raw = delivery.final_body or b""
+    if status == 204 or not raw.strip():
+        return True, None, [], "", note
+    try:
+        body = json.loads(raw.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        return False, None, [], _deserialize_error(exc), note
+    return True, body, _problems(kind, body, request), "", note
+
+
+def _hook_target(kind: HookKind, channel: HookChannel) -> dict:
+    return {"id": channel.hook_id or "", "type": "InlineHook", "alternateId": kind.okta_type,
+            "displayName": kind.title}
+
+
+def _log(emulator: Any, event_type: str, result: str, reason: str | None, targets: list[dict] | None,
+         debug_data: dict | None) -> dict:
+    outcome = {"result": result, "reason": reason}
+    log_event = getattr(emulator, "log_event", None) or emulator.payloads.log_event
+    try:
+        return log_event(event_type, outcome=outcome, targets=targets, debug_data=debug_data)
+    except TypeError:  # a log_event without ``targets``
+        return log_event(event_type, outcome=outcome, debug_data=debug_data)
+
+
+def _log_events(emulator: Any, kind: HookKind, channel: HookChannel, request_id: str, judgement: Judgement,
+                body: Any, failure_reason: str, delivery: R.Delivery) -> list[dict]:
+    hook = [_hook_target(kind, channel)]
+    base = {"inlineHookId": channel.hook_id or "", "inlineHookType": kind.okta_type, "requestId": request_id,
+            "requestUri": channel.url}
+    events: list[dict] = []
+    if judgement.verdict == VERDICT_FAILED:
+        executed = dict(base, errorSummary=failure_reason, attempts=len(delivery.attempts))
+        if delivery.status is not None:
+            executed["statusCode"] = delivery.status
+        events.append(_log(emulator, "inline_hook.executed", "FAILURE", failure_reason, hook, executed))
+    processed = dict(base, verdict=judgement.verdict)
+    debug_context = body.get("debugContext") if isinstance(body, dict) else None
+    if debug_context is not None:
+        processed["debugContext"] = debug_context
+    ok = judgement.verdict == VERDICT_OK
+    events.append(_log(emulator, "inline_hook.response.processed", "SUCCESS" if ok else "FAILURE",
+                       None if ok else judgement.reason, hook, processed))
+    for spec in judgement.log_specs:
+        events.append(_log_spec(emulator, spec))
+    return events
+
+
+def _log_spec(emulator: Any, spec: LogSpec) -> dict:
+    return _log(emulator, spec.event_type, spec.result, spec.reason, spec.targets, spec.debug_data)
+
+
+def _judge(kind: HookKind, request: dict, body: Any, transport_ok: bool, problems: list,
+           ctx: JudgeContext) -> Judgement:
+    judge = kind.resolve("judge")
+    try:
+        return judge(request, body if isinstance(body, dict) else ({} if transport_ok and body is not None
+                                                                    else None),
+                     transport_ok, problems, ctx)
+    except Exception as exc:  # noqa: BLE001 - safety net: a judge bug must not crash the caller's flow
+        ctx.failure_reason = f"internal emulator error while judging the answer ({type(exc).__name__}: {exc})"
+        return judge(request, None, False, [], ctx)
+
+
+def call_inline(emulator: Any, kind: HookKind, channel: HookChannel, request: dict,
+                policy: DeliveryPolicy) -> InlineResult:
+    """POST ``request`` to the inline hook on ``channel`` with ``policy`` and judge the answer as Okta does."""
+    request_id = _request_id(emulator)
+    delivery = emulator.sender.send(channel, "POST", serialize_request(request), inline_headers(request_id), policy)
+    transport_ok, body, problems, failure_reason, note = classify(kind, delivery, request)
+    keys = emulator.keys if kind.name == "token" else None
+    ctx = JudgeContext(keys=keys, clock=emulator.clock, status=delivery.status, failure_reason=failure_reason,
+                       hook_id=channel.hook_id)
+    judgement = _judge(kind, request, body, transport_ok, problems, ctx)
+    log_events = _log_events(emulator, kind, channel, request_id, judgement, body, ctx.failure_reason or failure_reason,
+                             delivery)
+    return InlineResult(
+        kind=kind.name,
+        request_type=request.get("requestType") if isinstance(request, dict) else None,
+        request=request,
+        delivery=delivery,
+        verdict=judgement.verdict,
+        response_body=body,
+        problems=problems,
+        commands=judgement.commands,
+        outcome=judgement.outcome,
+        log_events=log_events,
+        reason=judgement.reason + note,
+    )
