@@ -1,0 +1,630 @@
+"""Seeded payload generators: System Log ``LogEvent``s, the event hook delivery envelope, and every inline hook
+request Okta sends (token, SAML, registration, import, password import, telephony).
+
+Same seed + same clock => byte-identical output. Values are drawn from a precomputed ``SyntheticOrg`` with a
+seeded ``random.Random``; Faker is only used to build the org (and through ``PayloadFactory.faker``)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import random
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from faker import Faker
+
+from .. import fidelity
+from ..clock import Clock, FixedClock, iso
+from ..errors import EmulatorUsageError, did_you_mean
+from .catalog import KINDS, get_kind
+from .event_types import EventType, TargetSpec, get_event_type
+from .org import ID_ALPHABET, URLSAFE_ALPHABET, OktaOrgProvider, OrgApp, OrgClient, OrgUser, SyntheticOrg
+from .overrides import apply_overrides
+
+# What each kind accepts: request types (the top-level ``requestType`` for registration/telephony, the OAuth grant
+# for token) and variants. The first entry is the default.
+REQUEST_TYPES: dict[str, tuple[str, ...]] = {
+    "token": ("authorization_code", "client_credentials", "refresh_token"),
+    "registration": ("self.service.registration", "progressive.profile"),
+    "telephony": KINDS["telephony"].request_types,
+}
+VARIANTS: dict[str, tuple[str, ...]] = {
+    "token": ("both", "id_token", "access_token"),
+    "saml": ("claims", "no-claims"),
+    "import": ("plain", "conflict", "match"),
+    "telephony": ("sms", "voice"),
+}
+DEFAULT_EVENT_TYPE = "user.lifecycle.create"
+# Okta's UUID v1 epoch offset (100 ns intervals between 1582-10-15 and 1970-01-01).
+_UUID_EPOCH = 0x01B21DD213814000
+_SYSTEM_ACTOR = ("system@okta.com", "SystemPrincipal", "system@okta.com", "Okta System")
+_FAMILY_URIS = {"user": "/api/v1/users", "group": "/api/v1/groups", "application": "/api/v1/apps",
+                "app": "/api/v1/apps", "policy": "/api/v1/policies", "device": "/api/v1/devices",
+                "inline_hook": "/api/v1/inlineHooks", "iam": "/api/v1/iam", "security": "/api/v1/authenticators",
+                "access": "/governance/api/v1/requests", "resource": "/governance/api/v1/resources",
+                "resource_servers": "/api/v1/resource-servers", "workload_principal": "/workload-principals/api/v1"}
+_INLINE_ORDER = ("eventId", "eventTime", "eventType", "eventTypeVersion", "contentType", "cloudEventVersion",
+                 "source", "requestType", "data")
+
+
+def to_json(obj: Any) -> str:
+    """Stable JSON text (indent 2, key order as built) used by the CLI."""
+    return json.dumps(obj, indent=2, ensure_ascii=False)
+
+
+def _choose(kind: str, what: str, value: str | None, allowed: dict[str, tuple[str, ...]]) -> str | None:
+    options = allowed.get(kind, ())
+    if value is None:
+        return options[0] if options else None
+    if value not in options:
+        listing = ", ".join(options) if options else "none"
+        raise EmulatorUsageError(f"Unknown {what} '{value}' for {kind} hooks. Choose one of: {listing}."
+                                 f"{did_you_mean(value, options)}")
+    return value
+
+
+class PayloadFactory:
+    """Seeded source of every payload. ``clock`` defaults to a ``FixedClock`` (1 s per reading) so output is
+    deterministic; pass a ``SystemClock`` for live timestamps."""
+
+    def __init__(self, seed: int = 0, clock: Clock | None = None):
+        self.clock: Clock = clock if clock is not None else FixedClock(tick=timedelta(seconds=1))
+        self.faker = Faker("en_US")
+        self.faker.add_provider(OktaOrgProvider)
+        self.reseed(seed)
+
+    # ---- seeding and small values -------------------------------------------------------------------------
+    def reseed(self, seed: int) -> None:
+        """Re-seed Faker and the value generator, and rebuild the synthetic org (the clock is kept)."""
+        self.seed = int(seed)
+        self.faker.seed_instance(self.seed)
+        self.org: SyntheticOrg = self.faker.synthetic_org()
+        self.random = random.Random(f"okta-hook-emulator:{self.seed}")
+
+    def new_id(self, prefix: str) -> str:
+        """A 20-character Okta id with this org's cell suffix (``00u`` users, ``00g`` groups, ``0oa`` apps...)."""
+        n = 20 - len(prefix) - len(self.org.cell)
+        return prefix + "".join(self.random.choices(ID_ALPHABET, k=n)) + self.org.cell
+
+    def uuid(self) -> str:
+        """A seeded random UUID (version 4)."""
+        return str(uuid.UUID(int=self.random.getrandbits(128), version=4))
+
+    def event_id(self) -> str:
+        """A 22-character URL-safe id, like inline hook ``eventId``s."""
+        return base64.urlsafe_b64encode(self.random.getrandbits(128).to_bytes(16, "big")).decode()[:22]
+
+    def challenge(self) -> str:
+        """An event hook verification challenge: ``fidelity.VERIFICATION_CHALLENGE_LENGTH`` URL-safe characters."""
+        return "".join(self.random.choices(URLSAFE_ALPHABET, k=fidelity.VERIFICATION_CHALLENGE_LENGTH))
+
+    def request_id(self) -> str:
+        """An Okta request / transaction id (27 characters, like ``ZCCzm8j2wTvzwele2NwLnwAADSc``)."""
+        r = self.random
+        return "".join(r.choices(ID_ALPHABET, k=20)) + "AAA" + "".join(r.choices(ID_ALPHABET, k=4))
+
+    def _tok(self, prefix: str, n: int) -> str:
+        return prefix + "".join(self.random.choices(ID_ALPHABET, k=n))
+
+    def _log_uuid(self, when: datetime) -> str:
+        # System Log uuids are time-based (version 1), e.g. f1d0b993-cc19-11ed-a688-db22c99ef6c4.
+        r = self.random
+        t = int(when.timestamp() * 10_000_000) + _UUID_EPOCH + r.getrandbits(12)
+        return (f"{t & 0xFFFFFFFF:08x}-{(t >> 32) & 0xFFFF:04x}-{((t >> 48) & 0x0FFF) | 0x1000:04x}-"
+                f"{r.getrandbits(14) | 0x8000:04x}-{r.getrandbits(48):012x}")
+
+    # ---- System Log events ----------------------------------------------------------------------------------
+    def _client(self, c: OrgClient) -> tuple[dict, dict]:
+        geo = {"city": c.city, "state": c.state, "country": c.country, "postalCode": c.postal_code,
+               "geolocation": {"lat": c.lat, "lon": c.lon}}
+        chain = {"ip": c.ip, "geographicalContext": geo, "version": "V4", "source": None}
+        client = {
+            "userAgent": {"rawUserAgent": c.raw_user_agent, "os": c.os, "browser": c.browser},
+            "zone": "null",
+            "device": c.device,
+            "id": None,
+            "ipAddress": c.ip,
+            "geographicalContext": {**geo, "geolocation": dict(geo["geolocation"])},
+            "ipChain": [chain],
+        }
+        request_chain = {"ip": c.ip, "geographicalContext": {**geo, "geolocation": dict(geo["geolocation"])},
+                         "version": "V4", "source": None}
+        return client, {"ipChain": [request_chain]}
+
+    @staticmethod
+    def _user_ref(u: OrgUser, type_: str = "User") -> dict:
+        return {"id": u.id, "type": type_, "alternateId": u.login, "displayName": u.display_name,
+                "detailEntry": None}
+
+    def _target(self, spec: TargetSpec, user: OrgUser, app: OrgApp) -> dict:
+        org, r = self.org, self.random
+        pool = spec.pool
+        if pool == "user":
+            return self._user_ref(user)
+        if pool == "app_user":
+            return self._user_ref(user, "AppUser")
+        if pool == "app":
+            return {"id": app.id, "type": "AppInstance", "alternateId": app.label, "displayName": app.label,
+                    "detailEntry": None}
+        if pool == "admin_console":
+            a = org.admin_console
+            return {"id": a.id, "type": "AppInstance", "alternateId": a.label, "displayName": a.label,
+                    "detailEntry": None}
+        if pool == "group":
+            g = r.choice(org.groups)
+            return {"id": g.id, "type": "UserGroup", "alternateId": "unknown", "displayName": g.name,
+                    "detailEntry": None}
+        if pool in ("enrollment", "password_enrollment"):
+            prefix, name = org.authenticators[0] if pool == "password_enrollment" else r.choice(org.authenticators)
+            return {"id": self.new_id(prefix), "type": "AuthenticatorEnrollment", "alternateId": "unknown",
+                    "displayName": name, "detailEntry": None}
+        if pool == "policy":
+            p = r.choice(org.policies)
+            return {"id": p.id, "type": "PolicyEntity", "alternateId": "unknown", "displayName": p.name,
+                    "detailEntry": {"policyType": p.type}}
+        if pool == "policy_rule":
+            p = r.choice(org.policies)
+            rule_id, rule_name = r.choice(p.rules)
+            return {"id": rule_id, "type": "PolicyRule", "alternateId": "unknown", "displayName": rule_name,
+                    "detailEntry": {"policyType": p.type}}
+        if pool == "inline_hook":
+            kind, hook_id = r.choice(org.inline_hook_ids)
+            return {"id": hook_id, "type": "InlineHook", "alternateId": "unknown",
+                    "displayName": f"{KINDS[kind].title}", "detailEntry": None}
+        if pool == "auth_server":
+            a = r.choice(org.auth_servers)
+            return {"id": a.id, "type": "AuthorizationServer", "alternateId": "unknown", "displayName": a.name,
+                    "detailEntry": None}
+        if pool == "idp":
+            idp_id, name, _ = r.choice(org.idps)
+            return {"id": idp_id, "type": "IdentityProvider", "alternateId": name, "displayName": name,
+                    "detailEntry": None}
+        if pool == "device":
+            dev_id, name = r.choice(org.devices)
+            return {"id": dev_id, "type": "Device", "alternateId": "unknown", "displayName": name,
+                    "detailEntry": None}
+        # generic: an object of a family without a dedicated pool.
+        name = f"{r.choice(org.words)} {spec.label or spec.type}"
+        return {"id": self.new_id(spec.id_prefix or "0oa"), "type": spec.type, "alternateId": "unknown",
+                "displayName": name, "detailEntry": None}
+
+    def _change_details(self, et: EventType, target: dict) -> dict:
+        verb = et.name.rsplit(".", 1)[-1]
+        if verb in ("activate", "deactivate"):
+            before, after = ("INACTIVE", "ACTIVE") if verb == "activate" else ("ACTIVE", "INACTIVE")
+            return {"from": {"status": before}, "to": {"status": after}}
+        return {"from": {"name": target["displayName"]}, "to": {"name": f"{target['displayName']} (updated)"}}
+
+    def log_event(self, event_type: str, *, overrides: dict[str, Any] | None = None, actor: dict | None = None,
+                  targets: list[dict] | None = None, outcome: str | dict | None = None,
+                  debug_data: dict | None = None) -> dict:
+        """One System Log ``LogEvent`` of ``event_type`` (fact sheet §1.4), actors/targets from the org."""
+        et = get_event_type(event_type)
+        org, r = self.org, self.random
+        now = self.clock.now()
+        user = r.choice(org.users)
+        app = r.choice(org.apps)
+        if actor is None:
+            if et.actor_role == "system":
+                aid, atype, alt, disp = _SYSTEM_ACTOR
+                actor = {"id": aid, "type": atype, "alternateId": alt, "displayName": disp, "detailEntry": None}
+            else:
+                actor = self._user_ref(r.choice(org.admins) if et.actor_role == "admin" else user)
+        if targets is None:
+            targets = [self._target(spec, user, app) for spec in et.targets]
+            if et.change_details and targets:
+                targets[0]["changeDetails"] = self._change_details(et, targets[0])
+        if outcome is None:
+            outcome_obj = {"result": et.outcome, "reason": None}
+        elif isinstance(outcome, str):
+            outcome_obj = {"result": outcome, "reason": None}
+        else:
+            outcome_obj = {"result": outcome.get("result", et.outcome), "reason": outcome.get("reason")}
+        client, request = self._client(r.choice(org.clients))
+        txid = self.request_id()
+        uri = et.request_uri or _FAMILY_URIS.get(et.family, "/api/v1/" + et.family)
+        debug = {"requestId": txid, "requestUri": uri, "url": uri + "?"}
+        for key in et.debug_keys:
+            if key == "authnRequestId":
+                debug[key] = self.request_id()
+            elif key == "deviceFingerprint":
+                debug[key] = f"{r.getrandbits(128):032x}"
+            elif key == "dtHash":
+                debug[key] = f"{r.getrandbits(256):064x}"
+            elif key == "origin":
+                debug[key] = org.url
+            elif key == "threatSuspected":
+                debug[key] = "false"
+            elif key == "changedAttributes":
+                debug[key] = r.choice(("mobilePhone", "title", "department", "firstName,lastName", "city"))
+            elif key == "phoneNumber":
+                debug[key] = user.mobile_phone[2:]
+            elif key == "countryCallingCode":
+                debug[key] = "1"
+        if debug_data:
+            debug.update(debug_data)
+        session = None if et.actor_role == "system" else "idx" + "".join(r.choices(ID_ALPHABET, k=22))
+        event = {
+            "uuid": self._log_uuid(now),
+            "published": iso(now),
+            "eventType": et.name,
+            "version": "0",
+            "displayMessage": et.display_message,
+            "severity": et.severity,
+            "client": client,
+            "device": None,
+            "actor": actor,
+            "outcome": outcome_obj,
+            "target": targets,
+            "transaction": {"type": et.transaction_type, "id": txid, "detail": {}},
+            "debugContext": {"debugData": debug},
+            "legacyEventType": et.legacy_event_type,
+            "authenticationContext": {"authenticationProvider": None, "credentialProvider": None,
+                                      "credentialType": None, "issuer": None, "authenticationStep": 0,
+                                      "externalSessionId": session, "interface": None},
+            "securityContext": {"asNumber": None, "asOrg": None, "isp": None, "domain": None, "isProxy": None},
+            "request": request,
+            "insertionTimestamp": None,
+        }
+        return apply_overrides(event, overrides) if overrides else event
+
+    def log_events(self, event_types: list[str] | tuple[str, ...] | str, count: int,
+                   overrides: dict[str, Any] | None = None) -> list[dict]:
+        """``count`` events cycling through ``event_types`` (validated before anything is generated)."""
+        if isinstance(event_types, str):
+            event_types = [event_types]
+        if not event_types:
+            raise EmulatorUsageError("No event types given: pass at least one, e.g. ['user.lifecycle.create'].")
+        if count < 0:
+            raise EmulatorUsageError(f"count must be 0 or more, got {count}.")
+        for name in event_types:
+            get_event_type(name)
+        n = len(event_types)
+        return [self.log_event(event_types[i % n], overrides=overrides) for i in range(count)]
+
+    def event_hook_envelope(self, events: list[dict], *, hook_id: str | None = None) -> dict:
+        """The delivery POST body (fact sheet §1.3) carrying ``events`` in ``data.events``."""
+        hook_id = hook_id or self.org.event_hook_ids[0]
+        return {
+            "eventType": "com.okta.event_hook",
+            "eventTypeVersion": "1.0",
+            "cloudEventsVersion": "0.1",
+            "source": f"{self.org.url}/api/v1/eventHooks/{hook_id}",
+            "eventId": self.uuid(),
+            "data": {"events": list(events)},
+            "eventTime": iso(self.clock.now()),
+            "contentType": "application/json",
+        }
+
+    # ---- inline hooks ---------------------------------------------------------------------------------------
+    def inline_request(self, kind: str, *, request_type: str | None = None, variant: str | None = None,
+                       overrides: dict[str, Any] | None = None, hook_id: str | None = None) -> dict:
+        """An inline hook request body of ``kind`` (``token``, ``saml``, ``registration``, ``import``,
+        ``password-import``, ``telephony``; ``event`` gives a delivery envelope)."""
+        hk = get_kind(kind)
+        if hk.name == "event":
+            types = [request_type] if request_type else [DEFAULT_EVENT_TYPE]
+            body = generate_event_hook(self, event_types=types, count=1, hook_id=hook_id)
+        else:
+            body = hk.resolve("generator")(self, request_type=request_type, variant=variant, hook_id=hook_id)
+        return apply_overrides(body, overrides) if overrides else body
+
+    def _envelope(self, kind: str, source: str, data: dict, request_type: str | None = None,
+                  order: tuple[str, ...] = _INLINE_ORDER) -> dict:
+        now = self.clock.now().replace(microsecond=0)
+        values = {"eventId": self.event_id(), "eventTime": iso(now), "eventType": KINDS[kind].okta_type,
+                  "eventTypeVersion": "1.0", "contentType": "application/json", "cloudEventVersion": "0.1",
+                  "source": source, "requestType": request_type, "data": data}
+        return {k: values[k] for k in order if k != "requestType" or request_type is not None}
+
+    def _request_ctx(self, method: str, url: str, ip: str | None = None, *, req_id: str | None = None) -> dict:
+        return {"id": req_id or self._tok("req", 22), "method": method, "url": {"value": url},
+                "ipAddress": ip or self.random.choice(self.org.clients).ip}
+
+    def _user_ctx(self, u: OrgUser, now: datetime, *, links: bool = True, absolute: bool = True) -> dict:
+        base = f"{self.org.url}/api/v1/users/{u.id}" if absolute else f"/api/v1/users/{u.id}"
+        ctx: dict[str, Any] = {"id": u.id, "passwordChanged": iso((now - timedelta(days=u.password_changed_days))
+                                                                   .replace(microsecond=0)),
+                               "profile": {"login": u.login, "firstName": u.first_name, "lastName": u.last_name,
+                                           "locale": u.locale, "timeZone": u.time_zone}}
+        if links:
+            ctx["_links"] = {"groups": {"href": f"{base}/groups"}, "factors": {"href": f"{base}/factors"}}
+        return ctx
+
+    def _session_ctx(self, u: OrgUser, now: datetime, *, oie: bool = False) -> dict:
+        created = (now - timedelta(minutes=self.random.randint(1, 90))).replace(microsecond=0)
+        session = {
+            "id": ("idx" if oie else "102") + "".join(self.random.choices(ID_ALPHABET, k=22)),
+            "userId": u.id,
+            "login": u.login,
+            "createdAt": iso(created),
+            "expiresAt": iso(created + timedelta(hours=2)),
+            "status": "ACTIVE",
+            "lastPasswordVerification": iso(created),
+        }
+        if oie:
+            session["lastFactorVerification"] = iso(created)
+            session["amr"] = ["PASSWORD", "OKTA_VERIFY", "MULTIFACTOR_AUTHENTICATION"]
+            session["mfaActive"] = True
+        else:
+            session["amr"] = ["PASSWORD"]
+        session["idp"] = {"id": self.org.okta_idp_id, "type": "OKTA"}
+        session.setdefault("mfaActive", False)
+        return session
+
+
+# ---- per-kind generators (named by payloads/catalog.py KINDS[...].generator) ----------------------------------
+def generate_event_hook(factory: PayloadFactory, event_types: list[str] | tuple[str, ...] | None = None,
+                        count: int = 1, hook_id: str | None = None, **_: Any) -> dict:
+    """An event hook delivery envelope with ``count`` events cycling through ``event_types``."""
+    events = factory.log_events(list(event_types or [DEFAULT_EVENT_TYPE]), count)
+    return factory.event_hook_envelope(events, hook_id=hook_id)
+
+
+def _token_claims_id(f: PayloadFactory, u: OrgUser, issuer: str, client_id: str, nonce: str, auth_time: int,
+                     idp: str) -> dict:
+    return {"sub": u.id, "name": u.display_name, "email": u.email, "ver": 1, "iss": issuer, "aud": client_id,
+            "jti": "ID." + "".join(f.random.choices(URLSAFE_ALPHABET, k=43)), "amr": ["pwd"], "idp": idp,
+            "nonce": nonce, "preferred_username": u.login, "auth_time": auth_time}
+
+
+def generate_token(factory: PayloadFactory, request_type: str | None = None, variant: str | None = None,
+                   hook_id: str | None = None) -> dict:
+    """Token inline hook request (§3.1). ``request_type`` = OAuth grant (``authorization_code`` default,
+    ``client_credentials``, ``refresh_token``); ``variant`` = tokens minted (``both`` default, ``id_token``,
+    ``access_token``)."""
+    f, org, r = factory, factory.org, factory.random
+    grant = _choose("token", "grant type (request type)", request_type, REQUEST_TYPES)
+    tokens = _choose("token", "variant", variant, VARIANTS)
+    if grant == "client_credentials" and variant not in (None, "access_token"):
+        raise EmulatorUsageError("client_credentials mints an access token only: use variant 'access_token' "
+                                 "(or leave it out).")
+    if grant == "client_credentials":
+        tokens = "access_token"
+    now = f.clock.now()
+    auth_server = org.auth_servers[0] if grant != "client_credentials" else org.auth_servers[1]
+    issuer = f"{org.url}/oauth2/{auth_server.path}"
+    app = r.choice([a for a in org.oidc_apps if (a.client_type == "CONFIDENTIAL") == (grant == "client_credentials")]
+                   or org.oidc_apps)
+    client_id = app.id
+    client = {"id": client_id, "name": app.label, "type": app.client_type}
+    policy = {"id": auth_server.policy_id, "rule": {"id": auth_server.rule_id}}
+    scope_ids = dict(auth_server.scopes)
+    ip = r.choice(org.clients).ip
+    want_id = tokens in ("both", "id_token")
+    want_access = tokens in ("both", "access_token")
+    data: dict[str, Any]
+    if grant == "client_credentials":
+        scopes = [s for s in scope_ids if ":" in s]
+        context = {
+            "request": f._request_ctx("POST", f"{issuer}/v1/token", ip),
+            "protocol": {"type": "OAUTH2.0",
+                         "request": {"scope": " ".join(scopes), "client_id": client_id, "grant_type": grant},
+                         "issuer": {"uri": issuer}, "client": client},
+            "policy": policy,
+        }
+        access = {"claims": {"ver": 1, "jti": "AT." + "".join(r.choices(URLSAFE_ALPHABET, k=43)), "iss": issuer,
+                             "aud": auth_server.audience, "cid": client_id, "sub": client_id},
+                  "token": {"lifetime": {"expiration": 3600}},
+                  "scopes": {s: {"id": scope_ids[s], "action": "GRANT"} for s in scopes}}
+        data = {"context": context, "access": access}
+        source = f"{issuer}/v1/token"
+        return f._envelope("token", source, data, order=("source", "eventId", "eventTime", "eventTypeVersion",
+                                                         "cloudEventVersion", "contentType", "eventType", "data"))
+    user = r.choice(org.users)
+    scopes = ["openid", "profile", "email"] + (["offline_access"] if grant == "refresh_token" else [])
+    response_type = {"both": "token id_token", "id_token": "id_token", "access_token": "token"}[tokens]
+    state = "".join(r.choices(ID_ALPHABET, k=12))
+    nonce = "".join(r.choices(ID_ALPHABET, k=10))
+    redirect_uri = f"https://{app.host}/authorization-code/callback"
+    authorize = {"scope": " ".join(scopes), "state": state, "redirect_uri": redirect_uri, "response_mode": "fragment",
+                 "response_type": response_type, "client_id": client_id}
+    session = f._session_ctx(user, now)
+    auth_time = int(datetime.fromisoformat(session["createdAt"].replace("Z", "+00:00")).timestamp())
+    rt_jti = f._tok("oar", 17)
+    if grant == "refresh_token":
+        req = f._request_ctx("POST", f"{issuer}/v1/token", ip)
+        protocol_request = {"scope": " ".join(scopes), "client_id": client_id, "grant_type": "refresh_token"}
+        source = f"{issuer}/v1/token"
+    else:
+        query = urlencode({**{k: authorize[k] for k in ("scope", "response_type", "redirect_uri", "state")},
+                           "nonce": nonce, "client_id": client_id}, quote_via=quote)
+        req = f._request_ctx("GET", f"{issuer}/v1/authorize?{query}", ip)
+        protocol_request = authorize
+        source = f"{issuer}/v1/authorize"
+    protocol: dict[str, Any] = {"type": "OAUTH2.0", "request": protocol_request, "issuer": {"uri": issuer},
+                                "client": client}
+    if grant == "refresh_token":
+        protocol[fidelity.TOKEN_ORIGINAL_GRANT_KEY] = {
+            "authorization": {**authorize, "grant_type": "authorization_code"},
+            "refresh_token": {"jti": rt_jti},
+        }
+    context = {"request": req, "protocol": protocol, "session": session, "user": f._user_ctx(user, now),
+               "policy": policy}
+    data = {"context": context}
+    if want_id:
+        data["identity"] = {"claims": _token_claims_id(f, user, issuer, client_id, nonce, auth_time,
+                                                       org.okta_idp_id),
+                            "token": {"lifetime": {"expiration": 3600}}}
+    if want_access:
+        data["access"] = {
+            "claims": {"ver": 1, "jti": "AT." + "".join(r.choices(URLSAFE_ALPHABET, k=43)), "iss": issuer,
+                       "aud": auth_server.audience, "cid": client_id, "uid": user.id, "sub": user.login,
+                       "preferred_username": user.login},
+            "token": {"lifetime": {"expiration": 3600}},
+            "scopes": {s: {"id": scope_ids[s], "action": "GRANT"} for s in scopes},
+        }
+    data["refresh_token"] = {"jti": rt_jti}
+    return f._envelope("token", source, data, order=("source", "eventId", "eventTime", "eventTypeVersion",
+                                                     "cloudEventVersion", "contentType", "eventType", "data"))
+
+
+def _saml_attr(values: list[str], xsi: str = "xs:string") -> dict:
+    return {"attributes": {"NameFormat": "urn:oasis:names:tc:SAML:2.0:attrname-format:unspecified"},
+            "attributeValues": [{"attributes": {"xsi:type": xsi}, "value": v} for v in values]}
+
+
+def generate_saml(factory: PayloadFactory, request_type: str | None = None, variant: str | None = None,
+                  hook_id: str | None = None) -> dict:
+    """SAML assertion inline hook request (§3.2). ``variant``: ``claims`` (documented shape, with attribute
+    statements) or ``no-claims`` (the 2025 captured shape: ``idx`` session, no ``claims``, no ``user._links``)."""
+    f, org, r = factory, factory.org, factory.random
+    if request_type is not None:
+        raise EmulatorUsageError("SAML hooks have no request types; use --variant claims|no-claims instead.")
+    variant = _choose("saml", "variant", variant, VARIANTS)
+    now = f.clock.now()
+    user = r.choice(org.users)
+    app = r.choice(org.saml_apps)
+    sso = f"{org.url}/app/{app.name}/{app.entity_id}/sso/saml"
+    oie = variant == "no-claims"
+    context = {
+        "request": f._request_ctx("GET", sso),
+        "protocol": {"type": "SAML2.0", "issuer": {"id": app.id, "name": app.label,
+                                                   "uri": f"http://www.okta.com/{app.entity_id}"}},
+        "session": f._session_ctx(user, now, oie=oie),
+        "user": f._user_ctx(user, now, links=not oie),
+    }
+    ms = int(now.timestamp() * 1000)
+    assertion: dict[str, Any] = {
+        "subject": {"nameId": user.login,
+                    "nameFormat": "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified",
+                    "confirmation": {"method": "urn:oasis:names:tc:SAML:2.0:cm:bearer",
+                                     "data": {"recipient": f"https://{app.host}/saml/sso"}}},
+        "authentication": {"sessionIndex": f"id{ms}.{r.randint(100_000_000, 999_999_999)}",
+                           "authnContext": {"authnContextClassRef":
+                                            "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"}},
+        "conditions": {"audienceRestriction": [f"https://{app.host}/saml/metadata"]},
+    }
+    if not oie:
+        groups = [g.name for g in r.sample(org.groups, k=2)]
+        assertion["claims"] = {"firstName": _saml_attr([user.first_name]), "lastName": _saml_attr([user.last_name]),
+                               "email": _saml_attr([user.email]),
+                               "employeeNumber": _saml_attr([user.employee_number], "xs:integer"),
+                               "groups": _saml_attr(groups)}
+    assertion["lifetime"] = {"expiration": 300}
+    return f._envelope("saml", sso, {"context": context, "assertion": assertion},
+                       order=("source", "eventId", "eventTime", "data", "eventTypeVersion", "cloudEventVersion",
+                              "eventType", "contentType"))
+
+
+def generate_registration(factory: PayloadFactory, request_type: str | None = None, variant: str | None = None,
+                          hook_id: str | None = None) -> dict:
+    """Registration inline hook request (§3.3): ``self.service.registration`` (default) or
+    ``progressive.profile``."""
+    f, org, r = factory, factory.org, factory.random
+    rtype = _choose("registration", "request type", request_type, REQUEST_TYPES)
+    if variant is not None:
+        raise EmulatorUsageError("Registration hooks have no variants; choose --request-type "
+                                 "self.service.registration or progressive.profile.")
+    now = f.clock.now()
+    source = hook_id or org.registration_id
+    if rtype == "self.service.registration":
+        p = r.choice(org.prospects)
+        data: dict[str, Any] = {
+            "context": {"request": {"method": "POST", "ipAddress": r.choice(org.clients).ip, "id": f._tok("req", 22),
+                                    "url": {"value": "/idp/idx/enroll/new"}}},
+            "userProfile": {"firstName": p.first_name, "lastName": p.last_name, "login": p.login,
+                            "email": p.login},
+            "action": "ALLOW",
+        }
+    else:
+        u = r.choice(org.users)
+        ctx_user = f._user_ctx(u, now, absolute=False)
+        data = {
+            "context": {"request": {"method": "POST", "ipAddress": r.choice(org.clients).ip, "id": f._tok("req", 22),
+                                    "url": {"value": "/idp/idx/enroll/update"}},
+                        "user": {"passwordChanged": ctx_user["passwordChanged"], "_links": ctx_user["_links"],
+                                 "profile": ctx_user["profile"], "id": u.id}},
+            "action": "ALLOW",
+            "userProfileUpdate": {"employeeNumber": str(r.randint(1000, 99999))},
+        }
+    return f._envelope("registration", source, data, rtype)
+
+
+def generate_import(factory: PayloadFactory, request_type: str | None = None, variant: str | None = None,
+                    hook_id: str | None = None) -> dict:
+    """User import inline hook request (§3.4). ``variant``: ``plain`` (new user, no conflicts), ``conflict``
+    (login conflicts with an existing user) or ``match`` (matched to an existing user; ``data.user.id`` set)."""
+    f, org, r = factory, factory.org, factory.random
+    if request_type is not None:
+        raise EmulatorUsageError("Import hooks have no request types; use --variant plain|conflict|match.")
+    variant = _choose("import", "variant", variant, VARIANTS)
+    p = r.choice(org.prospects)
+    first, last, email, user_name = p.first_name, p.last_name, p.login, p.user_name
+    existing = r.choice(org.users)
+    if variant in ("conflict", "match"):
+        email = existing.login
+    if variant == "match":
+        first, last = existing.first_name, existing.last_name
+    app = r.choice(org.saml_apps)
+    groups = [f"{g.name.lower().replace(' ', '-')}@{org.email_domain}" for g in r.sample(org.groups, k=2)]
+    context = {
+        "conflicts": ["login"] if variant == "conflict" else [],
+        "application": {"name": app.name, "id": app.id, "label": app.label, "status": "ACTIVE"},
+        "job": {"id": f.new_id("ij1"), "type": "import:users"},
+        "matches": [existing.id] if variant == "match" else [],
+        "policy": ["EMAIL", "FIRST_AND_LAST_NAME"],
+    }
+    app_profile = {"firstName": first, "lastName": last, "mobilePhone": None, "accountType": "PRO",
+                   "secondEmail": None, "failProvisioning": None, "failDeprovisioning": None,
+                   "externalId": p.external_id, "groups": groups, "userName": user_name, "email": email}
+    user_profile = {"lastName": last, "zipCode": None, "city": None, "secondEmail": None, "postAddress": None,
+                    "login": email, "firstName": first, "primaryPhone": None, "mobilePhone": None,
+                    "streetAddress": None, "countryCode": None, "typeId": None, "state": None, "email": email}
+    user: dict[str, Any] = {"profile": user_profile}
+    if variant == "match":
+        user = {"id": existing.id, "profile": user_profile}
+    data = {"context": context, "action": {"result": "LINK_USER" if variant == "match" else "CREATE_USER"},
+            "appUser": {"profile": app_profile}, "user": user}
+    return f._envelope("import", hook_id or org.inline_hook_id("import"), data,
+                       order=("source", "eventId", "eventTime", "eventTypeVersion", "cloudEventVersion",
+                              "eventType", "contentType", "data"))
+
+
+def generate_password_import(factory: PayloadFactory, request_type: str | None = None, variant: str | None = None,
+                             hook_id: str | None = None) -> dict:
+    """Password import inline hook request (§3.5), OIE sign-in URL."""
+    f, org, r = factory, factory.org, factory.random
+    if request_type is not None or variant is not None:
+        raise EmulatorUsageError("Password import hooks have no request types or variants.")
+    u = r.choice(org.users)
+    password = "".join(r.choices(URLSAFE_ALPHABET, k=r.randint(10, 16))) + "!"
+    data = {"context": {"request": f._request_ctx("POST", "/idp/idx/challenge/answer", req_id=f.request_id()),
+                        "credential": {"username": u.login, "password": password}},
+            "action": {"credential": "UNVERIFIED"}}
+    source = f"{org.url}/api/v1/inlineHooks/{hook_id or org.inline_hook_id('password-import')}"
+    return f._envelope("password-import", source, data)
+
+
+_TELEPHONY_URLS = {
+    "com.okta.user.telephony.pre-enrollment": "/idp/idx/credential/enroll",
+    "com.okta.user.telephony.mfa-verification": "/idp/idx/challenge",
+    "com.okta.user.telephony.account-unlock": "/idp/idx/unlock-account",
+    "com.okta.user.telephony.password-reset": "/idp/idx/recover",
+}
+
+
+def generate_telephony(factory: PayloadFactory, request_type: str | None = None, variant: str | None = None,
+                       hook_id: str | None = None) -> dict:
+    """Telephony inline hook request (§3.6) for one of the four request types; ``variant`` ``sms`` (default) or
+    ``voice`` (``deliveryChannel`` = ``fidelity.TELEPHONY_VOICE_CHANNEL``, no ``msgTemplate``)."""
+    f, org, r = factory, factory.org, factory.random
+    rtype = _choose("telephony", "request type", request_type, REQUEST_TYPES)
+    variant = _choose("telephony", "variant", variant, VARIANTS)
+    now = f.clock.now()
+    u = r.choice(org.users)
+    otp = f"{r.randint(0, 999_999):06d}"
+    message: dict[str, Any] = {}
+    if variant == "sms":
+        message["msgTemplate"] = f"Your verification code is {otp}"
+    message.update({"phoneNumber": u.mobile_phone, "otpExpires": iso(now + timedelta(minutes=5)),
+                    "deliveryChannel": "SMS" if variant == "sms" else fidelity.TELEPHONY_VOICE_CHANNEL,
+                    "otpCode": otp, "locale": "EN-US"})
+    data = {"context": {"request": f._request_ctx("POST", _TELEPHONY_URLS[rtype])},
+            "userProfile": {"firstName": u.first_name, "lastName": u.last_name, "login": u.login, "userId": u.id},
+            "messageProfile": message}
+    source = f"{org.url}/api/v1/inlineHooks/{hook_id or org.inline_hook_id('telephony')}"
+    return f._envelope("telephony", source, data, rtype)
