@@ -1,0 +1,87 @@
+"""``okta-hooks payload KIND`` prints a generated request body; ``okta-hooks catalog`` lists what is emulated."""
+
+from __future__ import annotations
+
+import click
+
+from ..errors import EmulatorUsageError
+from ..payloads.catalog import KINDS, get_kind
+from ..payloads.event_types import event_types, get_event_type
+from ..payloads.generate import DEFAULT_EVENT_TYPE, REQUEST_TYPES, VARIANTS, PayloadFactory, to_json
+from ..payloads.overrides import apply_overrides, parse_set
+
+
+@click.command("payload")
+@click.argument("kind")
+@click.option("--event-type", "event_type", multiple=True, metavar="T",
+              help=f"System Log event type (repeatable; cycles over --count). Default {DEFAULT_EVENT_TYPE}.")
+@click.option("--count", type=click.IntRange(min=0), default=1, show_default=True,
+              help="Number of events in the envelope (event kind only).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed: same seed, same bytes.")
+@click.option("--set", "sets", multiple=True, metavar="PATH=VALUE",
+              help="Override a field: dotted path or JSON Pointer; VALUE is JSON when it parses, else a string.")
+@click.option("--request-type", default=None, metavar="R",
+              help="registration/telephony requestType, or the token grant type.")
+@click.option("--variant", default=None, metavar="V", help="Kind variant (see `okta-hooks catalog`).")
+@click.option("--hook-id", default=None, help="Hook id used in `source` (default: the synthetic org's).")
+def payload(kind: str, event_type: tuple[str, ...], count: int, seed: int, sets: tuple[str, ...],
+            request_type: str | None, variant: str | None, hook_id: str | None) -> None:
+    """Print a generated request body of KIND (event, token, saml, registration, import, password-import,
+    telephony) as JSON."""
+    try:
+        hk = get_kind(kind)
+        overrides = parse_set(sets)
+        factory = PayloadFactory(seed=seed)
+        if hk.name == "event":
+            if request_type or variant:
+                raise EmulatorUsageError("Event hooks take --event-type (repeatable) and --count, not "
+                                         "--request-type/--variant.")
+            types = list(event_type) or [DEFAULT_EVENT_TYPE]
+            for name in types:
+                get_event_type(name)
+            events = factory.log_events(types, count)
+            body = factory.event_hook_envelope(events, hook_id=hook_id)
+        else:
+            if event_type:
+                raise EmulatorUsageError(f"--event-type only applies to the 'event' kind, not '{hk.name}'.")
+            body = factory.inline_request(hk.name, request_type=request_type, variant=variant, hook_id=hook_id)
+        body = apply_overrides(body, overrides)
+    except EmulatorUsageError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(to_json(body))
+
+
+def _kind_line(name: str) -> str:
+    k = KINDS[name]
+    facts = [f"{k.okta_type}", "inline" if k.inline else "event",
+             f"failure={k.failure_mode}", f"retried={'yes' if k.retried else 'no'}"]
+    if name in REQUEST_TYPES:
+        facts.append("request-types=" + ",".join(REQUEST_TYPES[name]))
+    if name in VARIANTS:
+        facts.append("variants=" + ",".join(VARIANTS[name]))
+    if k.commands:
+        facts.append("commands=" + ",".join(k.commands))
+    return f"{name:<16} " + "  ".join(facts)
+
+
+@click.command("catalog")
+@click.option("--kinds", "what", flag_value="kinds", default=True, help="List hook kinds (default).")
+@click.option("--event-types", "what", flag_value="event-types", help="List the event-hook-eligible event types.")
+@click.option("--grep", "word", default=None, help="Only lines containing WORD (case-insensitive).")
+def catalog(what: str, word: str | None) -> None:
+    """List what the emulator emulates: hook kinds, or the 314 event-hook-eligible event types."""
+    if what == "event-types":
+        lines = []
+        for et in event_types().values():
+            flags = f" [{', '.join(et.flags())}]" if et.flags() else ""
+            targets = ",".join(t.type for t in et.targets) or "-"
+            lines.append(f"{et.name:<60} {et.severity:<5} targets={targets}{flags}  {et.display_message}")
+    else:
+        lines = [_kind_line(name) for name in KINDS]
+    if word:
+        lines = [line for line in lines if word.lower() in line.lower()]
+    for line in lines:
+        click.echo(line)
+
+
+commands = [payload, catalog]
