@@ -11,6 +11,7 @@ from . import __version__
 
 # Sub-command modules, imported lazily when the CLI starts.
 COMMAND_MODULES: list[str] = [
+    "run",
     "payload",
     "validate",
 ]

@@ -1,0 +1,404 @@
+"""Run scenarios step by step through the ``Emulator`` facade (in-process) or a running emulator server's
+control API (``--server``), check each step's expectations and collect a ``ScenarioResult``.
+
+Each step produces a *result document* (JSON-serialisable dict) that expectations, ``${step:path}``
+references and reports read. It is the core's ``to_dict()`` plus these normalised keys:
+``verdict``, ``http_status`` (events: ``http_statuses`` per batch), ``attempt_count``, ``elapsed_ms``
+(sum of the attempts' times), ``timed_out``; events add ``batch_count`` and ``event_count``; token flows add
+``tokens`` (the minted JWTs' claims, verified against the emulator's JWKS)."""
+
+from __future__ import annotations
+
+import copy
+import json
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from ..clock import FixedClock
+from ..errors import EmulatorUsageError, did_you_mean
+from .expectations import ExpectationCheck, evaluate
+from .loader import check
+from .model import Scenario, ScenarioError, Step
+from .refs import Resolver
+
+PASSED, FAILED, SKIPPED, ERROR = "passed", "failed", "skipped", "error"
+
+
+@dataclass
+class StepResult:
+    """What one step did and whether its expectations held."""
+
+    name: str
+    action: str
+    label: str
+    status: str  # passed | failed | skipped | error
+    checks: list[ExpectationCheck] = field(default_factory=list)
+    duration_ms: float = 0.0  # wall time of the step, for reports only
+    summary: str = ""
+    error: str | None = None
+    doc: dict[str, Any] | None = None
+
+    @property
+    def passed(self) -> bool:
+        return self.status in (PASSED, SKIPPED)
+
+    @property
+    def request_bodies(self) -> list[str]:
+        """Every request body sent by this step (all attempts), exactly as sent."""
+        return list((self.doc or {}).get("request_bodies", []))
+
+    def failures(self) -> list[ExpectationCheck]:
+        return [c for c in self.checks if not c.passed]
+
+    def to_dict(self, *, include_doc: bool = True) -> dict[str, Any]:
+        out: dict[str, Any] = {"name": self.name, "action": self.action, "label": self.label,
+                               "status": self.status, "summary": self.summary, "error": self.error,
+                               "duration_ms": round(self.duration_ms, 1),
+                               "checks": [c.to_dict() for c in self.checks]}
+        if include_doc:
+            out["result"] = self.doc
+        return out
+
+
+@dataclass
+class ScenarioResult:
+    """All steps of one scenario run."""
+
+    name: str
+    description: str
+    source: str
+    seed: int
+    target: str
+    mode: str  # "in-process" | "server"
+    steps: list[StepResult] = field(default_factory=list)
+    duration_ms: float = 0.0
+
+    @property
+    def passed(self) -> bool:
+        return all(s.passed for s in self.steps)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        out = {PASSED: 0, FAILED: 0, SKIPPED: 0, ERROR: 0}
+        for s in self.steps:
+            out[s.status] += 1
+        return out
+
+    def to_dict(self, *, include_docs: bool = True) -> dict[str, Any]:
+        return {"name": self.name, "description": self.description, "source": self.source, "seed": self.seed,
+                "target": self.target, "mode": self.mode, "passed": self.passed,
+                "duration_ms": round(self.duration_ms, 1), "counts": self.counts,
+                "steps": [s.to_dict(include_doc=include_docs) for s in self.steps]}
+
+
+# --------------------------------------------------------------------------------------------------------
+# --set / --skip
+
+
+def parse_sets(items: Iterable[str]) -> list[tuple[str, str, Any]]:
+    """``["mint.policy.timeout=0.3"]`` -> ``[("mint", "policy.timeout", 0.3)]`` (value parsed as JSON if it
+    parses, else kept as a string)."""
+    out = []
+    for item in items:
+        left, eq, raw = item.partition("=")
+        step, dot, path = left.partition(".")
+        if not eq or not dot or not step or not path:
+            raise EmulatorUsageError(f"--set '{item}': use STEP.PATH=VALUE, e.g. "
+                                     "--set mint.policy.timeout=0.5 or --set mint.overrides.data.x=1")
+        try:
+            value = json.loads(raw)
+        except ValueError:
+            value = raw
+        out.append((step, path, value))
+    return out
+
+
+def _set_in_step(sd: dict, path: str, value: Any) -> None:
+    head, _, rest = path.partition(".")
+    if head in ("overrides", "headers") and rest:
+        sd.setdefault(head, {})[rest] = value
+    elif head == "expect" and rest:
+        sub, _, tail = rest.partition(".")
+        exp = sd.setdefault("expect", {})
+        if sub in ("outcome", "fields") and tail:
+            exp.setdefault(sub, {})[tail] = value
+        else:
+            exp[rest] = value
+    elif rest:
+        cur = sd.setdefault(head, {})
+        parts = rest.split(".")
+        for p in parts[:-1]:
+            cur = cur.setdefault(p, {})
+        cur[parts[-1]] = value
+    else:
+        sd[head] = value
+
+
+def customise(scenario: Scenario, sets: Iterable[tuple[str, str, Any]] = ()) -> Scenario:
+    """A copy of ``scenario`` with ``--set`` values applied (re-checked, so errors still name the file)."""
+    sets = [s for s in sets if s[0] in {st.name for st in scenario.steps}]
+    if not sets:
+        return scenario
+    doc = copy.deepcopy(scenario.raw)
+    for step, path, value in sets:
+        for sd in doc["steps"]:
+            if sd.get("name") == step:
+                _set_in_step(sd, path, value)
+    return check(doc, source=scenario.source)
+
+
+def check_step_names(scenarios: list[Scenario], names: Iterable[str], option: str) -> None:
+    """Every ``--skip``/``--set`` step name must exist in at least one scenario (did-you-mean otherwise)."""
+    all_names = sorted({s.name for sc in scenarios for s in sc.steps})
+    for n in names:
+        if n not in all_names:
+            raise EmulatorUsageError(f"{option}: no step named '{n}' in the scenario(s).{did_you_mean(n, all_names)}"
+                                     f" Steps: {', '.join(all_names)}.")
+
+
+# --------------------------------------------------------------------------------------------------------
+# Backends
+
+
+def _bodies(delivery: dict) -> list[str]:
+    return [a["request"]["body"] for a in delivery.get("attempts", []) if a.get("request", {}).get("body")]
+
+
+def _elapsed(delivery: dict) -> float:
+    return float(sum(a.get("elapsed_ms", 0.0) for a in delivery.get("attempts", [])))
+
+
+def _timed_out(delivery: dict) -> bool:
+    return any(a.get("transport") == "timeout" for a in delivery.get("attempts", []))
+
+
+def inline_doc(d: dict[str, Any]) -> dict[str, Any]:
+    """Add the normalised keys to an ``InlineResult.to_dict()``."""
+    delivery = d.get("delivery") or {}
+    d["http_status"] = delivery.get("status", d.get("status"))
+    d["attempt_count"] = len(delivery.get("attempts", []))
+    d["elapsed_ms"] = _elapsed(delivery)
+    d["timed_out"] = _timed_out(delivery)
+    d["request_bodies"] = _bodies(delivery)
+    return d
+
+
+def verify_doc(d: dict[str, Any]) -> dict[str, Any]:
+    """Add the normalised keys to a ``VerificationResult.to_dict()``."""
+    delivery = d.get("delivery") or {}
+    d["verdict"] = d.get("status")
+    d["http_status"] = delivery.get("status")
+    d["attempt_count"] = len(delivery.get("attempts", []))
+    d["elapsed_ms"] = _elapsed(delivery)
+    d["timed_out"] = _timed_out(delivery)
+    d["request_bodies"] = []
+    return d
+
+
+def events_doc(d: dict[str, Any]) -> dict[str, Any]:
+    """Add the normalised keys to an ``EventDeliveryResult.to_dict()``."""
+    batches = d.get("batches", [])
+    d["verdict"] = "delivered" if d.get("delivered") else "failed"
+    d["http_statuses"] = [(b.get("delivery") or {}).get("status") for b in batches]
+    d["http_status"] = d["http_statuses"][-1] if batches else None
+    d["attempt_count"] = sum(len((b.get("delivery") or {}).get("attempts", [])) for b in batches)
+    d["batch_count"] = len(batches)
+    uuids = {e.get("uuid") for b in batches for e in (b.get("envelope") or {}).get("data", {}).get("events", [])}
+    d["event_count"] = len(uuids)
+    d["elapsed_ms"] = sum(_elapsed(b.get("delivery") or {}) for b in batches)
+    d["timed_out"] = any(_timed_out(b.get("delivery") or {}) for b in batches)
+    d["request_bodies"] = [body for b in batches for body in _bodies(b.get("delivery") or {})]
+    return d
+
+
+def _channel_kwargs(spec: dict[str, Any]) -> dict[str, Any]:
+    kw: dict[str, Any] = {}
+    if spec.get("auth_header"):
+        kw["auth_header"] = (spec["auth_header"]["name"], spec["auth_header"]["value"])
+    if spec.get("headers"):
+        kw["headers"] = dict(spec["headers"])
+    return kw
+
+
+class InProcessBackend:
+    """Runs steps through an ``Emulator`` (the core facade) against a URL, WSGI app or ASGI app."""
+
+    mode = "in-process"
+
+    def __init__(self, target: Any, seed: int, emulator: Any = None):
+        if emulator is None:
+            from ..emulator.core import Emulator
+
+            emulator = Emulator(seed=seed, clock=FixedClock(tick=timedelta(milliseconds=1)))
+            self._owned = True
+        else:
+            self._owned = False
+        self.emulator = emulator
+        self.target = target
+
+    def close(self) -> None:
+        if self._owned and hasattr(self.emulator, "close"):
+            self.emulator.close()
+
+    def verify(self, spec: dict[str, Any], policy: dict[str, Any]) -> dict[str, Any]:
+        res = self.emulator.verify(self.target, **_channel_kwargs(spec), **policy)
+        return verify_doc(res.to_dict())
+
+    def events(self, spec: dict[str, Any], policy: dict[str, Any]) -> dict[str, Any]:
+        res = self.emulator.send_events(
+            self.target, list(spec["event_types"]), count=spec.get("count", 1), batch_size=spec.get("batch_size"),
+            duplicate=spec.get("duplicate", False), out_of_order=spec.get("out_of_order", False),
+            delay=spec.get("delay", 0.0), overrides=spec.get("overrides") or None, **_channel_kwargs(spec),
+            **policy)
+        return events_doc(res.to_dict())
+
+    def inline(self, spec: dict[str, Any], policy: dict[str, Any]) -> dict[str, Any]:
+        res = self.emulator.call_inline(
+            spec["hook"], self.target, request=spec.get("request"), request_type=spec.get("request_type"),
+            variant=spec.get("variant"), overrides=spec.get("overrides") or None, **_channel_kwargs(spec), **policy)
+        return inline_doc(res.to_dict())
+
+    def flow(self, spec: dict[str, Any], policy: dict[str, Any]) -> dict[str, Any]:
+        doc = self.inline(spec, policy)
+        if doc.get("kind") == "token":
+            doc["tokens"] = self._decode_tokens(doc.get("outcome") or {})
+        return doc
+
+    def _decode_tokens(self, outcome: dict[str, Any]) -> dict[str, Any]:
+        """Decode the minted JWTs and verify them against this emulator's JWKS (what a client would do)."""
+        import jwt
+
+        keys = getattr(self.emulator, "keys", None)
+        tokens: dict[str, Any] = {}
+        for name in ("id_token", "access_token"):
+            tok = outcome.get(name)
+            if not isinstance(tok, dict) or not tok.get("jwt"):
+                continue
+            try:
+                jwks = jwt.PyJWKSet.from_dict(keys.jwks())
+                header = jwt.get_unverified_header(tok["jwt"])
+                key = next(k for k in jwks.keys if k.key_id == header.get("kid"))
+                claims = jwt.decode(tok["jwt"], key.key, algorithms=["RS256"],
+                                    options={"verify_aud": False, "verify_exp": False, "verify_iat": False,
+                                             "verify_nbf": False})
+                tokens[name] = {"claims": claims, "signature": "valid"}
+            except Exception as exc:  # noqa: BLE001 - reported, not raised
+                tokens[name] = {"claims": None, "signature": f"invalid: {exc}"}
+        return tokens
+
+    def wait(self, seconds: float) -> dict[str, Any]:
+        time.sleep(seconds)
+        return {"verdict": None, "waited": seconds, "elapsed_ms": seconds * 1000, "request_bodies": []}
+
+
+def _summary(action: str, doc: dict[str, Any]) -> str:
+    if action == "verify":
+        return f"{doc.get('verdict')} (HTTP {doc.get('http_status')}, {doc.get('attempt_count')} attempt(s))"
+    if action == "events":
+        return (f"{doc.get('event_count')} event(s) in {doc.get('batch_count')} batch(es): {doc.get('verdict')}, "
+                f"{doc.get('attempt_count')} attempt(s)")
+    if action in ("inline", "flow"):
+        outcome = doc.get("outcome") or {}
+        text = outcome.get("summary") if isinstance(outcome, dict) else None
+        return f"{doc.get('verdict')} (HTTP {doc.get('http_status')})" + (f": {text}" if text else (
+            f": {doc.get('reason')}" if doc.get("reason") else ""))
+    if action == "wait":
+        return f"waited {doc.get('waited')} s"
+    return ""
+
+
+# --------------------------------------------------------------------------------------------------------
+# Running
+
+
+ProgressFn = Callable[[Scenario, StepResult], None]
+
+
+def run_scenario(scenario: Scenario, *, target: Any = None, seed: int | None = None,
+                 sets: Iterable[tuple[str, str, Any]] = (), skip: Iterable[str] = (),
+                 policy: dict[str, Any] | None = None, server: str | None = None, token: str | None = None,
+                 emulator: Any = None, env: dict[str, str] | None = None,
+                 progress: ProgressFn | None = None) -> ScenarioResult:
+    """Run one scenario and check its expectations.
+
+    ``target``: URL, WSGI app or ASGI app (defaults to the scenario's ``target``); ``seed`` (defaults to the
+    scenario's, else 0); ``sets``: parsed ``--set`` values; ``skip``: step names; ``policy``: delivery-policy
+    defaults for every step (a step's own ``policy`` wins); ``server``/``token``: run through a running
+    emulator's control API instead of in-process. Raises ``ScenarioError`` for unusable input."""
+    scenario = customise(scenario, sets)
+    seed = seed if seed is not None else (scenario.seed if scenario.seed is not None else 0)
+    target = target if target is not None else scenario.target
+    if isinstance(target, str) and "${" in target:
+        target = Resolver(seed, env).resolve(target)
+    if target is None and server is None:
+        raise ScenarioError("no target: pass --target URL (or target=... in Python), or set 'target:' in the "
+                            "scenario", file=scenario.source)
+    if server is not None:
+        from .remote import ServerBackend
+
+        backend: Any = ServerBackend(server, token, target=target if isinstance(target, str) else None, seed=seed)
+    else:
+        backend = InProcessBackend(target, seed, emulator=emulator)
+    resolver = Resolver(seed, env)
+    result = ScenarioResult(name=scenario.name, description=scenario.description, source=scenario.source,
+                            seed=seed, target=target if isinstance(target, str) else _target_label(target),
+                            mode=backend.mode)
+    skip = set(skip)
+    started = time.perf_counter()
+    try:
+        for step in scenario.steps:
+            sr = _run_step(scenario, step, backend, resolver, policy or {}, skip)
+            result.steps.append(sr)
+            if progress:
+                progress(scenario, sr)
+    finally:
+        backend.close()
+    result.duration_ms = (time.perf_counter() - started) * 1000
+    return result
+
+
+def _target_label(target: Any) -> str:
+    if target is None:
+        return "(server-registered hooks)"
+    name = getattr(target, "name", None) or getattr(target, "__name__", None) or type(target).__name__
+    return f"in-process app {name}"
+
+
+def _run_step(scenario: Scenario, step: Step, backend: Any, resolver: Resolver, policy_defaults: dict[str, Any],
+              skip: set[str]) -> StepResult:
+    label = step.describe()
+    if step.name in skip:
+        return StepResult(step.name, step.action, label, SKIPPED, summary="skipped (--skip)")
+    t0 = time.perf_counter()
+    try:
+        spec = resolver.resolve(step.spec)
+        expect = resolver.resolve(step.expect)
+    except KeyError as exc:
+        return StepResult(step.name, step.action, label, ERROR, error=f"cannot resolve reference: {exc.args[0]}",
+                          summary="reference could not be resolved")
+    policy = {**policy_defaults, **(spec.get("policy") or {})}
+    try:
+        if step.action == "wait":
+            doc = backend.wait(float(spec["seconds"]))
+        else:
+            doc = getattr(backend, step.action)(spec, policy)
+    except ScenarioError:
+        raise
+    except EmulatorUsageError as exc:
+        raise ScenarioError(str(exc), file=scenario.source, step=step.name) from None
+    except Exception as exc:  # noqa: BLE001 - a broken hook/server must not kill the run: report it
+        return StepResult(step.name, step.action, label, ERROR, duration_ms=(time.perf_counter() - t0) * 1000,
+                          error=f"{type(exc).__name__}: {exc}", summary="step raised an error")
+    resolver.results[step.name] = doc
+    checks = evaluate(step.action, doc, expect)
+    status = PASSED if all(c.passed for c in checks) else FAILED
+    return StepResult(step.name, step.action, label, status, checks, (time.perf_counter() - t0) * 1000,
+                      _summary(step.action, doc), doc=doc)
+
+
+def run_many(scenarios: list[Scenario], **kwargs: Any) -> list[ScenarioResult]:
+    """Run several scenarios with the same options (see ``run_scenario``)."""
+    return [run_scenario(sc, **kwargs) for sc in scenarios]
