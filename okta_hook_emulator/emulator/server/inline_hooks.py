@@ -1,0 +1,299 @@
+"""Inline hooks Management API: ``/api/v1/inlineHooks`` (fact sheet §4.2 and the recorded traffic)."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from flask import Blueprint, Response, request
+
+from ... import fidelity
+from ...errors import OktaAPIError, did_you_mean
+from ...payloads.catalog import KINDS
+from . import validation as V
+from .app import add_warning, json_body, okta_json, org_url, state
+
+bp = Blueprint("inline_hooks", __name__, url_prefix="/api/v1/inlineHooks")
+
+CATEGORY = "inline"
+INLINE_TYPES = {k.okta_type: k for k in KINDS.values() if k.inline}
+OAUTH_AUTH_TYPES = ("client_secret_post", "private_key_jwt")
+OAUTH_NOT_SUPPORTED = ("Calls through an OAUTH channel are not yet supported by the emulator; register the hook "
+                       "with an HTTP channel (authScheme header) to call it.")
+
+
+def public(hook: dict, base: str) -> dict:
+    """The InlineHook as Okta returns it: secrets removed, ``_links`` by status."""
+    out = copy.deepcopy(hook)
+    cfg = out["channel"]["config"]
+    if out["channel"]["type"] == "OAUTH":
+        cfg.pop("clientSecret", None)
+        cfg["authScheme"] = None
+    else:
+        cfg["authScheme"] = V.public_auth_scheme(cfg.get("authScheme"))
+    path = f"/api/v1/inlineHooks/{hook['id']}"
+    if hook["status"] == "ACTIVE":
+        names = [("self", None, None), ("execute", "execute", "POST"), ("deactivate", "lifecycle/deactivate", "POST")]
+    else:
+        names = [("activate", "lifecycle/activate", "POST"), ("self", None, None), ("delete", None, "DELETE")]
+    out["_links"] = V.links(base, path, names)
+    return out
+
+
+def _target(hook: dict) -> dict:
+    return {"id": hook["id"], "type": "InlineHook", "alternateId": hook["name"], "displayName": hook["name"],
+            "detailEntry": None}
+
+
+def _log(event_type: str, hook: dict, **kw: Any) -> dict:
+    return state().log(event_type, targets=[_target(hook)], **kw)
+
+
+def _type_cause(value: Any) -> str:
+    return (f"type: {value!r} is not an inline hook type. Use one of: {', '.join(INLINE_TYPES)}."
+            f"{did_you_mean(str(value), INLINE_TYPES) if isinstance(value, str) else ''}")
+
+
+def _validate(body: dict, old: dict | None, *, partial: bool = False) -> dict:
+    """Validate a create / replace (PUT) / update (POST, ``partial``) body; returns the hook fields."""
+    st = state()
+    if partial and old:
+        merged = {"name": old["name"], "type": old["type"], "version": old["version"],
+                  "channel": copy.deepcopy(old["channel"])}
+        for key in ("name", "type", "version"):
+            if key in body:
+                merged[key] = body[key]
+        if isinstance(body.get("channel"), dict):
+            ch = body["channel"]
+            for key in ("type", "version"):
+                if key in ch:
+                    merged["channel"][key] = ch[key]
+            if isinstance(ch.get("config"), dict):
+                merged["channel"]["config"].update(ch["config"])
+        body = merged
+    causes: list[str] = []
+    warnings: list[str] = []
+    V.check_name(body, causes, st.store.list_hooks(CATEGORY), old["id"] if old else None, "inline hook")
+    hook_type = body.get("type", old["type"] if old else None)
+    if old is None:
+        if hook_type not in INLINE_TYPES:
+            causes.append(_type_cause(hook_type))
+    elif hook_type != old["type"]:
+        causes.append(f"type: The type of an inline hook is immutable (it is {old['type']}); create a new hook "
+                      "for another type.")
+    version = body.get("version", "1.0.0")
+    if not isinstance(version, str) or not version:
+        causes.append("version: Expected a version string such as '1.0.0'.")
+    channel = body.get("channel")
+    old_cfg = old["channel"]["config"] if old else {}
+    new_channel: dict[str, Any] = {}
+    if not isinstance(channel, dict) or not isinstance(channel.get("config"), dict):
+        causes.append('channel: The field is required: {"type": "HTTP", "version": "1.0.0", "config": {"uri": ...}}.')
+    else:
+        ctype = channel.get("type", "HTTP")
+        cfg = channel["config"]
+        V.check_uri(cfg.get("uri"), causes, strict=st.config.strict, warnings=warnings)
+        headers = V.check_headers(cfg.get("headers"), causes)
+        method = cfg.get("method", "POST")
+        if method != "POST":
+            causes.append(f"channel.config.method: Only 'POST' is supported; got {method!r}.")
+        config: dict[str, Any] = {"uri": cfg.get("uri"), "headers": headers, "method": "POST"}
+        if ctype == "HTTP":
+            config["authScheme"] = V.check_auth_scheme(cfg.get("authScheme"), causes, old_cfg.get("authScheme"))
+            if hook_type == "com.okta.telephony.provider" and config["authScheme"] is None:
+                causes.append("channel.config.authScheme: A telephony inline hook must include an authScheme "
+                              '({"type": "HEADER", "key": "Authorization", "value": "..."}).')
+        elif ctype == "OAUTH":
+            config.update(_oauth_config(cfg, old_cfg, causes))
+        else:
+            causes.append(f"channel.type: Use 'HTTP' or 'OAUTH'; got {ctype!r}.")
+        new_channel = {"type": ctype, "version": channel.get("version", "1.0.0"), "config": config}
+    if causes:
+        raise OktaAPIError("E0000001", "inlineHook", causes=causes)
+    for w in warnings:
+        add_warning(w)
+    return {"name": body["name"], "type": hook_type, "version": version, "channel": new_channel}
+
+
+def _oauth_config(cfg: dict, old_cfg: dict, causes: list[str]) -> dict:
+    auth_type = cfg.get("authType")
+    out: dict[str, Any] = {"authScheme": None}
+    if cfg.get("authScheme") is not None:
+        causes.append("channel.config.authScheme: Must be null for an OAUTH channel.")
+    if auth_type not in OAUTH_AUTH_TYPES:
+        causes.append(f"channel.config.authType: Use one of {', '.join(OAUTH_AUTH_TYPES)}; got {auth_type!r}.")
+        return out
+    for key in ("clientId", "tokenUrl"):
+        if not isinstance(cfg.get(key), str) or not cfg.get(key):
+            causes.append(f"channel.config.{key}: Required for an OAUTH channel.")
+    if isinstance(cfg.get("tokenUrl"), str) and cfg.get("tokenUrl"):
+        V.check_uri(cfg["tokenUrl"], causes, strict=state().config.strict, warnings=[],
+                    field="channel.config.tokenUrl")
+    out.update(clientId=cfg.get("clientId"), tokenUrl=cfg.get("tokenUrl"), authType=auth_type,
+               scope=cfg.get("scope"))
+    if auth_type == "client_secret_post":
+        secret = cfg.get("clientSecret") or old_cfg.get("clientSecret")
+        if not isinstance(secret, str) or not secret:
+            causes.append("channel.config.clientSecret: Required for authType client_secret_post (write-only).")
+        out["clientSecret"] = secret
+    else:
+        if not isinstance(cfg.get("hookKeyId"), str) or not cfg.get("hookKeyId"):
+            causes.append("channel.config.hookKeyId: Required for authType private_key_jwt.")
+        out["hookKeyId"] = cfg.get("hookKeyId")
+    return out
+
+
+def _limits(new_type: str, *, creating: bool, exclude: str | None = None) -> None:
+    hooks = [h for h in state().store.list_hooks(CATEGORY) if h["id"] != exclude]
+    if creating and len(hooks) >= fidelity.MAX_INLINE_HOOKS:
+        raise OktaAPIError("E0000001", "inlineHook", causes=[
+            f"An org can have at most {fidelity.MAX_INLINE_HOOKS} inline hooks; delete one first."])
+    if creating and new_type == KINDS["password-import"].okta_type and \
+            any(h["type"] == new_type for h in hooks):
+        raise OktaAPIError("E0000001", "inlineHook", causes=[
+            "Only one password import inline hook is allowed per org; delete the existing one first."])
+    if new_type == KINDS["telephony"].okta_type and \
+            any(h["type"] == new_type and h["status"] == "ACTIVE" for h in hooks):
+        raise OktaAPIError("E0000001", "inlineHook", causes=[
+            "Only one ACTIVE telephony inline hook is allowed per org; deactivate the existing one first."])
+
+
+def load(hook_id: str) -> dict:
+    """The stored inline hook or a 404 E0000007."""
+    hook = state().store.get_hook(CATEGORY, hook_id)
+    if hook is None:
+        raise OktaAPIError("E0000007", f"Resource not found: {hook_id} (InlineHook)",
+                           causes=[f"No inline hook with id '{hook_id}'; list them with GET /api/v1/inlineHooks."])
+    return hook
+
+
+def _ordered(hook: dict) -> dict:
+    order = ["id", "status", "name", "type", "version", "channel", "created", "lastUpdated"]
+    return {k: hook[k] for k in order if k in hook}
+
+
+@bp.get("")
+def list_inline_hooks() -> Response:
+    wanted = request.args.get("type")
+    if wanted is not None and wanted not in INLINE_TYPES:
+        raise OktaAPIError("E0000001", "type", causes=[_type_cause(wanted)])
+    base = org_url()
+    return okta_json([public(h, base) for h in state().store.list_hooks(CATEGORY)
+                      if wanted is None or h["type"] == wanted])
+
+
+@bp.post("")
+def create_inline_hook() -> Response:
+    st = state()
+    new = _validate(json_body(), None)
+    _limits(new["type"], creating=True)
+    now = st.now()
+    hook = _ordered({"id": st.new_id("cal"), "status": "ACTIVE", **new, "created": now, "lastUpdated": now})
+    st.store.put_hook(CATEGORY, hook)
+    _log("inline_hook.created", hook)
+    return okta_json(public(hook, org_url()))
+
+
+@bp.get("/<hook_id>")
+def get_inline_hook(hook_id: str) -> Response:
+    return okta_json(public(load(hook_id), org_url()))
+
+
+def _save_update(hook_id: str, *, partial: bool) -> Response:
+    st = state()
+    old = load(hook_id)
+    new = _validate(json_body(), old, partial=partial)
+    hook = _ordered({**old, **new, "lastUpdated": st.now()})  # status is ignored: use the lifecycle endpoints
+    st.store.put_hook(CATEGORY, hook)
+    _log("inline_hook.updated", hook)
+    return okta_json(public(hook, org_url()))
+
+
+@bp.put("/<hook_id>")
+def replace_inline_hook(hook_id: str) -> Response:
+    return _save_update(hook_id, partial=False)
+
+
+@bp.post("/<hook_id>")
+def update_inline_hook(hook_id: str) -> Response:
+    return _save_update(hook_id, partial=True)
+
+
+@bp.delete("/<hook_id>")
+def delete_inline_hook(hook_id: str) -> Response:
+    st = state()
+    hook = load(hook_id)
+    if hook["status"] != "INACTIVE":
+        raise OktaAPIError("E0000001", "inlineHook", causes=[
+            f"Inline hook '{hook['name']}' is ACTIVE; only INACTIVE inline hooks can be deleted. Deactivate it first "
+            f"with POST /api/v1/inlineHooks/{hook_id}/lifecycle/deactivate."])
+    st.store.delete_hook(CATEGORY, hook_id)
+    _log("inline_hook.deleted", hook)
+    return Response(status=204)
+
+
+@bp.post("/<hook_id>/lifecycle/activate")
+def activate_inline_hook(hook_id: str) -> Response:
+    st = state()
+    hook = load(hook_id)
+    if hook["status"] != "ACTIVE":
+        _limits(hook["type"], creating=False, exclude=hook_id)
+        hook.update(status="ACTIVE", lastUpdated=st.now())
+        st.store.put_hook(CATEGORY, hook)
+        _log("inline_hook.activated", hook)
+    return okta_json(public(hook, org_url()))
+
+
+@bp.post("/<hook_id>/lifecycle/deactivate")
+def deactivate_inline_hook(hook_id: str) -> Response:
+    st = state()
+    hook = load(hook_id)
+    if hook["status"] != "INACTIVE":
+        hook.update(status="INACTIVE", lastUpdated=st.now())
+        st.store.put_hook(CATEGORY, hook)
+        _log("inline_hook.deactivated", hook)
+    return okta_json(public(hook, org_url()))
+
+
+def channel_kwargs(hook: dict) -> dict[str, Any]:
+    """Emulator keyword arguments for the hook's HTTP channel; OAUTH channels answer "not yet supported"."""
+    cfg = hook["channel"]["config"]
+    if hook["channel"]["type"] == "OAUTH":
+        raise OktaAPIError("E0000001", "inlineHook", causes=[OAUTH_NOT_SUPPORTED])
+    scheme = cfg.get("authScheme")
+    return {"auth_header": (scheme["key"], scheme["value"]) if scheme else None,
+            "headers": [(h["key"], h["value"]) for h in cfg.get("headers", [])], "hook_id": hook["id"]}
+
+
+def call_hook(hook: dict, *, via: str, policy: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+    """Run ``Emulator.call_inline`` through ``hook``'s channel, record the delivery and its System Log events."""
+    from .deliveries import record_inline
+
+    st = state()
+    kind = INLINE_TYPES[hook["type"]]
+    result = st.emulator.call_inline(kind.name, hook["channel"]["config"]["uri"], **channel_kwargs(hook),
+                                     **kwargs, **st.policy_for(policy))
+    record_inline(st, hook, result, via=via)
+    st.write_logs(list(result.log_events))
+    return result
+
+
+@bp.post("/<hook_id>/execute")
+def execute_inline_hook(hook_id: str) -> Response:
+    hook = load(hook_id)
+    body = json_body()
+    if hook["status"] != "ACTIVE" and not fidelity.EXECUTE_INACTIVE_INLINE_HOOK:
+        raise OktaAPIError("E0000001", "inlineHook", causes=[
+            f"Inline hook '{hook['name']}' is INACTIVE and cannot be executed; activate it first with "
+            f"POST /api/v1/inlineHooks/{hook_id}/lifecycle/activate."])
+    policy = {}
+    if "timeout" in request.args:  # emulator-only: shorter timeouts for tests
+        policy["timeout"] = float(request.args["timeout"])
+    result = call_hook(hook, via="execute", policy=policy, request=body)
+    if result.verdict in ("ok", "error"):
+        answer = result.response_body if result.response_body is not None else {}
+        return okta_json(answer)
+    code = "E0000137" if result.timed_out else "E0000134"
+    causes = [result.reason or f"The inline hook call {result.verdict}."]
+    causes += [p.to_dict().get("message", str(p)) if hasattr(p, "to_dict") else str(p) for p in result.problems]
+    raise OktaAPIError(code, causes=causes, status=fidelity.EXECUTE_FAILURE_STATUS)

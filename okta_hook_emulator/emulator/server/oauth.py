@@ -1,0 +1,206 @@
+"""OAuth 2.0 / OIDC endpoints of the default custom authorization server (``/oauth2/default``): discovery,
+JWKS and ``/v1/token`` for the ``client_credentials`` and ``password`` grants. Issuing a token runs the
+registered ACTIVE token inline hook (``Emulator.call_inline("token", ...)``) and returns real RS256 tokens
+carrying its changes; the hook failing leaves the tokens unmodified (fail-open), an ``error`` answer gives the
+client ``400 server_error``."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import time
+from typing import Any
+
+from flask import Blueprint, Response, request
+
+from .app import okta_json, org_url, state
+
+bp = Blueprint("oauth", __name__, url_prefix="/oauth2/default")
+
+AUDIENCE = "api://default"
+DEMO_PASSWORD = "Emulator-Passw0rd!"  # the password of every synthetic user (password grant)
+DEFAULT_LIFETIME = 3600
+GRANTS = ("client_credentials", "password")
+
+
+def issuer() -> str:
+    return org_url() + "/oauth2/default"
+
+
+def demo_client(st: Any) -> tuple[str, str]:
+    """The demo OAuth client (id, secret): from the config, else derived from the seed and kept in the database."""
+    cid = st.config.client_id or st.store.get_meta("client_id")
+    secret = st.config.client_secret or st.store.get_meta("client_secret")
+    if not cid or not secret:
+        apps = st.emulator.payloads.org.oidc_apps if hasattr(st.emulator.payloads, "org") else ()
+        cid = cid or (apps[0].id if apps else "0oa" + hashlib.sha256(str(st.seed).encode()).hexdigest()[:17])
+        digest = hashlib.sha256(f"okta-hook-emulator:{st.seed}:{cid}".encode()).digest()
+        secret = secret or base64.urlsafe_b64encode(digest).decode().rstrip("=")
+        st.store.set_meta("client_id", cid)
+        st.store.set_meta("client_secret", secret)
+    return cid, secret
+
+
+def _oauth_error(error: str, description: str, status: int = 400) -> Response:
+    resp = okta_json({"error": error, "error_description": description}, status)
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
+
+
+@bp.get("/.well-known/openid-configuration")
+@bp.get("/.well-known/oauth-authorization-server")
+def discovery() -> Response:
+    iss = issuer()
+    return okta_json({
+        "issuer": iss,
+        "authorization_endpoint": f"{iss}/v1/authorize",
+        "token_endpoint": f"{iss}/v1/token",
+        "jwks_uri": f"{iss}/v1/keys",
+        "response_types_supported": ["token"],
+        "grant_types_supported": list(GRANTS),
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": ["RS256"],
+        "scopes_supported": ["openid", "profile", "email", "offline_access"],
+        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+        "claims_supported": ["iss", "sub", "aud", "iat", "exp", "jti", "name", "email", "preferred_username"],
+    })
+
+
+@bp.get("/v1/keys")
+def keys() -> Response:
+    return okta_json(state().emulator.keys.jwks())
+
+
+def _client_credentials() -> tuple[str | None, str | None]:
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("basic "):
+        try:
+            raw = base64.b64decode(header[6:].strip()).decode()
+        except ValueError:
+            return None, None
+        cid, _, secret = raw.partition(":")
+        from urllib.parse import unquote
+
+        return unquote(cid), unquote(secret)
+    return request.form.get("client_id"), request.form.get("client_secret")
+
+
+def _find_user(st: Any, username: str) -> Any:
+    org = getattr(st.emulator.payloads, "org", None)
+    for user in getattr(org, "users", ()):
+        if username.lower() in (user.login.lower(), user.email.lower() if hasattr(user, "email") else ""):
+            return user
+    return None
+
+
+@bp.post("/v1/token")
+def token() -> Response:
+    st = state()
+    cid, secret = _client_credentials()
+    demo_id, demo_secret = demo_client(st)
+    if cid != demo_id or secret != demo_secret:
+        return _oauth_error("invalid_client", "Client authentication failed. Use the demo client id and secret "
+                            "printed by okta-hooks serve (GET /_emulator/org).", 401)
+    grant = request.form.get("grant_type")
+    if grant not in GRANTS:
+        return _oauth_error("unsupported_grant_type",
+                            f"The authorization grant type is not supported: {grant!r}. Use {' or '.join(GRANTS)}.")
+    scopes = (request.form.get("scope") or "").split()
+    user = None
+    if grant == "password":
+        user = _find_user(st, request.form.get("username", ""))
+        if user is None or request.form.get("password") != DEMO_PASSWORD:
+            return _oauth_error("invalid_grant", "The credentials provided were invalid. Use a synthetic user's login "
+                                "(GET /_emulator/org) and the demo password.")
+        scopes = scopes or ["openid", "profile", "email"]
+    elif "openid" in scopes:
+        return _oauth_error("invalid_scope", "The client_credentials grant cannot request 'openid'.")
+    scopes = scopes or ["okta.default"]
+    req = _token_request(st, grant, cid, scopes, user)
+    from .inline_hooks import INLINE_TYPES, call_hook
+
+    hook = next((h for h in st.store.list_hooks("inline") if h["status"] == "ACTIVE"
+                 and INLINE_TYPES[h["type"]].name == "token" and h["channel"]["type"] == "HTTP"), None)
+    if hook is None:
+        id_token, access = _mint(st, req, "identity"), _mint(st, req, "access")
+        lifetime = access[1]
+        id_jwt, access_jwt = id_token[0], access[0]
+    else:
+        result = call_hook(hook, via="oauth", request=req)
+        outcome = result.outcome
+        if outcome is None or not outcome.tokens_issued:
+            err = (outcome.error if outcome is not None else None) or {
+                "error": "server_error", "error_description": "The callback service returned an error"}
+            return _oauth_error(err.get("error", "server_error"), err.get("error_description", ""), 400)
+        access_jwt = outcome.access_token.jwt if outcome.access_token else None
+        id_jwt = outcome.id_token.jwt if outcome.id_token else None
+        lifetime = outcome.access_token.lifetime if outcome.access_token else DEFAULT_LIFETIME
+    body: dict[str, Any] = {"token_type": "Bearer", "expires_in": lifetime, "access_token": access_jwt,
+                            "scope": " ".join(scopes)}
+    if id_jwt:
+        body["id_token"] = id_jwt
+    resp = okta_json(body)
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
+
+
+def _mint(st: Any, req: dict, section: str) -> tuple[str | None, int]:
+    sec = req["data"].get(section)
+    if not sec:
+        return None, DEFAULT_LIFETIME
+    lifetime = sec.get("token", {}).get("lifetime", {}).get("expiration", DEFAULT_LIFETIME)
+    now = int(st.clock.now().timestamp()) if st.config.clock is not None else int(time.time())
+    claims = {**sec["claims"], "iat": now, "exp": now + lifetime}
+    return st.emulator.keys.mint(claims), lifetime
+
+
+def _token_request(st: Any, grant: str, client_id: str, scopes: list[str], user: Any) -> dict:
+    """The token inline hook request Okta would send for this grant (generated, then fitted to the call)."""
+    iss = issuer()
+    with st.lock:
+        payloads = st.emulator.payloads
+        variant = "client_credentials" if grant == "client_credentials" else None
+        req = payloads.inline_request("token", variant=variant)
+        jti = payloads.event_id()
+    data = req["data"]
+    ctx = data.setdefault("context", {})
+    ctx["request"] = {**ctx.get("request", {}), "method": "POST", "url": {"value": f"{iss}/v1/token"}}
+    proto = ctx.setdefault("protocol", {"type": "OAUTH2.0"})
+    proto["request"] = {"scope": " ".join(scopes), "client_id": client_id, "grant_type": grant}
+    proto["issuer"] = {"uri": iss}
+    proto["client"] = {"id": client_id, "name": "Emulator demo client", "type": "CONFIDENTIAL"}
+    req["source"] = f"{iss}/v1/token"
+    access = data.get("access") or {"token": {"lifetime": {"expiration": DEFAULT_LIFETIME}}}
+    claims = {"ver": 1, "jti": f"AT.{jti}", "iss": iss, "aud": AUDIENCE, "cid": client_id}
+    if user is None:
+        claims["sub"] = client_id
+        for key in ("session", "user"):
+            ctx.pop(key, None)
+        data.pop("identity", None)
+    else:
+        claims.update(uid=user.id, sub=user.login)
+        _fit_user(ctx, user)
+        if "openid" in scopes:
+            identity = data.get("identity") or {"token": {"lifetime": {"expiration": DEFAULT_LIFETIME}}}
+            identity["claims"] = {"sub": user.id, "name": f"{user.first_name} {user.last_name}",
+                                  "email": user.login, "ver": 1, "iss": iss, "aud": client_id,
+                                  "jti": f"ID.{jti}", "amr": ["pwd"], "preferred_username": user.login,
+                                  "auth_time": int(st.clock.now().timestamp())}
+            data["identity"] = identity
+        else:
+            data.pop("identity", None)
+    claims["scp"] = scopes
+    access["claims"] = claims
+    access["scopes"] = {s: {"id": "scp" + hashlib.sha256(s.encode()).hexdigest()[:17], "action": "GRANT"}
+                        for s in scopes}
+    data["access"] = access
+    data.pop("refresh_token", None)
+    return req
+
+
+def _fit_user(ctx: dict, user: Any) -> None:
+    profile = {"login": user.login, "firstName": user.first_name, "lastName": user.last_name,
+               "locale": user.locale, "timeZone": user.time_zone}
+    ctx["user"] = {**ctx.get("user", {}), "id": user.id, "profile": profile}
+    if isinstance(ctx.get("session"), dict):
+        ctx["session"].update(userId=user.id, login=user.login)
