@@ -102,14 +102,27 @@ def _hook_target(kind: HookKind, channel: HookChannel) -> dict:
             "displayName": kind.title}
 
 
+# System Log types Okta writes that are not event-hook-eligible (so not in the payload catalog): built from an
+# eligible template of the same family, then renamed. Descriptions from fact sheet §2.7 / Appendix B.
+_NOT_ELIGIBLE = {
+    "inline_hook.response.processed": ("inline_hook.executed",
+                                       "Triggered after Okta has finished processing response from an inline hook"),
+}
+
+
 def _log(emulator: Any, event_type: str, result: str, reason: str | None, targets: list[dict] | None,
          debug_data: dict | None) -> dict:
     outcome = {"result": result, "reason": reason}
     log_event = getattr(emulator, "log_event", None) or emulator.payloads.log_event
+    template, message = _NOT_ELIGIBLE.get(event_type, (event_type, None))
     try:
-        return log_event(event_type, outcome=outcome, targets=targets, debug_data=debug_data)
+        event = log_event(template, outcome=outcome, targets=targets, debug_data=debug_data)
     except TypeError:  # a log_event without ``targets``
-        return log_event(event_type, outcome=outcome, debug_data=debug_data)
+        event = log_event(template, outcome=outcome, debug_data=debug_data)
+    if message is not None:
+        event["eventType"] = event_type
+        event["displayMessage"] = message
+    return event
 
 
 def _log_events(emulator: Any, kind: HookKind, channel: HookChannel, request_id: str, judgement: Judgement,
