@@ -8,8 +8,8 @@
 from __future__ import annotations
 
 import random
-import string
 from collections.abc import Iterable, Mapping, Sequence
+from types import MappingProxyType
 from typing import Any
 
 from ..clock import Clock, SystemClock
@@ -20,8 +20,28 @@ from .results import EventDeliveryResult, InlineResult, VerificationResult
 from .sender import Sender
 from .transport import HookChannel
 
-_ID_ALPHABET = string.ascii_letters + string.digits
-_CHALLENGE_ALPHABET = _ID_ALPHABET + "-_"
+# Hook bookkeeping System Log events that are not event-hook-eligible (fact sheet Appendix B):
+# event type -> displayMessage.
+HOOK_LOG_EVENTS: Mapping[str, str] = MappingProxyType({
+    "event_hook.created": "Event hook created",
+    "event_hook.updated": "Event hook updated",
+    "event_hook.deleted": "Event hook deleted",
+    "event_hook.activated": "Event hook activated",
+    "event_hook.deactivated": "Event hook deactivated",
+    "event_hook.verified": "Event hook verified",
+    "event_hook.delivery": "Event hook delivery",
+    "inline_hook.created": "Inline hook created",
+    "inline_hook.updated": "Inline hook updated",
+    "inline_hook.deleted": "Inline hook deleted",
+    "inline_hook.activated": "Inline hook activated",
+    "inline_hook.deactivated": "Inline hook deactivated",
+    "inline_hook.verified": "Inline hook verified",
+    "inline_hook.response.processed": "Inline hook response processed",
+    "system.hook.key.created": "Hook key created",
+    "system.hook.key.updated": "Hook key updated",
+    "system.hook.key.deleted": "Hook key deleted",
+})
+_HOOK_LOG_TEMPLATE = "inline_hook.executed"  # an eligible hook event with the same actor/target shape
 
 Headers = Mapping[str, str] | Iterable[tuple[str, str]] | None
 
@@ -31,10 +51,7 @@ class Emulator:
     the answers. Owns its HTTP clients and worker threads: use it as a context manager or call ``close()``."""
 
     def __init__(self, seed: int = 0, clock: Clock | None = None, policy: DeliveryPolicy | None = None):
-        try:
-            from ..payloads.generate import PayloadFactory
-        except ImportError:  # TEMPORARY until the payloads area lands generate.py
-            PayloadFactory = _FallbackPayloads  # noqa: N806
+        from ..payloads.generate import PayloadFactory
 
         self.seed = seed
         self.clock: Clock = clock or SystemClock()
@@ -88,21 +105,28 @@ class Emulator:
 
     def request_id(self) -> str:
         """A seeded ``X-Okta-Request-Id`` value (27 characters, like ``XOZfPkReFFZ10KWyGkzAMwAAADA``)."""
-        return "".join(self.rng.choices(_ID_ALPHABET, k=27))
+        return self.payloads.request_id()
 
     def challenge(self) -> str:
         """A seeded verification challenge (from the payload factory)."""
-        make = getattr(self.payloads, "challenge", None)
-        if make is not None:
-            return make()
-        from .. import fidelity
+        return self.payloads.challenge()
 
-        return "".join(self.rng.choices(_CHALLENGE_ALPHABET, k=fidelity.VERIFICATION_CHALLENGE_LENGTH))
-
-    def log_event(self, event_type: str, *, outcome: dict | None = None, debug_data: dict | None = None,
-                  **kw: Any) -> dict:
-        """A System Log event Okta would write (built by the payload factory)."""
-        return self.payloads.log_event(event_type, outcome=outcome, debug_data=debug_data, **kw)
+    def log_event(self, event_type: str, *, outcome: str | dict | None = None, debug_data: dict | None = None,
+                  targets: list[dict] | None = None, **kw: Any) -> dict:
+        """A System Log event Okta would write (built by the payload factory). Besides the event-hook-eligible
+        types this also builds Okta's hook bookkeeping events that are not eligible (``event_hook.verified``,
+        ``event_hook.delivery``, ``inline_hook.response.processed``...; fact sheet Appendix B)."""
+        message = HOOK_LOG_EVENTS.get(event_type)
+        if message is None:
+            return self.payloads.log_event(event_type, outcome=outcome, debug_data=debug_data, targets=targets,
+                                           **kw)
+        # Same LogEvent shape as an eligible hook event, retyped (the factory only knows eligible types).
+        event = self.payloads.log_event(_HOOK_LOG_TEMPLATE, outcome=outcome, debug_data=debug_data,
+                                        targets=targets, **kw)
+        event["eventType"] = event_type
+        event["displayMessage"] = message
+        event["legacyEventType"] = None
+        return event
 
     # -- the three calls --------------------------------------------------------------------------------------
 
@@ -152,34 +176,3 @@ class Emulator:
 
         return call_inline(self, hook_kind, channel, request, policy)
 
-
-class _FallbackPayloads:
-    """TEMPORARY stand-in for ``payloads.generate.PayloadFactory`` (removed once it lands)."""
-
-    def __init__(self, seed: int = 0, clock: Clock | None = None):
-        self.clock = clock or SystemClock()
-        self.reseed(seed)
-
-    def reseed(self, seed: int) -> None:
-        self._rng = random.Random(seed)
-
-    def uuid(self) -> str:
-        import uuid
-
-        return str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
-
-    def log_event(self, event_type: str, *, overrides: dict | None = None, outcome: dict | None = None,
-                  debug_data: dict | None = None, **_: Any) -> dict:
-        from ..clock import iso
-
-        return {"uuid": self.uuid(), "published": iso(self.clock.now()), "eventType": event_type,
-                "version": "0", "severity": "INFO", "outcome": outcome or {"result": "SUCCESS", "reason": None},
-                "debugContext": {"debugData": debug_data or {}}}
-
-    def event_hook_envelope(self, events: list[dict], *, hook_id: str | None = None) -> dict:
-        from ..clock import iso
-
-        return {"eventType": "com.okta.event_hook", "eventTypeVersion": "1.0", "cloudEventsVersion": "0.1",
-                "source": f"https://dev-0.okta.com/api/v1/eventHooks/{hook_id or 'who0000000000000000'}",
-                "eventId": self.uuid(), "data": {"events": list(events)}, "eventTime": iso(self.clock.now()),
-                "contentType": "application/json"}

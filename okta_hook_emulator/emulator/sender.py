@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import queue
 import re
+import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -22,6 +23,7 @@ import httpx
 
 from .. import fidelity
 from ..clock import Clock, SystemClock, iso
+from ..errors import EmulatorUsageError
 from . import records as R
 from .policy import DeliveryPolicy
 from .records import Delivery
@@ -225,6 +227,20 @@ async def _read_async(client: httpx.AsyncClient, request: httpx.Request, deadlin
     return raw
 
 
+def _guarded(app: Any) -> Any:
+    """A WSGI app that answers 500 when ``app`` raises, like a WSGI server would (the error text is the body)."""
+
+    def guarded(environ: dict, start_response: Any) -> Any:
+        try:
+            return app(environ, start_response)
+        except Exception as exc:  # noqa: BLE001 - the hook's bug becomes its 500 answer
+            start_response("500 Internal Server Error", [("Content-Type", "text/plain; charset=utf-8")],
+                           sys.exc_info())
+            return [f"The hook app raised {type(exc).__name__}: {exc}".encode()]
+
+    return guarded
+
+
 def _decode_headers(response: httpx.Response) -> dict[str, str]:
     out: dict[str, str] = {}
     for name, value in response.headers.raw:
@@ -273,7 +289,7 @@ class Sender:
             entry = self._app_clients.get(id(target.app))
             if entry is None or entry[0] is not target.app:
                 if target.mode == WSGI:
-                    transport: Any = httpx.WSGITransport(app=target.app, raise_app_exceptions=False)
+                    transport: Any = httpx.WSGITransport(app=_guarded(target.app), raise_app_exceptions=False)
                     client: Any = httpx.Client(transport=transport, follow_redirects=False)
                 else:
                     client = httpx.AsyncClient(transport=httpx.ASGITransport(app=target.app,
@@ -325,6 +341,9 @@ class Sender:
         """Send one logical call (first attempt + retries) and return every attempt. Never raises for the
         hook's behaviour. ``headers`` are the call's Okta headers; the channel's auth and custom headers are
         appended. ``started_at`` (optional) returns the ISO timestamp recorded for each attempt."""
+        if self._closed:
+            raise EmulatorUsageError("This emulator was closed; create a new Emulator (or use it in a `with` "
+                                     "block and send inside the block).")
         wire = dict(headers)
         secret = set()
         if channel.auth_header is not None:
