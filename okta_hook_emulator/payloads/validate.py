@@ -238,6 +238,12 @@ def validate_response(kind: str, body: Any, request: Any = None) -> list[Problem
     return _finish(found)
 
 
+def validate_against(schema_name: str, body: Any) -> list[Problem]:
+    """Schema-only check of ``body`` against one packaged schema file (e.g. ``log_event.json``)."""
+    load_schema(schema_name)  # did-you-mean on a wrong name
+    return _finish(_schema_problems(schema_name, body))
+
+
 def validate_response_text(kind: str, text: str | bytes, request: Any = None) -> list[Problem]:
     """Like :func:`validate_response` for a raw body: reports size and JSON parse errors too."""
     hook = get_kind(kind)
