@@ -278,7 +278,9 @@ class HookResult:
                            f"{self._budget()}", f"verdict {raw.verdict!r}: {raw.reason or raw.transport}")
             return self
         if not _scenario_passed(raw):
-            self._fail("assert_ok", "every scenario step to pass", "the scenario failed")
+            failed = [s.name for s in getattr(raw, "steps", []) if not s.passed]
+            self._fail("assert_ok", "every scenario step to pass",
+                       f"the scenario failed at step(s): {', '.join(failed) or '?'}")
         return self
 
     def assert_no_problems(self) -> HookResult:
@@ -427,18 +429,11 @@ def _scenario_passed(raw: Any) -> bool:
 
 
 def _scenario_report(raw: Any) -> str:
-    for attr in ("to_text", "render", "report", "text"):
-        value = getattr(raw, attr, None)
-        if callable(value):
-            try:
-                out = value()
-            except TypeError:
-                continue
-            if isinstance(out, str):
-                return out
-        elif isinstance(value, str):
-            return value
-    return _short(raw.to_dict(), 4000) if hasattr(raw, "to_dict") else ""
+    if hasattr(raw, "steps") and hasattr(raw, "counts"):
+        from ._scenarios import report
+
+        return report(raw)
+    return _short(raw.to_dict(), 4000) if hasattr(raw, "to_dict") else str(raw)
 
 
 def _subset(expected: Any, actual: Any) -> bool:
