@@ -17,8 +17,9 @@ Behaviour chosen from the payload (the rules the built-in scenarios rely on):
   ``data.userProfile.email``), otherwise allows and enriches the profile with ``employeeNumber``.
 - progressive profile: accepts the update, upper-casing ``employeeNumber`` style codes; denies
   ``@blocked.example`` users.
-- import: links to the existing user on a conflict or match (``data.user.id`` or the first match), else
-  creates the user with ``accountSource: sample-import``.
+- import: links to the existing user on a conflict or match (``data.user.id`` or the first match); a login
+  conflict with no user to link creates the user under ``<local>+imported@<domain>``; else creates the user
+  with ``accountSource: sample-import``.
 - password import: ``VERIFIED`` when the password is the legacy store's (``KNOWN_PASSWORD``), else ``UNVERIFIED``.
 - telephony: ``SUCCESSFUL`` (provider ``SAMPLE-SMS``/``SAMPLE-VOICE``); phone numbers starting with ``+999``
   cannot be delivered: an ``error`` object (Okta fails over to its own providers).
@@ -186,6 +187,13 @@ def import_hook(body: dict) -> dict | None:
     if (conflicts or matches) and user_id:
         return {"commands": [{"type": "com.okta.action.update", "value": {"result": "LINK_USER"}},
                              {"type": "com.okta.user.update", "value": {"id": user_id}}]}
+    if "login" in conflicts:
+        # A login conflict without a known user to link: create the user under a unique login instead.
+        login = str(_dig(data, "user", "profile", "login") or "")
+        local, _, domain = login.partition("@")
+        return {"commands": [{"type": "com.okta.action.update", "value": {"result": "CREATE_USER"}},
+                             {"type": "com.okta.user.profile.update",
+                              "value": {"login": f"{local}+imported@{domain}" if domain else f"{login}+imported"}}]}
     return {"commands": [{"type": "com.okta.action.update", "value": {"result": "CREATE_USER"}},
                          {"type": "com.okta.appUser.profile.update", "value": {"accountSource": "sample-import"}}]}
 
