@@ -160,6 +160,13 @@ def okta_json(data: Any, status: int = 200, headers: dict[str, str] | None = Non
     return resp
 
 
+def no_content() -> Response:
+    """``204 No Content`` with no body and no Content-Type, as Okta answers a DELETE."""
+    resp = Response(status=204)
+    del resp.headers["Content-Type"]
+    return resp
+
+
 def error_response(exc: OktaAPIError) -> Response:
     return okta_json(exc.body, exc.status)
 
@@ -170,8 +177,9 @@ def _check_auth() -> Response | None:
         return None
     header = request.headers.get("Authorization", "")
     token = state().config.api_token
-    scheme, _, value = header.partition(" ")
-    if scheme.upper() != "SSWS" or value.strip() != token:
+    # Okta's Python SDK 3.x sends "SSWS<token>" without the space from its generated API methods: accept both.
+    scheme, value = header[:4], header[4:].strip()
+    if scheme.upper() != "SSWS" or value != token:
         hint = ("Missing Authorization header; send 'Authorization: SSWS <api token>' (printed by okta-hooks serve)."
                 if not header else "The Authorization header must be 'SSWS <api token>' with the emulator's API token.")
         return error_response(OktaAPIError("E0000011", causes=[hint]))

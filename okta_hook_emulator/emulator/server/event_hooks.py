@@ -9,7 +9,7 @@ from flask import Blueprint, Response, request
 
 from ...errors import OktaAPIError
 from . import validation as V
-from .app import add_warning, json_body, okta_json, org_url, state
+from .app import add_warning, json_body, no_content, okta_json, org_url, state
 
 bp = Blueprint("event_hooks", __name__, url_prefix="/api/v1/eventHooks")
 
@@ -227,7 +227,7 @@ def delete_event_hook(hook_id: str) -> Response:
             f"with POST /api/v1/eventHooks/{hook_id}/lifecycle/deactivate."])
     st.store.delete_hook(CATEGORY, hook_id)
     _log("event_hook.deleted", hook)
-    return Response(status=204)
+    return no_content()
 
 
 @bp.post("/<hook_id>/lifecycle/activate")

@@ -11,7 +11,7 @@ from ... import fidelity
 from ...errors import OktaAPIError, did_you_mean
 from ...payloads.catalog import KINDS
 from . import validation as V
-from .app import add_warning, json_body, okta_json, org_url, state
+from .app import add_warning, json_body, no_content, okta_json, org_url, state
 
 bp = Blueprint("inline_hooks", __name__, url_prefix="/api/v1/inlineHooks")
 
@@ -229,7 +229,7 @@ def delete_inline_hook(hook_id: str) -> Response:
             f"with POST /api/v1/inlineHooks/{hook_id}/lifecycle/deactivate."])
     st.store.delete_hook(CATEGORY, hook_id)
     _log("inline_hook.deleted", hook)
-    return Response(status=204)
+    return no_content()
 
 
 @bp.post("/<hook_id>/lifecycle/activate")

@@ -1,0 +1,83 @@
+"""Helpers shared by the server tests (tests/test_server_*.py): a running emulator, an API client and a
+stand-in hook service that answers verification."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from werkzeug import Request, Response
+
+from okta_hook_emulator.emulator.server import serve
+
+TOKEN = "00test-token-for-the-emulator"
+AUTH = {"Authorization": f"SSWS {TOKEN}"}
+SHORT = {"timeout": 0.3}  # every hook call in these tests times out after 0.3 s (Okta: 3 s)
+
+
+@pytest.fixture
+def server() -> Iterator[Any]:
+    """A running emulator on 127.0.0.1 (free port), in-memory database, short hook timeouts."""
+    handle = serve({"api_token": TOKEN, "policy": dict(SHORT), "worker_interval": 0.02})
+    try:
+        yield handle
+    finally:
+        handle.stop()
+
+
+@pytest.fixture
+def api(server: Any) -> Iterator[httpx.Client]:
+    """An httpx client for the emulator carrying the SSWS token."""
+    with httpx.Client(base_url=server.url, headers=AUTH, timeout=10) as client:
+        yield client
+
+
+def answer_verification(httpserver: Any, path: str = "/hook") -> None:
+    """Make the pytest-httpserver hook answer Okta's verification GET correctly on ``path``."""
+
+    def handler(request: Request) -> Response:
+        challenge = request.headers.get("X-Okta-Verification-Challenge", "")
+        return Response(json.dumps({"verification": challenge}), content_type="application/json")
+
+    httpserver.expect_request(path, method="GET").respond_with_handler(handler)
+
+
+def event_hook_body(uri: str, items: list[str] | None = None, name: str = "My hook", **extra: Any) -> dict:
+    """An EventHook create body as in Okta's recorded traffic."""
+    body = {
+        "name": name,
+        "events": {"type": "EVENT_TYPE", "items": items or ["user.lifecycle.create"]},
+        "channel": {"type": "HTTP", "version": "1.0.0",
+                    "config": {"uri": uri, "authScheme": {"type": "HEADER", "key": "Authorization",
+                                                          "value": "my-shared-secret"}}},
+    }
+    body.update(extra)
+    return body
+
+
+def inline_hook_body(uri: str, hook_type: str = "com.okta.oauth2.tokens.transform", name: str = "Token hook",
+                     **extra: Any) -> dict:
+    """An InlineHook create body with an HTTP channel."""
+    body = {
+        "name": name, "type": hook_type, "version": "1.0.0",
+        "channel": {"type": "HTTP", "version": "1.0.0",
+                    "config": {"uri": uri, "method": "POST", "headers": [{"key": "X-Env", "value": "test"}],
+                               "authScheme": {"type": "HEADER", "key": "Authorization", "value": "inline-secret"}}},
+    }
+    body.update(extra)
+    return body
+
+
+def assert_okta_error(resp: httpx.Response, status: int, code: str, *cause_words: str) -> dict:
+    """Assert an Okta error object with ``code`` whose causes mention every word of ``cause_words``."""
+    assert resp.status_code == status, resp.text
+    body = resp.json()
+    assert set(body) == {"errorCode", "errorSummary", "errorLink", "errorId", "errorCauses"}, body
+    assert body["errorCode"] == code and body["errorLink"] == code, body
+    causes = " | ".join(c["errorSummary"] for c in body["errorCauses"])
+    for word in cause_words:
+        assert word in causes, f"{word!r} not in causes: {causes}"
+    return body
