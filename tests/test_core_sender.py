@@ -25,15 +25,20 @@ from okta_hook_emulator.errors import EmulatorUsageError
 SHORT = 0.3
 
 
-@pytest.fixture
-def hook() -> Iterator[HTTPServer]:
-    """A threaded stand-in hook service on 127.0.0.1 (a slow answer must not block the retry)."""
+@pytest.fixture(scope="module")
+def _hook_server() -> Iterator[HTTPServer]:
     server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
     server.start()
     yield server
-    server.clear()
-    if server.is_running():
-        server.stop()
+    server.stop()
+
+
+@pytest.fixture
+def hook(_hook_server: HTTPServer) -> Iterator[HTTPServer]:
+    """A threaded stand-in hook service on 127.0.0.1 (a slow answer must not block the retry)."""
+    _hook_server.clear()
+    yield _hook_server
+    _hook_server.clear()
 
 
 @pytest.fixture
@@ -110,6 +115,11 @@ def sleeper(seconds: float, body: str = "{}") -> Callable[[Request], Response]:
     return handler
 
 
+def calls(server: HTTPServer, path: str = "/hook") -> list[Request]:
+    """Requests the hook received on ``path`` (a slow handler of an earlier test may still log elsewhere)."""
+    return [req for req, _ in server.log if req.path == path]
+
+
 def echo_challenge(request: Request) -> Response:
     return Response(json.dumps({"verification": request.headers["X-Okta-Verification-Challenge"]}),
                     content_type="application/json")
@@ -121,8 +131,8 @@ def echo_challenge(request: Request) -> Response:
 
 @pytest.mark.parametrize("retries, attempts", [(1, 2), (0, 1)])
 def test_timeout_is_retried_only_as_often_as_the_policy_says(hook, emu, retries, attempts):
-    hook.expect_request("/hook").respond_with_handler(sleeper(0.8))
-    result = emu.verify(hook.url_for("/hook"), timeout=0.2, max_retries=retries)
+    hook.expect_request("/sleepy").respond_with_handler(sleeper(0.8))
+    result = emu.verify(hook.url_for("/sleepy"), timeout=0.2, max_retries=retries)
     assert [a.transport for a in result.delivery.attempts] == [R.TIMEOUT] * attempts
     assert [a.retried for a in result.delivery.attempts] == [True] * (attempts - 1) + [False]
     assert [a.number for a in result.delivery.attempts] == list(range(1, attempts + 1))
@@ -137,7 +147,7 @@ def test_4xx_is_not_retried(hook, emu):
     assert len(batch.delivery.attempts) == 1
     assert batch.delivery.final.transport == R.HTTP_ERROR and batch.delivery.status == 403
     assert not batch.accepted and not result.delivered
-    assert len(hook.log) == 1
+    assert len(calls(hook)) == 1
 
 
 def test_5xx_is_retried_once_then_success_counts(hook, emu):
@@ -154,7 +164,7 @@ def test_5xx_is_retried_once_then_success_counts(hook, emu):
 def test_5xx_twice_is_a_failed_delivery_logged_as_event_hook_delivery(hook, emu):
     hook.expect_request("/hook").respond_with_data("boom", status=500)
     result = emu.send_events(hook.url_for("/hook"), ["user.lifecycle.create"], timeout=SHORT)
-    assert len(hook.log) == 2
+    assert len(calls(hook)) == 2
     assert not result.delivered
     (event,) = result.log_events
     assert event["eventType"] == "event_hook.delivery"
@@ -165,9 +175,10 @@ def test_5xx_twice_is_a_failed_delivery_logged_as_event_hook_delivery(hook, emu)
 def test_redirect_is_not_followed_nor_retried(hook, emu):
     hook.expect_request("/hook").respond_with_data("", status=302, headers={"Location": hook.url_for("/moved")})
     hook.expect_request("/moved").respond_with_handler(echo_challenge)
+    hook.expect_request("/sleepy").respond_with_data("", status=200)  # a late request of an earlier test
     result = emu.verify(hook.url_for("/hook"), timeout=SHORT)
     assert [a.transport for a in result.delivery.attempts] == [R.REDIRECT]
-    assert all(req.path == "/hook" for req, _ in hook.log)
+    assert len(calls(hook)) == 1 and calls(hook, "/moved") == []
     assert "/moved" in result.delivery.final.error
     failed = {c.name: c for c in result.checks}["no redirect"]
     assert not failed.passed and "does not follow redirects" in failed.detail
@@ -300,7 +311,7 @@ def test_verification_get_headers_exactly_as_okta(hook, emu):
     result = emu.verify(hook.url_for("/hook"), timeout=SHORT, auth_header=("Authorization", "my-shared-secret"),
                         headers=[("x-any-key", "my-header-value")])
     assert result.verified
-    request, _ = hook.log[0]
+    request = calls(hook)[0]
     assert request.method == "GET" and request.get_data() == b""
     h = request.headers
     assert h["User-Agent"] == "Okta-Integrations"
@@ -316,7 +327,7 @@ def test_delivery_post_headers_exactly_as_okta(hook, emu):
     hook.expect_request("/hook", method="POST").respond_with_data("", status=200)
     emu.send_events(hook.url_for("/hook"), ["user.lifecycle.create"], hook_id="who1234567890abcdefg",
                     auth_header=("Authorization", "s3cret"), timeout=SHORT)
-    request, _ = hook.log[0]
+    request = calls(hook)[0]
     h = request.headers
     assert h["User-Agent"] == "Okta Hook Service v1.0.0 - who1234567890abcdefg"
     assert h["Accept"] == "application/json" and h["Content-Type"] == "application/json"
@@ -353,7 +364,7 @@ def test_secret_values_are_masked_in_records(hook, emu):
     assert recorded["X-Tenant"] == "acme"
     dumped = json.dumps(result.to_dict())
     assert "topsecret" not in dumped and "k1" not in dumped and "t1" not in dumped
-    assert hook.log[0][0].headers["X-Hook-Auth"] == "topsecret"  # the hook itself got the real value
+    assert calls(hook)[0].headers["X-Hook-Auth"] == "topsecret"  # the hook itself got the real value
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -369,7 +380,7 @@ def test_batches_duplicates_keep_the_same_event_id(hook, emu):
     assert [len(b.events) for b in originals] == [2, 2, 1]
     assert [d.duplicate_of for d in dups] == [o.event_id for o in originals]
     assert [d.event_id for d in dups] == [o.event_id for o in originals]
-    received = [req.get_json()["eventId"] for req, _ in hook.log]
+    received = [req.get_json()["eventId"] for req in calls(hook)]
     assert len(received) == 6 and len(set(received)) == 3
     assert result.delivered
 
@@ -400,7 +411,7 @@ def test_ready_events_are_sent_unchanged(hook, emu):
     hook.expect_request("/hook").respond_with_data("", status=200)
     events = [emu.payloads.log_event("user.session.start") for _ in range(3)]
     result = emu.send_events(hook.url_for("/hook"), events=events, batch_size=50, timeout=SHORT)
-    assert hook.log[0][0].get_json()["data"]["events"] == events
+    assert calls(hook)[0].get_json()["data"]["events"] == events
     assert len(result.batches) == 1
 
 
@@ -517,9 +528,9 @@ def test_unknown_policy_setting_is_a_usage_error(emu):
 @pytest.mark.slow
 def test_okta_real_three_second_timeout(hook, emu):
     """Okta's real budget: a hook answering after 3.5 s is a timeout whose record names 3 s."""
-    hook.expect_request("/hook").respond_with_handler(sleeper(3.5))
+    hook.expect_request("/sleepy").respond_with_handler(sleeper(3.5))
     t0 = time.monotonic()
-    result = emu.verify(hook.url_for("/hook"), max_retries=0)
+    result = emu.verify(hook.url_for("/sleepy"), max_retries=0)
     took = time.monotonic() - t0
     assert result.delivery.final.transport == R.TIMEOUT
     assert "3 s" in result.delivery.final.error
