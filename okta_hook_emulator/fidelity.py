@@ -44,3 +44,8 @@ EXECUTE_INACTIVE_INLINE_HOOK = False
 # `execute` when the hook call fails (timeout, non-2xx, invalid answer): HTTP 400 ("a 400 error is returned with
 # more information about what failed") carrying E0000137 (timeout) or E0000134 (any other failure).
 EXECUTE_FAILURE_STATUS = 400
+# SAML `replace` on a path that isn't in the request's data.assertion: invalid (by analogy with the token hook's
+# "can't modify a claim that isn't currently part of the token"); checked only when the request is known.
+SAML_REPLACE_NEEDS_EXISTING_PATH = True
+# Token hook `remove` on /token/lifetime/expiration: invalid (the lifetime can only be replaced, 300-86400 s).
+TOKEN_LIFETIME_REMOVABLE = False

@@ -24,7 +24,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
-from ..fidelity import MAX_RESPONSE_BYTES
+from ..fidelity import MAX_RESPONSE_BYTES, SAML_REPLACE_NEEDS_EXISTING_PATH, TOKEN_LIFETIME_REMOVABLE
 from .catalog import get_kind
 
 SCHEMA_BASE = "https://okta-hook-emulator.invalid/schemas/"
@@ -361,7 +361,7 @@ def _token_rules(commands: list[Any], request: dict | None) -> Found:
         where = ["commands", i, "value", j]
         name, path = op["op"], op["path"]
         if path == LIFETIME_PATH:
-            if name == "remove":
+            if name == "remove" and not TOKEN_LIFETIME_REMOVABLE:
                 _add(found, [*where, "op"], "invalid_op",
                      "The token lifetime can't be removed; use replace with a value of 300-86400 seconds.")
             elif name in ("add", "replace") and "value" in op:
@@ -418,7 +418,8 @@ def _saml_rules(commands: list[Any], request: dict | None) -> Found:
                 _add(found, [*where, "value"], "saml_claim_value",
                      "A new attribute statement's value is {\"attributes\": {\"NameFormat\": ...}, "
                      "\"attributeValues\": [{\"attributes\": {\"xsi:type\": ...}, \"value\": ...}]}.")
-        if name == "replace" and isinstance(assertion, dict) and not _resolve(assertion, segments):
+        if (SAML_REPLACE_NEEDS_EXISTING_PATH and name == "replace" and isinstance(assertion, dict)
+                and not _resolve(assertion, segments)):
             _add(found, [*where, "path"], "claim_not_in_request",
                  f"replace modifies an existing element of the assertion, but {path} is not in data.assertion "
                  f"of the request.")
