@@ -41,6 +41,8 @@ DEFAULT_EVENT_TYPE = "user.lifecycle.create"
 # Okta's UUID v1 epoch offset (100 ns intervals between 1582-10-15 and 1970-01-01).
 _UUID_EPOCH = 0x01B21DD213814000
 _SYSTEM_ACTOR = ("system@okta.com", "SystemPrincipal", "system@okta.com", "Okta System")
+_TOKEN_ORDER = ("source", "eventId", "eventTime", "eventTypeVersion", "cloudEventVersion", "contentType", "eventType",
+                "data")
 _FAMILY_URIS = {"user": "/api/v1/users", "group": "/api/v1/groups", "application": "/api/v1/apps",
                 "app": "/api/v1/apps", "policy": "/api/v1/policies", "device": "/api/v1/devices",
                 "inline_hook": "/api/v1/inlineHooks", "iam": "/api/v1/iam", "security": "/api/v1/authenticators",
@@ -313,8 +315,8 @@ class PayloadFactory:
         return apply_overrides(body, overrides) if overrides else body
 
     def _envelope(self, kind: str, source: str, data: dict, request_type: str | None = None,
-                  order: tuple[str, ...] = _INLINE_ORDER) -> dict:
-        now = self.clock.now().replace(microsecond=0)
+                  order: tuple[str, ...] = _INLINE_ORDER, now: datetime | None = None) -> dict:
+        now = (now or self.clock.now()).replace(microsecond=0)
         values = {"eventId": self.event_id(), "eventTime": iso(now), "eventType": KINDS[kind].okta_type,
                   "eventTypeVersion": "1.0", "contentType": "application/json", "cloudEventVersion": "0.1",
                   "source": source, "requestType": request_type, "data": data}
@@ -412,8 +414,7 @@ def generate_token(factory: PayloadFactory, request_type: str | None = None, var
                   "scopes": {s: {"id": scope_ids[s], "action": "GRANT"} for s in scopes}}
         data = {"context": context, "access": access}
         source = f"{issuer}/v1/token"
-        return f._envelope("token", source, data, order=("source", "eventId", "eventTime", "eventTypeVersion",
-                                                         "cloudEventVersion", "contentType", "eventType", "data"))
+        return f._envelope("token", source, data, order=_TOKEN_ORDER, now=now)
     user = r.choice(org.users)
     scopes = ["openid", "profile", "email"] + (["offline_access"] if grant == "refresh_token" else [])
     response_type = {"both": "token id_token", "id_token": "id_token", "access_token": "token"}[tokens]
@@ -453,13 +454,12 @@ def generate_token(factory: PayloadFactory, request_type: str | None = None, var
         data["access"] = {
             "claims": {"ver": 1, "jti": "AT." + "".join(r.choices(URLSAFE_ALPHABET, k=43)), "iss": issuer,
                        "aud": auth_server.audience, "cid": client_id, "uid": user.id, "sub": user.login,
-                       "preferred_username": user.login},
+                       "firstName": user.first_name, "preferred_username": user.login},
             "token": {"lifetime": {"expiration": 3600}},
             "scopes": {s: {"id": scope_ids[s], "action": "GRANT"} for s in scopes},
         }
     data["refresh_token"] = {"jti": rt_jti}
-    return f._envelope("token", source, data, order=("source", "eventId", "eventTime", "eventTypeVersion",
-                                                     "cloudEventVersion", "contentType", "eventType", "data"))
+    return f._envelope("token", source, data, order=_TOKEN_ORDER, now=now)
 
 
 def _saml_attr(values: list[str], xsi: str = "xs:string") -> dict:
@@ -507,7 +507,7 @@ def generate_saml(factory: PayloadFactory, request_type: str | None = None, vari
     assertion["lifetime"] = {"expiration": 300}
     return f._envelope("saml", sso, {"context": context, "assertion": assertion},
                        order=("source", "eventId", "eventTime", "data", "eventTypeVersion", "cloudEventVersion",
-                              "eventType", "contentType"))
+                              "eventType", "contentType"), now=now)
 
 
 def generate_registration(factory: PayloadFactory, request_type: str | None = None, variant: str | None = None,
@@ -541,7 +541,7 @@ def generate_registration(factory: PayloadFactory, request_type: str | None = No
             "action": "ALLOW",
             "userProfileUpdate": {"employeeNumber": str(r.randint(1000, 99999))},
         }
-    return f._envelope("registration", source, data, rtype)
+    return f._envelope("registration", source, data, rtype, now=now)
 
 
 def generate_import(factory: PayloadFactory, request_type: str | None = None, variant: str | None = None,
@@ -627,4 +627,4 @@ def generate_telephony(factory: PayloadFactory, request_type: str | None = None,
             "userProfile": {"firstName": u.first_name, "lastName": u.last_name, "login": u.login, "userId": u.id},
             "messageProfile": message}
     source = f"{org.url}/api/v1/inlineHooks/{hook_id or org.inline_hook_id('telephony')}"
-    return f._envelope("telephony", source, data, rtype)
+    return f._envelope("telephony", source, data, rtype, now=now)

@@ -1,0 +1,308 @@
+"""PayloadFactory: determinism, ids, every kind/request type/variant, shapes against Okta's documented examples."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from okta_hook_emulator import fidelity
+from okta_hook_emulator.clock import FixedClock
+from okta_hook_emulator.errors import EmulatorUsageError
+from okta_hook_emulator.payloads.catalog import INLINE_KINDS, KINDS
+from okta_hook_emulator.payloads.event_types import event_types
+from okta_hook_emulator.payloads.generate import REQUEST_TYPES, VARIANTS, PayloadFactory, to_json
+from okta_hook_emulator.payloads.validate import validate_request
+
+OKTA_ID = re.compile(r"^[0-9A-Za-z]{20}$")
+UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+OKTA_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
+
+
+def all_cases() -> list[tuple[str, str | None, str | None]]:
+    """Every (kind, request_type, variant) the generators support."""
+    cases: list[tuple[str, str | None, str | None]] = []
+    for kind in INLINE_KINDS:
+        rtypes = REQUEST_TYPES.get(kind) or (None,)
+        variants = VARIANTS.get(kind) or (None,)
+        for rt in rtypes:
+            for v in variants:
+                if kind == "token" and rt == "client_credentials" and v != "access_token":
+                    continue
+                cases.append((kind, rt, v))
+    return cases
+
+
+CASES = all_cases()
+
+
+def _dump(f: PayloadFactory) -> str:
+    parts = [f.event_hook_envelope(f.log_events(["user.session.start", "group.user_membership.add"], 4))]
+    parts += [f.inline_request(k, request_type=rt, variant=v) for k, rt, v in CASES]
+    return json.dumps(parts, sort_keys=False)
+
+
+def test_same_seed_same_bytes_and_different_seed_differs():
+    a, b, c = _dump(PayloadFactory(seed=11)), _dump(PayloadFactory(seed=11)), _dump(PayloadFactory(seed=12))
+    assert a == b
+    assert a != c
+
+
+def test_reseed_restarts_the_sequence():
+    f = PayloadFactory(seed=4, clock=FixedClock())
+    first = f.inline_request("token")
+    f.inline_request("saml")
+    f.reseed(4)
+    assert f.inline_request("token") == first
+    f.reseed(5)
+    assert f.inline_request("token") != first
+
+
+def test_clock_is_injected():
+    clock = FixedClock("2030-05-01T12:00:00.000Z", tick=timedelta(seconds=2))
+    f = PayloadFactory(seed=1, clock=clock)
+    events = f.log_events(["user.lifecycle.create"], 2)
+    assert [e["published"] for e in events] == ["2030-05-01T12:00:00.000Z", "2030-05-01T12:00:02.000Z"]
+    env = f.event_hook_envelope(events)
+    assert env["eventTime"] == "2030-05-01T12:00:04.000Z"
+    assert f.inline_request("telephony")["eventTime"] == "2030-05-01T12:00:06.000Z"
+
+
+def test_small_values_have_okta_shapes():
+    f = PayloadFactory(seed=2)
+    for prefix in ("00u", "00g", "0oa", "aus", "00p", "0pr", "who", "cal"):
+        value = f.new_id(prefix)
+        assert value.startswith(prefix) and OKTA_ID.match(value), value
+    assert UUID.match(f.uuid())
+    assert re.fullmatch(r"[A-Za-z0-9_-]{22}", f.event_id())
+    challenge = f.challenge()
+    assert len(challenge) == fidelity.VERIFICATION_CHALLENGE_LENGTH
+    assert re.fullmatch(r"[A-Za-z0-9_-]+", challenge)
+    assert len({f.new_id("00u") for _ in range(500)}) == 500
+
+
+def test_org_ids_have_right_prefixes_and_length():
+    org = PayloadFactory(seed=9).org
+    assert re.fullmatch(r"dev-\d{8}\.okta\.com", org.domain)
+    checks = [("00u", u.id) for u in org.users] + [("00g", g.id) for g in org.groups]
+    checks += [("0oa", a.id) for a in org.apps] + [("aus", a.id) for a in org.auth_servers]
+    checks += [("00p", p.id) for p in org.policies] + [("0pr", r[0]) for p in org.policies for r in p.rules]
+    checks += [("who", h) for h in org.event_hook_ids] + [("cal", h) for _, h in org.inline_hook_ids]
+    for prefix, value in checks:
+        assert value.startswith(prefix) and OKTA_ID.match(value), (prefix, value)
+        assert value.endswith(org.cell)
+    assert len({u.login for u in org.users}) == len(org.users)
+
+
+def test_envelope_keys_match_documented_example(okta_example):
+    doc = okta_example("eventhook-delivery.request.filled.json")
+    f = PayloadFactory(seed=3)
+    env = f.event_hook_envelope(f.log_events(["user.session.start"], 1))
+    assert list(env) == list(doc)  # same keys, same order as Okta's sample
+    assert env["eventType"] == "com.okta.event_hook"
+    assert env["eventTypeVersion"] == "1.0" and env["cloudEventsVersion"] == "0.1"
+    assert env["contentType"] == "application/json"
+    assert UUID.match(env["eventId"]) and OKTA_TIME.match(env["eventTime"])
+    assert re.fullmatch(rf"https://{re.escape(f.org.domain)}/api/v1/eventHooks/who[0-9A-Za-z]{{17}}", env["source"])
+    assert f.event_hook_envelope([], hook_id="whoABCDEFGHIJKLMNOPQ")["source"].endswith("/whoABCDEFGHIJKLMNOPQ")
+
+
+def _keys(obj, prefix=""):
+    """Every dotted key path of nested dicts (lists: first element)."""
+    out = set()
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            out.add(prefix + k)
+            out |= _keys(v, prefix + k + ".")
+    elif isinstance(obj, list) and obj:
+        out |= _keys(obj[0], prefix)
+    return out
+
+
+def test_log_event_has_every_field_of_the_documented_logevent(okta_example):
+    doc = okta_example("logevent-user.session.start.json")
+    event = PayloadFactory(seed=3).log_event("user.session.start")
+    missing = _keys(doc) - _keys(event)
+    assert not missing
+    extra = {k for k in _keys(event) - _keys(doc) if not k.startswith("request")}
+    assert not extra  # only the top-level `request.ipChain` of §1.4 is added
+    assert event["request"]["ipChain"][0]["ip"] == event["client"]["ipAddress"]
+    assert [t["type"] for t in event["target"]] == ["AuthenticatorEnrollment", "AppInstance"]
+    assert event["legacyEventType"] == "core.user_auth.login_success"
+    assert event["displayMessage"] == "User login to Okta"
+    assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-1[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", event["uuid"])  # v1
+
+
+@pytest.mark.parametrize("example,kind,rtype,variant", [
+    ("token.request.json", "token", None, None),
+    ("saml.request.filled.json", "saml", None, None),
+    ("registration-ssr.request.json", "registration", "self.service.registration", None),
+    ("registration-pp.request.json", "registration", "progressive.profile", None),
+    ("import.request.json", "import", None, "conflict"),
+    ("password-import.request.json", "password-import", None, None),
+    ("telephony.request.json", "telephony", None, None),
+])
+def test_inline_request_matches_documented_field_set(okta_example, example, kind, rtype, variant):
+    doc = okta_example(example)
+    body = PayloadFactory(seed=8).inline_request(kind, request_type=rtype, variant=variant)
+    assert list(body) == list(doc)  # top-level keys in Okta's order
+    claims = "data.assertion.claims."  # SAML attribute statements are per-app: compare their shape only
+    assert {k for k in _keys(body) if not k.startswith(claims)} == {k for k in _keys(doc) if not k.startswith(claims)}
+    for claim in body["data"].get("assertion", {}).get("claims", {}).values():
+        assert set(claim) == {"attributes", "attributeValues"}
+        assert all(set(v) == {"attributes", "value"} for v in claim["attributeValues"])
+    assert body["cloudEventVersion"] == "0.1" and "cloudEventsVersion" not in body
+    assert body["eventType"] == KINDS[kind].okta_type
+    assert body.get("requestType") == doc.get("requestType")
+    assert re.fullmatch(r"[A-Za-z0-9_-]{22}", body["eventId"])
+
+
+@pytest.mark.parametrize("kind,rtype,variant", CASES)
+def test_every_kind_request_type_and_variant_generates_and_validates(kind, rtype, variant):
+    f = PayloadFactory(seed=21)
+    body = f.inline_request(kind, request_type=rtype, variant=variant)
+    assert body["eventType"] == KINDS[kind].okta_type
+    assert json.loads(to_json(body)) == body
+    assert validate_request(kind, body) == []
+    if rtype and kind in ("registration", "telephony"):
+        assert body["requestType"] == rtype
+
+
+def test_token_variants():
+    f = PayloadFactory(seed=5)
+    both = f.inline_request("token")
+    assert {"identity", "access", "refresh_token"} <= set(both["data"])
+    assert both["data"]["identity"]["claims"]["sub"] == both["data"]["context"]["user"]["id"]
+    assert both["data"]["access"]["claims"]["uid"] == both["data"]["context"]["session"]["userId"]
+    only_id = f.inline_request("token", variant="id_token")
+    assert "identity" in only_id["data"] and "access" not in only_id["data"]
+    only_at = f.inline_request("token", variant="access_token")
+    assert "access" in only_at["data"] and "identity" not in only_at["data"]
+    cc = f.inline_request("token", request_type="client_credentials")
+    assert set(cc["data"]) == {"context", "access"}
+    assert "user" not in cc["data"]["context"] and "session" not in cc["data"]["context"]
+    assert cc["data"]["context"]["protocol"]["request"]["grant_type"] == "client_credentials"
+    rt = f.inline_request("token", request_type="refresh_token")
+    original = rt["data"]["context"]["protocol"][fidelity.TOKEN_ORIGINAL_GRANT_KEY]
+    assert original["refresh_token"]["jti"] == rt["data"]["refresh_token"]["jti"]
+    assert rt["data"]["context"]["protocol"]["request"]["grant_type"] == "refresh_token"
+    with pytest.raises(EmulatorUsageError, match="access token only"):
+        f.inline_request("token", request_type="client_credentials", variant="id_token")
+
+
+def test_saml_import_telephony_variants():
+    f = PayloadFactory(seed=6)
+    saml = f.inline_request("saml")
+    assert {"firstName", "email", "groups"} <= set(saml["data"]["assertion"]["claims"])
+    bare = f.inline_request("saml", variant="no-claims")
+    assert "claims" not in bare["data"]["assertion"]
+    assert bare["data"]["context"]["session"]["id"].startswith("idx")
+    assert "_links" not in bare["data"]["context"]["user"]
+
+    plain = f.inline_request("import")
+    assert plain["data"]["context"]["conflicts"] == [] and plain["data"]["context"]["matches"] == []
+    logins = {u.login for u in f.org.users}
+    assert plain["data"]["user"]["profile"]["login"] not in logins
+    conflict = f.inline_request("import", variant="conflict")
+    assert conflict["data"]["context"]["conflicts"] == ["login"]
+    assert conflict["data"]["user"]["profile"]["login"] in logins
+    match = f.inline_request("import", variant="match")
+    user_id = match["data"]["user"]["id"]
+    assert match["data"]["context"]["matches"] == [user_id]
+    assert match["data"]["action"]["result"] == "LINK_USER"
+    assert user_id in {u.id for u in f.org.users}
+
+    sms = f.inline_request("telephony", request_type="com.okta.user.telephony.password-reset")
+    assert sms["data"]["messageProfile"]["deliveryChannel"] == "SMS"
+    assert sms["data"]["messageProfile"]["otpCode"] in sms["data"]["messageProfile"]["msgTemplate"]
+    voice = f.inline_request("telephony", variant="voice")
+    assert voice["data"]["messageProfile"]["deliveryChannel"] == fidelity.TELEPHONY_VOICE_CHANNEL
+    assert "msgTemplate" not in voice["data"]["messageProfile"]
+
+
+def test_sources_and_hook_ids():
+    f = PayloadFactory(seed=7)
+    org = f.org
+    assert f.inline_request("import")["source"] == org.inline_hook_id("import")
+    tel = f.inline_request("telephony", hook_id="calAAAAAAAAAAAAAAAAA")
+    assert tel["source"] == f"https://{org.domain}/api/v1/inlineHooks/calAAAAAAAAAAAAAAAAA"
+    pwd = f.inline_request("password-import")
+    assert pwd["source"] == f"https://{org.domain}/api/v1/inlineHooks/{org.inline_hook_id('password-import')}"
+    assert f.inline_request("token")["source"] == f"https://{org.domain}/oauth2/default/v1/authorize"
+    assert f.inline_request("saml")["source"].startswith(f"https://{org.domain}/app/")
+
+
+def test_people_recur_across_payloads():
+    f = PayloadFactory(seed=13)
+    ids = {u.id for u in f.org.users}
+    events = f.log_events(["group.user_membership.add", "user.lifecycle.create", "user.session.start"], 30)
+    seen = [e["actor"]["id"] for e in events] + [t["id"] for e in events for t in e["target"] if t["type"] == "User"]
+    assert set(seen) <= ids
+    assert len(set(seen)) < len(seen)  # the same people come back
+    assert f.inline_request("token")["data"]["context"]["user"]["id"] in ids
+
+
+def test_log_event_arguments_and_overrides():
+    f = PayloadFactory(seed=1)
+    actor = {"id": "00uACTORACTORACTOR01", "type": "User", "alternateId": "a@b.c", "displayName": "A",
+             "detailEntry": None}
+    e = f.log_event("user.lifecycle.deactivate", actor=actor, targets=[], outcome="FAILURE",
+                    debug_data={"custom": "x"}, overrides={"outcome.reason": "because", "/severity": "WARN"})
+    assert e["actor"] == actor and e["target"] == []
+    assert e["outcome"] == {"result": "FAILURE", "reason": "because"}
+    assert e["severity"] == "WARN"
+    assert e["debugContext"]["debugData"]["custom"] == "x"
+    assert e["legacyEventType"] == "core.user.config.user_deactivated"
+
+
+def test_log_events_cycle_and_reject_unknown_types():
+    f = PayloadFactory(seed=1)
+    events = f.log_events(["user.session.start", "group.user_membership.add"], 5)
+    assert [e["eventType"] for e in events] == ["user.session.start", "group.user_membership.add"] * 2 + [
+        "user.session.start"]
+    assert len({e["uuid"] for e in events}) == 5
+    with pytest.raises(EmulatorUsageError, match="Did you mean 'user.session.start'"):
+        f.log_events(["user.session.strat"], 1)
+    with pytest.raises(EmulatorUsageError, match="not an event-hook-eligible"):
+        f.log_event("event_hook.delivery")
+
+
+def test_every_event_type_generates_a_valid_event():
+    f = PayloadFactory(seed=17)
+    names = sorted(event_types())
+    env = f.event_hook_envelope(f.log_events(names, len(names)))
+    assert validate_request("event", env) == []
+    for event in env["data"]["events"]:
+        et = event_types()[event["eventType"]]
+        assert [t["type"] for t in event["target"]] == [t.type for t in et.targets]
+        assert event["severity"] == et.severity and event["outcome"]["result"] == et.outcome
+        assert event["actor"]["type"] == et.actor_type
+        if et.change_details:
+            assert set(event["target"][0]["changeDetails"]) == {"from", "to"}
+        assert OKTA_TIME.match(event["published"])
+
+
+def test_bad_kind_request_type_and_variant():
+    f = PayloadFactory()
+    with pytest.raises(EmulatorUsageError, match="Did you mean 'telephony'"):
+        f.inline_request("telefony")
+    with pytest.raises(EmulatorUsageError, match="Did you mean 'progressive.profile'"):
+        f.inline_request("registration", request_type="progressive.profil")
+    with pytest.raises(EmulatorUsageError, match="Choose one of: plain, conflict, match"):
+        f.inline_request("import", variant="merge")
+
+
+def test_inline_overrides_are_applied_to_a_copy():
+    f = PayloadFactory(seed=2)
+    body = f.inline_request("registration", overrides={"data.userProfile.email": "x@example.com",
+                                                       "/data/userProfile/extra~1field": 1})
+    assert body["data"]["userProfile"]["email"] == "x@example.com"
+    assert body["data"]["userProfile"]["extra/field"] == 1
+
+
+def test_default_clock_is_deterministic_not_wall_clock():
+    f = PayloadFactory()
+    published = datetime.fromisoformat(f.log_event("user.lifecycle.create")["published"].replace("Z", "+00:00"))
+    assert published == datetime(2026, 1, 15, 9, 30, tzinfo=UTC)
