@@ -300,9 +300,13 @@ def create_app(misbehave: str | None = None, *, slow_seconds: float = 3.5, hang_
 def serve(app: Flask, host: str = "127.0.0.1", port: int = 0) -> tuple[Any, threading.Thread, str]:
     """Run ``app`` on a background thread (threaded werkzeug server); returns ``(server, thread, base_url)``.
     Stop it with ``server.shutdown()``."""
-    from werkzeug.serving import make_server
+    from werkzeug.serving import WSGIRequestHandler, make_server
 
-    server = make_server(host, port, app, threaded=True)
+    class Quiet(WSGIRequestHandler):
+        def log_request(self, *args: Any, **kwargs: Any) -> None:
+            pass
+
+    server = make_server(host, port, app, threaded=True, request_handler=Quiet)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, name="sample-hook", daemon=True)
     thread.start()

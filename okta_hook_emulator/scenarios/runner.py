@@ -262,6 +262,9 @@ class InProcessBackend:
         return inline_doc(res.to_dict())
 
     def flow(self, spec: dict[str, Any], policy: dict[str, Any]) -> dict[str, Any]:
+        if spec.get("grant") == "client_credentials" and not spec.get("request_type"):
+            # the token request Okta sends for this grant: no user, access token only
+            spec = {**spec, "request_type": "client_credentials", "variant": spec.get("variant") or "access_token"}
         doc = self.inline(spec, policy)
         if doc.get("kind") == "token":
             doc["tokens"] = self._decode_tokens(doc.get("outcome") or {})

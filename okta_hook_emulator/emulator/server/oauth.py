@@ -159,8 +159,9 @@ def _token_request(st: Any, grant: str, client_id: str, scopes: list[str], user:
     iss = issuer()
     with st.lock:
         payloads = st.emulator.payloads
-        variant = "client_credentials" if grant == "client_credentials" else None
-        req = payloads.inline_request("token", variant=variant)
+        cc = grant == "client_credentials"  # the generator takes the grant as request_type (access token only)
+        req = payloads.inline_request("token", request_type="client_credentials" if cc else None,
+                                      variant="access_token" if cc else None)
         jti = payloads.event_id()
     data = req["data"]
     ctx = data.setdefault("context", {})
