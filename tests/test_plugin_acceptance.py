@@ -3,6 +3,7 @@ loads the plugin from its pytest11 entry point (``pytester.runpytest_subprocess`
 
 from __future__ import annotations
 
+import json
 import textwrap
 
 import pytest
@@ -39,7 +40,10 @@ def make_app(mode):
                                                    "value": {"registration": action}}]})
         if path == "/registration-deny":
             payload = {"commands": [{"type": "com.okta.action.update", "value": {"registration": "DENY"}}],
-                       "error": {"errorSummary": "Only example.com emails can register."}}
+                       "error": {"errorSummary": "Only example.com emails can register.",
+                                 "errorCauses": [{"errorSummary": "Only example.com emails can register.",
+                                                  "reason": "INVALID_EMAIL_DOMAIN", "locationType": "body",
+                                                  "location": "data.userProfile.email", "domain": "end-user"}]}}
             if not good:
                 payload = {"commands": [{"type": "com.okta.action.update", "value": {"registration": "ALLOW"}}]}
             return answer("200 OK", payload)
@@ -178,10 +182,11 @@ def test_missing_target_says_how_to_fix_it(pytester: pytest.Pytester) -> None:
 
 
 def test_target_option_points_okta_at_a_url(pytester: pytest.Pytester, httpserver) -> None:
+    from werkzeug import Response
+
     httpserver.expect_request("/hook", method="GET").respond_with_handler(
-        lambda req: __import__("werkzeug").Response(
-            '{"verification": "%s"}' % req.headers["X-Okta-Verification-Challenge"],
-            content_type="application/json"))
+        lambda req: Response(json.dumps({"verification": req.headers["X-Okta-Verification-Challenge"]}),
+                             content_type="application/json"))
     pytester.makepyfile(test_x="def test_a(okta):\n    okta.verify().assert_verified()\n")
     result = pytester.runpytest_subprocess(f"--okta-hooks-target={httpserver.url_for('/hook')}")
     result.assert_outcomes(passed=1)

@@ -19,7 +19,7 @@ _BODY_LIMIT = 1500
 
 
 def _short(value: Any, limit: int = 300) -> str:
-    text = value if isinstance(value, str) else json.dumps(value, default=str, sort_keys=True)
+    text = json.dumps(value, default=str, sort_keys=True)
     return text if len(text) <= limit else text[:limit] + f"... ({len(text)} chars)"
 
 
@@ -59,6 +59,10 @@ def format_attempt(attempt: Attempt) -> str:
 
 
 def _problem_text(problem: Any) -> str:
+    if isinstance(problem, str):
+        return problem
+    if hasattr(problem, "passed") and hasattr(problem, "name"):  # a failed Check
+        return f"{problem.name}: {problem.detail}" if getattr(problem, "detail", "") else problem.name
     for attr in ("message", "summary"):
         text = getattr(problem, attr, None)
         if isinstance(text, str) and text:
