@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from ..fidelity import MAX_RESPONSE_BYTES, SAML_REPLACE_NEEDS_EXISTING_PATH, TOKEN_LIFETIME_REMOVABLE
@@ -101,7 +102,7 @@ RESERVED_ACCESS_ONLY = frozenset({"as_uri", "authorization_details", "rpt", "rsi
 LIFETIME_PATH = "/token/lifetime/expiration"
 LIFETIME_MIN, LIFETIME_MAX = 300, 86400
 
-_TOKEN_COMMANDS = {"com.okta.identity.patch": "identity", "com.okta.access.patch": "access"}
+_TOKEN_COMMANDS = MappingProxyType({"com.okta.identity.patch": "identity", "com.okta.access.patch": "access"})
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -472,12 +473,12 @@ def _import_rules(commands: list[Any], request: dict | None) -> Found:
     return found
 
 
-_SEMANTIC = {
+_SEMANTIC = MappingProxyType({
     "token": _token_rules,
     "saml": _saml_rules,
     "registration": _registration_rules,
     "import": _import_rules,
-}
+})
 
 
 def _verification_rules(body: Any, request: Any) -> Found:
