@@ -1,0 +1,226 @@
+"""Events flow through the server: System Log -> worker -> ACTIVE + VERIFIED subscribed event hooks, with every
+attempt recorded; the control API (flows, deliveries, reset, reseed, wait) and the System Log API."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+from server_support import (  # noqa: F401
+    AUTH,
+    TOKEN,
+    answer_verification,
+    api,
+    assert_okta_error,
+    event_hook_body,
+    inline_hook_body,
+    server,
+)
+
+from okta_hook_emulator.clock import FixedClock
+from okta_hook_emulator.emulator.server import serve
+
+
+def _verified_hook(api: httpx.Client, httpserver: Any, path: str = "/events", **kw: Any) -> dict:  # noqa: F811
+    answer_verification(httpserver, path)
+    hook = api.post("/api/v1/eventHooks", json=event_hook_body(httpserver.url_for(path), **kw)).json()
+    resp = api.post(f"/api/v1/eventHooks/{hook['id']}/lifecycle/verify")
+    assert resp.status_code == 200, resp.text
+    return resp.json()
+
+
+def _posts(httpserver: Any, path: str = "/events") -> list[dict]:
+    return [req.json for req, _ in httpserver.log if req.method == "POST" and req.path == path]
+
+
+def _wait(api: httpx.Client) -> None:  # noqa: F811
+    resp = api.post("/_emulator/wait", json={"timeout": 10})
+    assert resp.status_code == 200 and resp.json()["idle"] is True, resp.text
+
+
+def test_triggered_event_reaches_verified_hook_and_the_system_log(api: httpx.Client, httpserver: Any) -> None:  # noqa: F811
+    httpserver.expect_request("/events", method="POST").respond_with_data("", status=200)
+    hook = _verified_hook(api, httpserver)
+    resp = api.post("/_emulator/events", json={"eventType": "user.lifecycle.create", "count": 3})
+    assert resp.status_code == 200, resp.text
+    events = resp.json()["events"]
+    assert [e["eventType"] for e in events] == ["user.lifecycle.create"] * 3
+    _wait(api)
+    posts = _posts(httpserver)
+    assert len(posts) == 1
+    envelope = posts[0]
+    assert envelope["eventType"] == "com.okta.event_hook" and envelope["cloudEventsVersion"] == "0.1"
+    assert envelope["source"].endswith(f"/api/v1/eventHooks/{hook['id']}")
+    assert [e["uuid"] for e in envelope["data"]["events"]] == [e["uuid"] for e in events]
+    sent = [req for req, _ in httpserver.log if req.method == "POST"][0]
+    assert sent.headers["Authorization"] == "my-shared-secret"
+    assert sent.headers["User-Agent"] == f"Okta Hook Service v1.0.0 - {hook['id']}"
+
+    logged = api.get("/api/v1/logs", params={"filter": 'eventType eq "user.lifecycle.create"'}).json()
+    assert [e["uuid"] for e in logged] == [e["uuid"] for e in events]
+
+    deliveries = api.get("/_emulator/deliveries").json()
+    assert [d["kind"] for d in deliveries] == ["event", "verification"]  # newest first
+    assert deliveries[0]["hookId"] == hook["id"] and deliveries[0]["verdict"] == "ok"
+    assert deliveries[0]["eventType"] == "user.lifecycle.create" and deliveries[0]["attempts"] == 1
+    full = api.get(f"/_emulator/deliveries/{deliveries[0]['id']}").json()
+    assert full["request"]["eventId"] == envelope["eventId"]
+    assert full["attempts"][0]["response"]["status"] == 200
+    assert "my-shared-secret" not in str(full["attempts"])  # secrets are masked in records
+
+
+def test_only_active_verified_subscribed_hooks_receive(api: httpx.Client, httpserver: Any) -> None:  # noqa: F811
+    for path in ("/verified", "/unverified", "/inactive", "/other-type"):
+        httpserver.expect_request(path, method="POST").respond_with_data("", status=204)
+    _verified_hook(api, httpserver, "/verified", name="verified")
+    api.post("/api/v1/eventHooks", json=event_hook_body(httpserver.url_for("/unverified"), name="unverified"))
+    inactive = _verified_hook(api, httpserver, "/inactive", name="inactive")
+    api.post(f"/api/v1/eventHooks/{inactive['id']}/lifecycle/deactivate")
+    _verified_hook(api, httpserver, "/other-type", name="other", items=["group.user_membership.add"])
+    api.post("/_emulator/events", json={"eventType": "user.lifecycle.create"})
+    _wait(api)
+    assert len(_posts(httpserver, "/verified")) == 1
+    for path in ("/unverified", "/inactive", "/other-type"):
+        assert _posts(httpserver, path) == []
+
+
+def test_events_are_batched(api: httpx.Client, httpserver: Any) -> None:  # noqa: F811
+    httpserver.expect_request("/events", method="POST").respond_with_data("", status=200)
+    _verified_hook(api, httpserver, items=["user.lifecycle.create", "group.user_membership.add"])
+    api.post("/_emulator/events", json={"eventType": ["user.lifecycle.create", "group.user_membership.add"],
+                                        "count": 120})
+    _wait(api)
+    sizes = [len(p["data"]["events"]) for p in _posts(httpserver)]
+    assert sum(sizes) == 120 and max(sizes) <= 50 and len(sizes) == 3
+
+
+def test_failed_delivery_is_retried_once_and_logged(api: httpx.Client, httpserver: Any) -> None:  # noqa: F811
+    httpserver.expect_request("/events", method="POST").respond_with_data("down", status=503)
+    hook = _verified_hook(api, httpserver)
+    api.post("/_emulator/events", json={"eventType": "user.lifecycle.create"})
+    _wait(api)
+    assert len(_posts(httpserver)) == 2  # first try + one retry on 5xx
+    failed = api.get("/_emulator/deliveries", params={"verdict": "failed"}).json()
+    assert len(failed) == 1 and failed[0]["attempts"] == 2 and failed[0]["hookId"] == hook["id"]
+    logged = api.get("/api/v1/logs", params={"filter": 'eventType eq "event_hook.delivery"'}).json()
+    assert len(logged) == 1 and logged[0]["outcome"]["result"] == "FAILURE"
+    _wait(api)
+    assert len(_posts(httpserver)) == 2  # event_hook.delivery is not eligible: never re-delivered
+
+
+def test_flow_runs_the_registered_inline_hook(api: httpx.Client, httpserver: Any, okta_example: Any) -> None:  # noqa: F811
+    assert_okta_error(api.post("/_emulator/flows/token", json={}), 404, "E0000007", "Register and activate")
+    httpserver.expect_request("/token", method="POST").respond_with_json(
+        okta_example("token.response.add-claims.json"))
+    hook = api.post("/api/v1/inlineHooks", json=inline_hook_body(httpserver.url_for("/token"))).json()
+    resp = api.post("/_emulator/flows/token", json={"policy": {"timeout": 2}})
+    assert resp.status_code == 200, resp.text
+    result = resp.json()
+    assert result["kind"] == "token" and result["verdict"] == "ok"
+    assert result["outcome"]["access_token"]["claims"]["external_guid"] == "F0384685-F87D-474B-848D-2058AC5655A7"
+    assert result["request"]["source"]  # the generated request is returned
+    flows = api.get("/_emulator/deliveries", params={"kind": "token"}).json()
+    assert flows[0]["hookId"] == hook["id"] and flows[0]["verdict"] == "ok"
+    assert_okta_error(api.post("/_emulator/flows/tokn", json={}), 400, "E0000001", "Did you mean 'token'")
+    assert_okta_error(api.post("/_emulator/flows/event", json={}), 400, "E0000001", "not an inline kind")
+
+
+def test_trigger_validation(api: httpx.Client) -> None:  # noqa: F811
+    assert_okta_error(api.post("/_emulator/events", json={"eventType": "user.lifecycle.craete"}), 400, "E0000001",
+                      "Did you mean 'user.lifecycle.create'")
+    assert_okta_error(api.post("/_emulator/events", json={"eventType": "user.lifecycle.create", "count": 0}), 400,
+                      "E0000001", "count")
+    assert_okta_error(api.post("/_emulator/events", json={}), 400, "E0000001", "eventType")
+
+
+def test_trigger_overrides_apply(api: httpx.Client) -> None:  # noqa: F811
+    resp = api.post("/_emulator/events", json={"eventType": "user.lifecycle.create", "count": 2,
+                                               "overrides": {"outcome.result": "FAILURE"}})
+    assert [e["outcome"]["result"] for e in resp.json()["events"]] == ["FAILURE", "FAILURE"]
+
+
+def test_reset_and_reseed(api: httpx.Client) -> None:  # noqa: F811
+    api.post("/api/v1/inlineHooks", json=inline_hook_body("https://example.com/t"))
+    api.post("/_emulator/events", json={"eventType": "user.session.start"})
+    assert api.post("/_emulator/reset").json() == {"reset": True}
+    assert api.get("/api/v1/inlineHooks").json() == []
+    assert api.get("/api/v1/logs").json() == []
+    assert api.get("/_emulator/deliveries").json() == []
+    assert_okta_error(api.post("/_emulator/reseed", json={"seed": "x"}), 400, "E0000001", "seed")
+
+
+def test_reseed_repeats_the_same_events_with_a_fixed_clock() -> None:
+    handle = serve({"api_token": TOKEN, "clock": FixedClock(), "start_worker": False})
+    try:
+        with httpx.Client(base_url=handle.url, headers=AUTH) as client:
+            client.post("/_emulator/reseed", json={"seed": 7})
+            first = client.post("/_emulator/events", json={"eventType": "user.session.start", "count": 2}).json()
+            client.post("/_emulator/reseed", json={"seed": 7})
+            again = client.post("/_emulator/events", json={"eventType": "user.session.start", "count": 2}).json()
+            assert first == again
+            client.post("/_emulator/reseed", json={"seed": 8})
+            other = client.post("/_emulator/events", json={"eventType": "user.session.start", "count": 2}).json()
+            assert other != first
+    finally:
+        handle.stop()
+
+
+# -- System Log API ------------------------------------------------------------------------------------------
+
+def _seed_logs(api: httpx.Client) -> list[dict]:  # noqa: F811
+    events = []
+    for event_type, count in (("user.lifecycle.create", 3), ("user.session.start", 2), ("group.user_membership.add", 2)):
+        events += api.post("/_emulator/events", json={"eventType": event_type, "count": count}).json()["events"]
+    return events
+
+
+def test_logs_filter_and_or(api: httpx.Client) -> None:  # noqa: F811
+    events = _seed_logs(api)
+    actor = events[0]["actor"]["id"]
+    target = events[5]["target"][0]["id"]
+    q = f'(eventType eq "user.session.start" or target.id eq "{target}") and outcome.result eq "SUCCESS"'
+    got = api.get("/api/v1/logs", params={"filter": q}).json()
+    expected = [e["uuid"] for e in events if (e["eventType"] == "user.session.start"
+                                              or any(t["id"] == target for t in e["target"]))
+                and e["outcome"]["result"] == "SUCCESS"]
+    assert [e["uuid"] for e in got] == expected and expected
+    by_actor = api.get("/api/v1/logs", params={"filter": f'actor.id eq "{actor}"'}).json()
+    assert by_actor and all(e["actor"]["id"] == actor for e in by_actor)
+    assert_okta_error(api.get("/api/v1/logs", params={"filter": 'eventType equals "x"'}), 400, "E0000031",
+                      "Unknown operator 'equals'")
+    assert_okta_error(api.get("/api/v1/logs", params={"filter": "eventType eq user.session.start"}), 400,
+                      "E0000031", "double-quoted string")
+
+
+def test_logs_q_limit_pagination_and_sort(api: httpx.Client) -> None:  # noqa: F811
+    events = _seed_logs(api)
+    login = events[0]["actor"]["alternateId"]
+    found = api.get("/api/v1/logs", params={"q": login}).json()
+    assert found and all(login in str(e) for e in found)
+
+    seen, url = [], "/api/v1/logs?limit=3"
+    while url:
+        resp = api.get(url)
+        seen += [e["uuid"] for e in resp.json()]
+        links = resp.headers.get_list("Link")
+        assert any('rel="self"' in link for link in links)
+        nxt = [link for link in links if 'rel="next"' in link]
+        url = nxt[0].split(";")[0].strip("<> ") if nxt else None
+        if url:
+            assert parse_qs(urlsplit(url).query)["limit"] == ["3"]
+    assert seen == [e["uuid"] for e in events]
+
+    desc = api.get("/api/v1/logs", params={"sortOrder": "DESCENDING", "limit": 2}).json()
+    assert [e["uuid"] for e in desc] == [events[-1]["uuid"], events[-2]["uuid"]]
+    assert_okta_error(api.get("/api/v1/logs", params={"limit": 5000}), 400, "E0000001", "out of range")
+
+
+def test_logs_since_until(api: httpx.Client) -> None:  # noqa: F811
+    events = _seed_logs(api)
+    assert api.get("/api/v1/logs", params={"since": "2100-01-01T00:00:00Z"}).json() == []
+    assert api.get("/api/v1/logs", params={"until": "2000-01-01T00:00:00.000Z",
+                                           "since": "1999-01-01T00:00:00Z"}).json() == []
+    everything = api.get("/api/v1/logs", params={"since": events[0]["published"]}).json()
+    assert len(everything) == len(events)
+    assert_okta_error(api.get("/api/v1/logs", params={"since": "yesterday"}), 400, "E0000001", "ISO 8601")
