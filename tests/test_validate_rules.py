@@ -309,3 +309,18 @@ def test_junk_never_raises(kind, body, request_):
         assert isinstance(problem, Problem)
         assert problem.rule in RULES
         assert problem.path.startswith("$")
+
+
+def test_schemas_follow_fidelity_choices():
+    from okta_hook_emulator import fidelity
+    from okta_hook_emulator.payloads.validate import load_schema
+
+    channel = load_schema("telephony_request.json")["properties"]["data"]["properties"]["messageProfile"]
+    assert fidelity.TELEPHONY_VOICE_CHANNEL in channel["properties"]["deliveryChannel"]["enum"]
+
+
+@settings(max_examples=100, deadline=None)
+@given(kind=st.sampled_from(sorted(KINDS)), raw=st.binary(max_size=40) | st.text(max_size=40))
+def test_raw_junk_never_raises(kind, raw):
+    for problem in validate_response_text(kind, raw):
+        assert problem.rule in RULES
