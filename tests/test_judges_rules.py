@@ -384,3 +384,19 @@ def test_generated_requests_are_judged(emu, run):
         result = run(kind, {}, copy.deepcopy(request))
         assert result.verdict in (VERDICT_OK, VERDICT_INVALID), (kind, result.reason)
         assert result.outcome.summary
+
+
+@pytest.mark.parametrize("body", [None, [], 3, "ok"])
+def test_non_object_json_answer_is_invalid(run, body):
+    """JSON that isn't an object is not an empty answer: the whole answer is skipped (tokens unmodified)."""
+    result = run("token", body, token_request())
+    assert result.verdict == VERDICT_INVALID and result.problems
+    assert result.outcome.tokens_issued and not result.outcome.modified
+
+
+def test_telephony_empty_200_fails_over(emu, hook_server):
+    hook_server.clear()
+    hook_server.expect_request("/hook", method="POST").respond_with_data("", status=200)
+    result = emu.call_inline("telephony", hook_server.url_for("/hook"), request=load("telephony.request.json"),
+                             timeout=1.0)
+    assert result.verdict == VERDICT_INVALID and result.outcome.failover

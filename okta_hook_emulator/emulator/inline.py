@@ -67,8 +67,6 @@ def _problems(kind: HookKind, body: Any, request: dict) -> list[Any]:
         problems = list(validate_response(kind.name, body, request))
     except Exception as exc:  # noqa: BLE001 - a validator bug must not turn into a crash of the flow
         problems = [Problem("$", "schema", f"the answer could not be validated ({type(exc).__name__}: {exc})")]
-    if not isinstance(body, dict) and not problems:
-        problems = [Problem("$", "schema", f"the answer must be a JSON object, not {type(body).__name__}")]
     return problems
 
 
@@ -94,7 +92,12 @@ def classify(kind: HookKind, delivery: R.Delivery, request: dict) -> tuple[bool,
         body = json.loads(raw.decode("utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
         return False, None, [], _deserialize_error(exc), note
-    return True, body, _problems(kind, body, request), "", note
+    problems = _problems(kind, body, request)
+    if not isinstance(body, dict) and not problems:  # never judge a non-object answer as "empty"
+        from ..payloads.validate import Problem
+
+        problems = [Problem("$", "schema", f"the answer must be a JSON object, not {type(body).__name__}")]
+    return True, body, problems, "", note
 
 
 def _hook_target(kind: HookKind, channel: HookChannel) -> dict:
@@ -155,10 +158,14 @@ def _log_spec(emulator: Any, spec: LogSpec) -> dict:
 def _judge(kind: HookKind, request: dict, body: Any, transport_ok: bool, problems: list,
            ctx: JudgeContext) -> Judgement:
     judge = kind.resolve("judge")
+    if isinstance(body, dict) or not transport_ok:
+        judged = body if transport_ok else None
+    elif problems:  # JSON that is not an object (null, a list, a number...): judged as an invalid answer
+        judged = {}
+    else:  # an empty answer (204 / empty body)
+        judged = None
     try:
-        return judge(request, body if isinstance(body, dict) else ({} if transport_ok and body is not None
-                                                                    else None),
-                     transport_ok, problems, ctx)
+        return judge(request, judged, transport_ok, problems, ctx)
     except Exception as exc:  # noqa: BLE001 - safety net: a judge bug must not crash the caller's flow
         ctx.failure_reason = f"internal emulator error while judging the answer ({type(exc).__name__}: {exc})"
         return judge(request, None, False, [], ctx)

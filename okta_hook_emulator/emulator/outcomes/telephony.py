@@ -95,7 +95,7 @@ def judge(request: dict, response_body: dict | None, transport_ok: bool, problem
                          f"{ctx.failure_reason or 'The call failed'}; the telephony hook is not retried: Okta sends "
                          "the OTP through its own providers.")
     if response_body is None:
-        return Judgement(VERDICT_FAILED, _failover(request),
+        return Judgement(VERDICT_INVALID, _failover(request),
                          "Empty answer: the telephony hook must answer 200 with a telephony action, so Okta sends "
                          "the OTP through its own providers.")
     if has_error(response_body):
