@@ -15,6 +15,7 @@ COMMAND_MODULES: list[str] = [
     "payload",
     "validate",
     "serve",
+    "verify",
 ]
 
 
