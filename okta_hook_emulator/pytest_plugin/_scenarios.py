@@ -22,7 +22,7 @@ def report(result: Any) -> str:
 
         render = getattr(reports, "render_text", None) or getattr(reports, "text_report", None)
         if render is not None:
-            return str(render(result))
+            return str(render([result]))
     except ImportError:
         pass
     counts = ", ".join(f"{n} {k}" for k, n in result.counts.items() if n)
