@@ -195,7 +195,8 @@ def _blueprints() -> list[Any]:
 def create_app(config: ServerConfig | dict[str, Any] | None = None, **overrides: Any) -> Flask:
     """Build the emulator's Flask app. ``config`` is a :class:`ServerConfig`, a dict of its fields, or None."""
     cfg = ServerConfig.build(config, **overrides)
-    app = Flask("okta_hook_emulator.emulator.server")
+    # Rooted at the emulator package so the dashboard's emulator/templates and emulator/static resolve.
+    app = Flask("okta_hook_emulator.emulator")
     app.json.sort_keys = False  # type: ignore[attr-defined]
     st = ServerState(cfg)
     app.extensions[EXTENSION] = st
