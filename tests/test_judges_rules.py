@@ -184,7 +184,6 @@ def test_jwks_shape():
     assert {k: jwk[k] for k in ("kty", "alg", "use", "e")} == {"kty": "RSA", "alg": "RS256", "use": "sig",
                                                                   "e": "AQAB"}
     assert jwk["kid"] == keys.kid and len(jwk["n"]) > 300
-    assert keys.kid == keys.kid  # stable for one key
 
 
 # -- SAML --------------------------------------------------------------------------------------------------------
@@ -400,3 +399,15 @@ def test_telephony_empty_200_fails_over(emu, hook_server):
     result = emu.call_inline("telephony", hook_server.url_for("/hook"), request=load("telephony.request.json"),
                              timeout=1.0)
     assert result.verdict == VERDICT_INVALID and result.outcome.failover
+
+
+def test_kid_is_the_rfc7638_thumbprint():
+    import base64
+    import hashlib
+
+    keys = SigningKeys()
+    jwk = keys.public_jwk()
+    canonical = json.dumps({"e": jwk["e"], "kty": "RSA", "n": jwk["n"]}, separators=(",", ":"), sort_keys=True)
+    expected = base64.urlsafe_b64encode(hashlib.sha256(canonical.encode()).digest()).rstrip(b"=").decode()
+    assert keys.kid == expected
+    assert jwt.algorithms.RSAAlgorithm.from_jwk(json.dumps(jwk)).public_numbers() == keys.public_key.public_numbers()

@@ -30,6 +30,7 @@ class SigningKeys:
 
     def __init__(self, private_key: rsa.RSAPrivateKey | None = None):
         self._private_key = private_key
+        self._kid: str | None = None
         self._lock = threading.Lock()
 
     # -- key material -------------------------------------------------------------------------------------------
@@ -50,10 +51,12 @@ class SigningKeys:
     @property
     def kid(self) -> str:
         """Key id: the RFC 7638 JWK thumbprint of the public key (base64url SHA-256), as Okta-style key ids go."""
-        numbers = self.public_key.public_numbers()
-        canonical = f'{{"e":"{_b64url_uint(numbers.e)}","kty":"RSA","n":"{_b64url_uint(numbers.n)}"}}'
-        digest = hashlib.sha256(canonical.encode("ascii")).digest()
-        return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+        if self._kid is None:
+            numbers = self.public_key.public_numbers()
+            canonical = f'{{"e":"{_b64url_uint(numbers.e)}","kty":"RSA","n":"{_b64url_uint(numbers.n)}"}}'
+            digest = hashlib.sha256(canonical.encode("ascii")).digest()
+            self._kid = base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+        return self._kid
 
     def public_jwk(self) -> dict[str, Any]:
         """The public key as one JWK (``kty``, ``alg``, ``kid``, ``use``, ``e``, ``n``) as Okta's keys endpoint shows it."""
