@@ -44,11 +44,12 @@ def test_path_picks_a_route_of_the_in_process_app(okta):
 
 def test_keyword_overrides_reach_the_payload(okta):
     result = okta.send_events("user.lifecycle.create", count=2, path="/events",
-                              displayMessage="ignored-top-level-key")
+                              displayMessage="Hello", actor__displayName="Ann")
     result.assert_delivered(attempts=1)
     envelope = result.request
     assert envelope["eventType"] == "com.okta.event_hook"
-    assert len(envelope["data"]["events"]) == 2
+    assert [(e["displayMessage"], e["actor"]["displayName"]) for e in envelope["data"]["events"]] == [
+        ("Hello", "Ann"), ("Hello", "Ann")]
     assert result.attempts[0].request.method == "POST"
 
 
