@@ -3,6 +3,7 @@ attempt recorded; the control API (flows, deliveries, reset, reseed, wait) and t
 
 from __future__ import annotations
 
+import ssl
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -224,3 +225,28 @@ def test_logs_since_until(api: httpx.Client) -> None:  # noqa: F811
     everything = api.get("/api/v1/logs", params={"since": events[0]["published"]}).json()
     assert len(everything) == len(events)
     assert_okta_error(api.get("/api/v1/logs", params={"since": "yesterday"}), 400, "E0000001", "ISO 8601")
+
+
+def test_stop_drains_queued_deliveries(httpserver: Any) -> None:
+    httpserver.expect_request("/events", method="POST").respond_with_data("", status=200)
+    answer_verification(httpserver, "/events")
+    handle = serve({"api_token": TOKEN, "policy": {"timeout": 0.3}, "worker_interval": 5.0})
+    with httpx.Client(base_url=handle.url, headers=AUTH) as client:
+        hook = client.post("/api/v1/eventHooks", json=event_hook_body(httpserver.url_for("/events"))).json()
+        client.post(f"/api/v1/eventHooks/{hook['id']}/lifecycle/verify")
+        client.post("/_emulator/events", json={"eventType": "user.lifecycle.create", "count": 4})
+    handle.stop()  # the queued events are delivered before the worker stops
+    assert sum(len(p["data"]["events"]) for p in _posts(httpserver)) == 4
+
+
+def test_tls_server_with_self_signed_certificate() -> None:
+    handle = serve({"api_token": TOKEN, "start_worker": False}, tls=True)
+    try:
+        assert handle.url.startswith("https://127.0.0.1:")
+        cert = ssl.create_default_context(cafile=handle.server.ssl_context.cert_path)
+        resp = httpx.get(handle.url + "/api/v1/eventHooks", headers=AUTH, verify=cert)
+        assert resp.status_code == 200 and resp.json() == []
+        conf = httpx.get(handle.url + "/oauth2/default/.well-known/openid-configuration", verify=cert).json()
+        assert conf["issuer"] == handle.url + "/oauth2/default"
+    finally:
+        handle.stop()

@@ -10,6 +10,7 @@ import atexit
 import json
 import string
 import threading
+import warnings
 import weakref
 from typing import Any
 
@@ -115,6 +116,7 @@ class ServerState:
         """Stop the worker (draining the queue) and close the database."""
         if self.worker is not None:
             self.worker.stop()
+        self.emulator.close()
         self.store.close()
 
 
@@ -186,10 +188,29 @@ def _check_auth() -> Response | None:
     return None
 
 
+# Optional modules that, when present, contribute a blueprint named ``bp`` (the dashboard pages at "/").
+OPTIONAL_BLUEPRINTS = ("okta_hook_emulator.emulator.dashboard",)
+
+
 def _blueprints() -> list[Any]:
+    import importlib
+
     from . import control, event_hooks, inline_hooks, logs, oauth
 
-    return [event_hooks.bp, inline_hooks.bp, logs.bp, oauth.bp, control.bp]
+    found = [event_hooks.bp, inline_hooks.bp, logs.bp, oauth.bp, control.bp]
+    for name in OPTIONAL_BLUEPRINTS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                continue
+            warnings.warn(f"{name} is not available: {exc}", RuntimeWarning, stacklevel=2)
+            continue
+        except ImportError as exc:  # a broken optional UI must not take the API down
+            warnings.warn(f"{name} is not available: {exc}", RuntimeWarning, stacklevel=2)
+            continue
+        found.append(module.bp)
+    return found
 
 
 def create_app(config: ServerConfig | dict[str, Any] | None = None, **overrides: Any) -> Flask:

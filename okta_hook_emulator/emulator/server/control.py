@@ -5,6 +5,7 @@ OpenAPI document of every route."""
 from __future__ import annotations
 
 import json
+import re
 from importlib import resources
 from typing import Any
 
@@ -160,8 +161,45 @@ def org() -> Response:
     })
 
 
+def documented_routes(app: Any) -> list[tuple[str, str, Any]]:
+    """``(OpenAPI path, method, view)`` for every route of ``app`` except static files."""
+    out = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static" or rule.endpoint.endswith(".static"):
+            continue
+        path = re.sub(r"<(?:[a-z]+:)?(\w+)>", lambda m: "{" + _camel(m.group(1)) + "}", rule.rule)
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            out.append((path, method.lower(), app.view_functions.get(rule.endpoint)))
+    return out
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(p.title() for p in rest)
+
+
+def load_openapi() -> dict:
+    """The hand-kept OpenAPI document (``emulator/server/openapi.json``) of the API routes."""
+    return json.loads(resources.files(__package__).joinpath("openapi.json").read_text())
+
+
 @bp.get("/openapi.json")
 def openapi() -> Response:
-    doc = json.loads(resources.files(__package__).joinpath("openapi.json").read_text())
+    """The hand-kept document, plus the pages added by optional blueprints (the dashboard), described from their
+    view docstrings."""
+    from flask import current_app
+
+    doc = load_openapi()
     doc["servers"] = [{"url": org_url()}]
+    for path, method, view in documented_routes(current_app):
+        if method in doc["paths"].get(path, {}):
+            continue
+        summary = ((getattr(view, "__doc__", None) or "").strip().splitlines() or [f"{method.upper()} {path}"])[0]
+        params = [{"name": n, "in": "path", "required": True, "schema": {"type": "string"}}
+                  for n in re.findall(r"{(\w+)}", path)]
+        op: dict[str, Any] = {"summary": summary, "tags": ["Dashboard"], "security": [],
+                              "responses": {"200": {"description": "HTML page or redirect"}}}
+        if params:
+            op["parameters"] = params
+        doc["paths"].setdefault(path, {})[method] = op
     return okta_json(doc)
