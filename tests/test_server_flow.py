@@ -250,3 +250,32 @@ def test_tls_server_with_self_signed_certificate() -> None:
         assert conf["issuer"] == handle.url + "/oauth2/default"
     finally:
         handle.stop()
+
+
+def test_event_hook_filter_selects_the_events_delivered(api: httpx.Client, httpserver: Any) -> None:  # noqa: F811
+    httpserver.expect_request("/events", method="POST").respond_with_data("", status=200)
+    hook = _verified_hook(api, httpserver, items=["group.user_membership.add", "user.lifecycle.create"])
+    body = event_hook_body(httpserver.url_for("/events"), items=["group.user_membership.add", "user.lifecycle.create"])
+    body["events"]["filter"] = {"type": "EXPRESSION_LANGUAGE", "eventFilterMap": [{
+        "event": "group.user_membership.add",
+        "condition": {"expression": "event.target.?[type eq 'UserGroup'].size()>0 && "
+                                    "event.target.?[displayName eq 'Sales'].size()>0"}}]}
+    body["channel"]["config"]["authScheme"].pop("value")
+    assert api.put(f"/api/v1/eventHooks/{hook['id']}", json=body).json()["verificationStatus"] == "VERIFIED"
+    sales = api.post("/_emulator/events", json={"eventType": "group.user_membership.add",
+                                                "overrides": {"target.1.displayName": "Sales"}}).json()["events"]
+    assert [t["type"] for t in sales[0]["target"]] == ["User", "UserGroup"]
+    api.post("/_emulator/events", json={"eventType": "group.user_membership.add",
+                                        "overrides": {"target.1.displayName": "Engineering"}})
+    created = api.post("/_emulator/events", json={"eventType": "user.lifecycle.create"}).json()["events"]
+    _wait(api)
+    delivered = [e["uuid"] for p in _posts(httpserver) for e in p["data"]["events"]]
+    assert sorted(delivered) == sorted([sales[0]["uuid"], created[0]["uuid"]])
+
+
+def test_event_hook_filter_syntax_is_validated(api: httpx.Client) -> None:  # noqa: F811
+    body = event_hook_body("https://example.com/h", items=["group.user_membership.add"])
+    body["events"]["filter"] = {"type": "EXPRESSION_LANGUAGE", "eventFilterMap": [
+        {"event": "group.user_membership.add", "condition": {"expression": "event.target.?[type eq "}}]}
+    assert_okta_error(api.post("/api/v1/eventHooks", json=body), 400, "E0000001",
+                      "eventFilterMap[0].condition.expression", "ends too early")

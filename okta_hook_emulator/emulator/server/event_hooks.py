@@ -10,6 +10,7 @@ from flask import Blueprint, Response, request
 from ...errors import OktaAPIError
 from . import validation as V
 from .app import add_warning, json_body, no_content, okta_json, org_url, state
+from .el_filter import compile_filter
 
 bp = Blueprint("event_hooks", __name__, url_prefix="/api/v1/eventHooks")
 
@@ -140,6 +141,13 @@ def _check_filter(value: Any, items: list[str], causes: list[str]) -> dict | Non
                 or not isinstance(cond.get("expression"), str):
             causes.append(f"events.filter.eventFilterMap[{i}]: Each entry needs an 'event' listed in events.items "
                           "and a condition {\"expression\": \"...\"}.")
+            continue
+        try:
+            compile_filter(cond["expression"])
+        except ValueError as exc:
+            causes.append(f"events.filter.eventFilterMap[{i}].condition.expression: {exc}. Supported: "
+                          "event.eventType, event.outcome.*, event.actor.*, event.debugData.*, "
+                          "event.target.?[type eq 'UserGroup'].size()>0, eq/ne, &&, ||.")
             continue
         out.append({"event": entry["event"], "condition": {"version": None, "expression": cond["expression"]}})
     return {"type": "EXPRESSION_LANGUAGE", "eventFilterMap": out}

@@ -76,7 +76,7 @@ def _validate(body: dict, old: dict | None, *, partial: bool = False) -> dict:
     V.check_name(body, causes, st.store.list_hooks(CATEGORY), old["id"] if old else None, "inline hook")
     hook_type = body.get("type", old["type"] if old else None)
     if old is None:
-        if hook_type not in INLINE_TYPES:
+        if not isinstance(hook_type, str) or hook_type not in INLINE_TYPES:  # a list/object is no type either
             causes.append(_type_cause(hook_type))
     elif hook_type != old["type"]:
         causes.append(f"type: The type of an inline hook is immutable (it is {old['type']}); create a new hook "

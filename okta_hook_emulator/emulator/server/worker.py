@@ -10,6 +10,7 @@ import time
 from typing import Any
 
 from .deliveries import record_event_batches
+from .el_filter import passes
 
 BATCH_READ = 500
 
@@ -80,7 +81,7 @@ class DeliveryWorker:
                      if h["status"] == "ACTIVE" and h["verificationStatus"] == "VERIFIED"]
             for hook in hooks:
                 wanted = set(hook["events"]["items"])
-                events = [e for _, e in pending if e.get("eventType") in wanted]
+                events = [e for _, e in pending if e.get("eventType") in wanted and passes(hook, e)]
                 if events:
                     self._deliver(hook, events)
             st.store.mark_dispatched(seq for seq, _ in pending)
