@@ -324,3 +324,10 @@ def test_schemas_follow_fidelity_choices():
 def test_raw_junk_never_raises(kind, raw):
     for problem in validate_response_text(kind, raw):
         assert problem.rule in RULES
+
+
+def test_unhashable_command_type_is_a_problem_not_a_crash():
+    """Found by hypothesis: a list as a command type must not raise (dict lookups need hashable keys)."""
+    request = {"data": {"identity": {"claims": {}}}}
+    problems = validate_response("token", {"error": None, "commands": [{"type": []}]}, request)
+    assert problems

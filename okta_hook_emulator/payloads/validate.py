@@ -353,7 +353,8 @@ def _token_rules(commands: list[Any], request: dict | None) -> Found:
     data = _request_data(request)
     if data is not None:
         for i, command in enumerate(commands):
-            if isinstance(command, dict) and command.get("type") in _TOKEN_COMMANDS:
+            if isinstance(command, dict) and isinstance(command.get("type"), str) \
+                    and command["type"] in _TOKEN_COMMANDS:
                 token = _TOKEN_COMMANDS[command["type"]]
                 if not isinstance(data.get(token), dict):
                     label = "an ID token" if token == "identity" else "an access token"
