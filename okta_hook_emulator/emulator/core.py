@@ -98,6 +98,8 @@ class Emulator:
     def resolve_policy(self, kind: HookKind | None = None, **policy_overrides: Any) -> DeliveryPolicy:
         """The base policy, Okta's per-kind rule applied, then the caller's overrides."""
         base = self.policy.for_kind(kind) if kind is not None else self.policy
+        if not policy_overrides:
+            return base
         try:
             return base.with_overrides(**policy_overrides)
         except TypeError as exc:

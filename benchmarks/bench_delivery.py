@@ -1,0 +1,142 @@
+"""Delivery benchmark (run: ``.venv/bin/python benchmarks/bench_delivery.py [--events N] [--inline N]``).
+
+1. Over HTTP: a no-op hook (HTTP/1.1 keep-alive, answers 204) runs in a separate process on 127.0.0.1.
+   The emulator delivers N events with ``batch_size=1`` (N POSTs, each with Okta's headers, per-attempt
+   timeout, records). A bare ``httpx.Client`` keep-alive loop then POSTs the very same bodies. Goal: emulator
+   rate >= 0.8 x bare rate.
+2. In process: ``Emulator.call_inline("token", flask_app)`` (generate the request + call the Flask hook through
+   WSGI + judge the answer, tokens left unsigned) against a bare Flask test-client POST of one pre-built body.
+   Goal: emulator time per call <= 2 x bare.
+
+The last two lines print both ratios with "goal ... met/NOT met"."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+
+class _NoOp(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def do_POST(self) -> None:  # noqa: N802 - http.server naming
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.send_response(204)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def serve() -> None:
+    """Child process: serve the no-op hook and print its port."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _NoOp)
+    server.daemon_threads = True
+    print(server.server_address[1], flush=True)
+    server.serve_forever()
+
+
+def bench_http(n: int) -> float:
+    import httpx
+
+    from okta_hook_emulator.clock import FixedClock
+    from okta_hook_emulator.emulator.core import Emulator
+
+    child = subprocess.Popen([sys.executable, __file__, "--serve"], stdout=subprocess.PIPE, text=True)
+    try:
+        port = int(child.stdout.readline())
+        url = f"http://127.0.0.1:{port}/hook"
+        with Emulator(seed=0, clock=FixedClock()) as emu:
+            events = emu.payloads.log_events(["user.lifecycle.create", "user.session.start"], n)
+            emu.send_events(url, events=events[:200], batch_size=1)  # warm-up (connections, imports)
+            t0 = time.perf_counter()
+            result = emu.send_events(url, events=events, batch_size=1)
+            t_emu = time.perf_counter() - t0
+        assert result.delivered and len(result.batches) == n, "emulator delivery failed"
+        bodies = [json.dumps(b.envelope, separators=(",", ":")).encode() for b in result.batches]
+        headers = {"User-Agent": "Okta Hook Service v1.0.0 - who", "Accept": "application/json",
+                   "Content-Type": "application/json"}
+        with httpx.Client(timeout=3.0) as client:
+            for body in bodies[:200]:
+                client.post(url, content=body, headers=headers)
+            t0 = time.perf_counter()
+            for body in bodies:
+                r = client.post(url, content=body, headers=headers)
+                assert r.status_code == 204
+            t_bare = time.perf_counter() - t0
+    finally:
+        child.terminate()
+        child.wait(timeout=5)
+    emu_rate, bare_rate = n / t_emu, n / t_bare
+    print(f"HTTP delivery, {n} events, batch_size=1 ({n} POSTs to a no-op hook in another process):")
+    print(f"  emulator send_events : {emu_rate:8.0f} POST/s ({t_emu:.2f} s)")
+    print(f"  bare httpx keep-alive: {bare_rate:8.0f} POST/s ({t_bare:.2f} s)")
+    return emu_rate / bare_rate
+
+
+def bench_inline(n: int) -> float:
+    from flask import Flask, request
+
+    from okta_hook_emulator.clock import FixedClock
+    from okta_hook_emulator.emulator.core import Emulator
+
+    app = Flask("hook")
+    answer = {"commands": [{"type": "com.okta.identity.patch",
+                            "value": [{"op": "add", "path": "/claims/extPatientId", "value": "1234"}]}]}
+
+    @app.post("/")
+    def token_hook():
+        request.get_json()
+        return answer
+
+    with Emulator(seed=0, clock=FixedClock()) as emu:
+        for _ in range(50):
+            emu.call_inline("token", app)
+        t0 = time.perf_counter()
+        for _ in range(n):
+            result = emu.call_inline("token", app)
+        t_emu = time.perf_counter() - t0
+        assert result.verdict == "ok", result.reason
+        body = json.dumps(emu.payloads.inline_request("token"), separators=(",", ":"))
+    client = app.test_client()
+    for _ in range(50):
+        client.post("/", data=body, content_type="application/json")
+    t0 = time.perf_counter()
+    for _ in range(n):
+        r = client.post("/", data=body, content_type="application/json")
+        assert r.status_code == 200
+    t_bare = time.perf_counter() - t0
+    per_emu, per_bare = t_emu / n * 1e6, t_bare / n * 1e6
+    print(f"In-process token round trip, {n} calls (Flask hook via WSGI):")
+    print(f"  emulator call_inline (generate + call + judge): {per_emu:7.0f} us/call")
+    print(f"  bare Flask test-client POST of a ready body   : {per_bare:7.0f} us/call")
+    return per_emu / per_bare
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=10_000)
+    parser.add_argument("--inline", type=int, default=2_000)
+    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        serve()
+        return
+    http_ratio = bench_http(args.events)
+    inline_ratio = bench_inline(args.inline)
+    print(f"ratio emulator/bare HTTP delivery rate: {http_ratio:.2f} (goal >= 0.8): "
+          f"{'met' if http_ratio >= 0.8 else 'NOT met'}")
+    print(f"ratio emulator/bare in-process round trip time: {inline_ratio:.2f}x (goal <= 2x): "
+          f"{'met' if inline_ratio <= 2 else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()
