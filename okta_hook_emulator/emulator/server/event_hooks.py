@@ -295,8 +295,5 @@ def _policy_query() -> dict[str, Any]:
     """Emulator-only: ``?timeout=0.5`` on verify shortens the per-attempt timeout (tests)."""
     out: dict[str, Any] = {}
     if "timeout" in request.args:
-        try:
-            out["timeout"] = float(request.args["timeout"])
-        except ValueError:
-            raise OktaAPIError("E0000001", "timeout", causes=["timeout must be a number of seconds."]) from None
+        out["timeout"] = V.query_timeout(request.args["timeout"])
     return out

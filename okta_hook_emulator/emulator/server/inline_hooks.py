@@ -288,7 +288,7 @@ def execute_inline_hook(hook_id: str) -> Response:
             f"POST /api/v1/inlineHooks/{hook_id}/lifecycle/activate."])
     policy = {}
     if "timeout" in request.args:  # emulator-only: shorter timeouts for tests
-        policy["timeout"] = float(request.args["timeout"])
+        policy["timeout"] = V.query_timeout(request.args["timeout"])
     result = call_hook(hook, via="execute", policy=policy, request=body)
     if result.verdict in ("ok", "error"):
         answer = result.response_body if result.response_body is not None else {}

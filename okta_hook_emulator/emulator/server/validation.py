@@ -113,3 +113,23 @@ def links(base: str, path: str, names: list[tuple[str, str | None, str | None]])
             link["hints"] = {"allow": [method]}
         out[name] = link
     return out
+
+
+MAX_QUERY_TIMEOUT = 60.0
+
+
+def query_timeout(raw: str) -> float:
+    """The emulator-only ``?timeout=`` (seconds per attempt): a finite number in (0, 60], else a 400 E0000001."""
+    import math
+
+    from ...errors import OktaAPIError
+
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or not 0 < value <= MAX_QUERY_TIMEOUT:
+        raise OktaAPIError("E0000001", "timeout", causes=[
+            f"timeout: Expected a number of seconds above 0 and at most {MAX_QUERY_TIMEOUT:g}, e.g. ?timeout=0.5; "
+            f"got {raw!r}."])
+    return value
