@@ -228,6 +228,30 @@ def test_slow_loris_hook_times_out_at_the_budget(raw_server, emu):
     assert took < 2.0  # the hook needs 5 s to finish its body
 
 
+def test_hook_that_stalls_after_the_headers_times_out(raw_server, emu):
+    def stall(conn: socket.socket) -> None:
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nab")
+        time.sleep(3)
+
+    server = raw_server(stall)
+    t0 = time.monotonic()
+    result = emu.verify(server.url, timeout=0.3, max_retries=0)
+    assert result.delivery.final.transport == R.TIMEOUT
+    assert time.monotonic() - t0 < 2.0
+
+
+def test_hook_bookkeeping_log_events_keep_the_log_event_shape(emu):
+    event = emu.log_event("event_hook.delivery", outcome={"result": "FAILURE", "reason": "HTTP 500"},
+                          debug_data={"eventHookId": "who1"})
+    eligible = emu.log_event("user.lifecycle.create")
+    assert event["eventType"] == "event_hook.delivery" and event["displayMessage"] == "Event hook delivery"
+    assert event["outcome"] == {"result": "FAILURE", "reason": "HTTP 500"}
+    assert event["debugContext"]["debugData"]["eventHookId"] == "who1"
+    assert set(event) == set(eligible)
+    with pytest.raises(EmulatorUsageError, match="Did you mean"):
+        emu.log_event("user.lifecycle.craete")
+
+
 @pytest.mark.parametrize("answer, expected", [
     (b"this is not HTTP\r\n\r\n", R.CONNECTION_ERROR),
     (b"HTTP/1.1 200 OK\r\nX-Huge: " + b"h" * 200_000 + b"\r\nContent-Length: 0\r\n\r\n", R.CONNECTION_ERROR),
