@@ -117,6 +117,9 @@ def test_verify_failure_is_okta_error_with_cause_and_detail(api: httpx.Client, h
     assert body["errorSummary"] == "Api validation failed: eventHook"
     assert len(body["errorCauses"]) >= 2 and "wrong" in body["errorCauses"][1]["errorSummary"]
     assert api.get(f"/api/v1/eventHooks/{hook['id']}").json()["verificationStatus"] == "UNVERIFIED"
+    logged = api.get("/api/v1/logs", params={"filter": 'eventType eq "event_hook.verified"'}).json()
+    assert len(logged) == 1  # fired even when the verification fails, once
+    assert logged[0]["outcome"]["result"] == "FAILURE" and logged[0]["target"][0]["id"] == hook["id"]
 
 
 # -- errors common to every route -------------------------------------------------------------------------

@@ -279,9 +279,15 @@ def verify_event_hook(hook_id: str) -> Response:
     policy = st.policy_for(_policy_query())
     result = st.emulator.verify(hook["channel"]["config"]["uri"], **channel_kwargs(hook), **policy)
     record_verification(st, hook, result)
-    outcome = {"result": "SUCCESS" if result.verified else "FAILURE",
-               "reason": None if result.verified else "Unable to verify event hook"}
-    _log("event_hook.verified", hook, outcome=outcome)
+    events = [dict(e) for e in result.log_events]  # the core's event_hook.verified (fired on failure too)
+    for event in events:
+        if event.get("eventType") == "event_hook.verified":
+            event["target"] = [_target(hook)]
+    if events:
+        st.write_logs(events)
+    else:
+        _log("event_hook.verified", hook, outcome={"result": "SUCCESS" if result.verified else "FAILURE",
+                                                   "reason": None if result.verified else "Unable to verify"})
     if not result.verified:
         details = [f"{c.name}: {c.detail}" if c.detail else c.name for c in result.checks if not c.passed]
         raise OktaAPIError("E0000001", "eventHook", causes=[

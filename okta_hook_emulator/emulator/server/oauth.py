@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import time
 from typing import Any
 
 from flask import Blueprint, Response, request
@@ -149,7 +148,7 @@ def _mint(st: Any, req: dict, section: str) -> tuple[str | None, int]:
     if not sec:
         return None, DEFAULT_LIFETIME
     lifetime = sec.get("token", {}).get("lifetime", {}).get("expiration", DEFAULT_LIFETIME)
-    now = int(st.clock.now().timestamp()) if st.config.clock is not None else int(time.time())
+    now = int(st.clock.now().timestamp())
     claims = {**sec["claims"], "iat": now, "exp": now + lifetime}
     return st.emulator.keys.mint(claims), lifetime
 

@@ -83,7 +83,10 @@ class DeliveryWorker:
                 wanted = set(hook["events"]["items"])
                 events = [e for _, e in pending if e.get("eventType") in wanted and passes(hook, e)]
                 if events:
-                    self._deliver(hook, events)
+                    try:
+                        self._deliver(hook, events)
+                    except Exception as exc:  # one broken hook must not block the queue for the others
+                        self.errors = (self.errors + [f"hook {hook['id']}: {type(exc).__name__}: {exc}"])[-20:]
             st.store.mark_dispatched(seq for seq, _ in pending)
         finally:
             with self._idle:
