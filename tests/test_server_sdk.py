@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 from typing import Any
 
 import okta.client as okta_client
 import okta.models as models
 import pytest
 from server_support import TOKEN, answer_verification, server  # noqa: F401
+
+from okta_hook_emulator.emulator.server import serve
 
 
 def _client(url: str) -> Any:
@@ -126,3 +131,39 @@ def test_sdk_inline_hook_lifecycle(server: Any, httpserver: Any) -> None:  # noq
         assert [h.name for h in remaining] == ["SDK SAML hook"]
 
     asyncio.run(scenario())
+
+
+SDK_OVER_TLS = """
+import asyncio, sys
+from okta.client import Client
+from okta.models import EventHook
+
+async def main():
+    client = Client({"orgUrl": sys.argv[1], "token": sys.argv[2]})
+    body = EventHook.from_dict({"name": "Over TLS", "events": {"type": "EVENT_TYPE", "items": ["user.session.start"]},
+                                "channel": {"type": "HTTP", "version": "1.0.0",
+                                            "config": {"uri": "https://hooks.example.com/x"}}})
+    created, _, err = await client.create_event_hook(body)
+    assert err is None, err
+    hooks, _, err = await client.list_event_hooks()
+    assert err is None, err
+    print(created.id, [h.id for h in hooks])
+
+asyncio.run(main())
+"""
+
+
+def test_sdk_runs_unmodified_over_tls() -> None:
+    """With ``serve(tls=True)`` the SDK needs no testing switch: trust the generated certificate
+    (``SSL_CERT_FILE``, read when aiohttp starts) and use the https:// org URL."""
+    handle = serve({"api_token": TOKEN, "start_worker": False}, tls=True)
+    try:
+        env = {k: v for k, v in os.environ.items() if k != "OKTA_TESTING_TESTINGDISABLEHTTPSCHECK"}
+        env["SSL_CERT_FILE"] = handle.server.ssl_context.cert_path
+        proc = subprocess.run([sys.executable, "-c", SDK_OVER_TLS, handle.url, TOKEN], env=env,
+                              capture_output=True, text=True, timeout=60)
+        assert proc.returncode == 0, proc.stderr
+        created, listed = proc.stdout.split(" ", 1)
+        assert created.startswith("who") and listed.strip() == f"['{created}']"
+    finally:
+        handle.stop()
