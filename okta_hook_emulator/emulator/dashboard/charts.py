@@ -9,12 +9,14 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-WIDTH, HEIGHT = 760, 270
-LEFT, RIGHT, TOP, BOTTOM = 58, 18, 22, 40
+WIDTH, HEIGHT = 1100, 250
+LEFT, RIGHT, TOP, BOTTOM = 62, 18, 24, 40
 _STEPS_MS = (10, 25, 50, 100, 250, 500, 1000, 2000, 5000, 10000, 30000, 60000)
 
 
 def _seconds(ms: float) -> str:
+    if ms == 0:
+        return "0"
     return f"{ms / 1000:g} s" if ms >= 1000 else f"{ms:g} ms"
 
 

@@ -144,6 +144,15 @@
     schedule();
   }
 
+  // Coming back with the browser's Back button: buttons work again.
+  window.addEventListener("pageshow", function () {
+    $$("button.is-busy").forEach(function (b) {
+      b.classList.remove("is-busy");
+      b.removeAttribute("aria-disabled");
+      if (b.dataset.label) { b.textContent = b.dataset.label; }
+    });
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     focusNotice();
     guardForms();
