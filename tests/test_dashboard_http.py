@@ -282,3 +282,56 @@ def test_serve_binds_loopback_unless_told_otherwise() -> None:
         assert handle.server.server_address[0] == "127.0.0.1"
     finally:
         handle.stop()
+
+
+def test_demo_flow_every_builtin_scenario_shows_up_with_full_details() -> None:
+    """What `make demo` does (minus the 3 s timeout scenario): every delivery renders request, response,
+    attempts, verdict and outcome."""
+    from okta_hook_emulator.demo import load_sample_hook
+    from okta_hook_emulator.scenarios import builtin_names, load, run_scenario
+    from okta_hook_emulator.scenarios.remote import ServerClient, register_hooks
+
+    sample = load_sample_hook()
+    hook_server, hook_thread, hook_base = sample.serve(sample.create_app(), "127.0.0.1", 0)
+    handle = serve({"api_token": TOKEN, "worker_interval": 0.02})
+    target = hook_base + "/hooks"
+    try:
+        scenarios = [load(n) for n in builtin_names() if n != "slow-hook-timeout"]
+        event_types = sorted({t for sc in scenarios for s in sc.steps if s.action == "events"
+                              for t in s.spec["event_types"]})
+        kinds = sorted({k for sc in scenarios for k in sc.kinds if k != "event"})
+        client = ServerClient(handle.url, TOKEN)
+        try:
+            register_hooks(client, target, event_types, kinds)
+        finally:
+            client.close()
+        for sc in scenarios:
+            run_scenario(sc, server=handle.url, token=TOKEN, target=target)
+        handle.state.worker.wait_idle(10)
+        web = httpx.Client(base_url=handle.url, timeout=20)
+        rows = handle.state.store.list_deliveries(limit=1000)
+        assert {r["kind"] for r in rows} >= {"verification", "event", *kinds}
+        listing = web.get("/deliveries").text
+        for kind in kinds:
+            assert f'<td>{html.escape(KIND_TITLE[kind])}</td>' in listing, kind
+        for row in rows:
+            page = web.get(f"/deliveries/{row['id']}")
+            assert page.status_code == 200, row
+            text = page.text
+            assert "Attempt 1" in text and "Request <span" in text and "Response <span" in text
+            assert f'class="badge verdict verdict-{row["verdict"]}"' in text
+            if row["kind"] not in ("event", "verification"):
+                assert "What Okta made of the answer" in text
+                assert ("Token claims" in text or "Registration outcome" in text or "<h2 id=\"outcome-title\">"
+                        in text), row
+        for path in PAGES:
+            assert web.get(path).status_code == 200
+    finally:
+        handle.stop()
+        hook_server.shutdown()
+        hook_thread.join(5)
+
+
+KIND_TITLE = {"token": "Token inline hook", "saml": "SAML assertion inline hook",
+              "registration": "Registration inline hook", "import": "User import inline hook",
+              "password-import": "Password import inline hook", "telephony": "Telephony inline hook"}

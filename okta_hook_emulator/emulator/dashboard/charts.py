@@ -76,7 +76,7 @@ def latency_chart(points: list[dict], *, budget_ms: float, configured_ms: float 
         for i, p in enumerate(points):
             x = LEFT + slot * i + (slot - bar) / 2
             yy = y(p["elapsed"])
-            h = max(1.5, TOP + plot_h - yy)
+            h = max(3.0, TOP + plot_h - yy)
             cls = "bar-ok" if p["transport"] == "ok" else "bar-timeout" if p["transport"] == "timeout" else "bar-fail"
             label = (f"Attempt {p['number']} of {p['delivery']} ({p['kind']}): {round(p['elapsed'])} ms, "
                      f"{p['transport']}" + (f", HTTP {p['status']}" if p.get("status") else "")
