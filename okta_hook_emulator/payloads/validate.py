@@ -193,8 +193,208 @@ def _annotation(schema: Any, key: str, keyword: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
+# ---------------------------------------------------------------------------------------------- fast path
+# jsonschema resolves every ``$ref`` through the registry on each call, which costs far more than the check itself.
+# The schemas are therefore also compiled once, with every ``$ref`` resolved at load time, into plain predicates
+# that only answer "valid?". A body the predicate accepts has no schema problems; anything else (and any schema
+# using a keyword the compiler does not know) goes through jsonschema, so every reported problem is still
+# jsonschema's own. The predicate is conservative: when unsure it answers "not valid" and jsonschema decides.
+
+Check = Any  # Callable[[Any], bool]
+_ANNOTATIONS = frozenset({"$schema", "$id", "$defs", "$comment", "title", "description", "default", "examples",
+                          "x-rule", "x-message", "deprecated", "readOnly", "writeOnly"})
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _is_integer(x: Any) -> bool:
+    if isinstance(x, bool):
+        return False
+    return isinstance(x, int) or (isinstance(x, float) and x.is_integer())
+
+
+def _is_number(x: Any) -> bool:
+    return isinstance(x, int | float) and not isinstance(x, bool)
+
+
+_TYPES: MappingProxyType[str, Any] = MappingProxyType({
+    "object": lambda x: isinstance(x, dict), "array": lambda x: isinstance(x, list),
+    "string": lambda x: isinstance(x, str), "null": lambda x: x is None,
+    "boolean": lambda x: isinstance(x, bool), "integer": _is_integer, "number": _is_number,
+})
+
+
+def _same_scalar(options: list[Any]) -> Check | None:
+    """A strict membership test for ``enum`` / ``const``: same Python type and equal (else: not sure -> False)."""
+    if not all(isinstance(o, _SCALARS) for o in options):
+        return None
+    allowed = frozenset((type(o), o) for o in options)
+    return lambda x: type(x) in _SCALARS and (type(x), x) in allowed
+
+
+class _Unsupported(Exception):
+    """A schema uses something the fast compiler does not handle: jsonschema alone validates it."""
+
+
+class _FastCompiler:
+    """Compile one packaged schema (refs resolved against the packaged documents) into a ``valid?`` predicate."""
+
+    def __init__(self, documents: dict[str, Any]):
+        self.documents = documents
+        self.compiled: dict[tuple[int, str], Check] = {}
+        self.keep: list[Any] = []  # the nodes keyed by id() stay alive while compiling
+
+    def resolve(self, base: str, ref: str) -> tuple[Any, str]:
+        from urllib.parse import urldefrag, urljoin
+
+        url, fragment = urldefrag(urljoin(base, ref))
+        if url not in self.documents or (fragment and not fragment.startswith("/")):
+            raise _Unsupported(ref)
+        node = self.documents[url]
+        for seg in fragment.split("/")[1:] if fragment else []:
+            seg = seg.replace("~1", "/").replace("~0", "~")
+            if isinstance(node, dict) and seg in node:
+                node = node[seg]
+            elif isinstance(node, list) and seg.isdigit() and int(seg) < len(node):
+                node = node[int(seg)]
+            else:
+                raise _Unsupported(ref)
+        return node, url
+
+    def compile(self, schema: Any, base: str, *, root: bool = False) -> Check:
+        if schema is True:
+            return lambda x: True
+        if schema is False:
+            return lambda x: False
+        if not isinstance(schema, dict):
+            raise _Unsupported(repr(schema))
+        key = (id(schema), base)
+        done = self.compiled.get(key)
+        if done is not None:
+            return done
+        cell: list[Check] = []
+        self.compiled[key] = lambda x: cell[0](x)  # recursion through $ref
+        self.keep.append(schema)
+        check = self._build(schema, base, root)
+        cell.append(check)
+        self.compiled[key] = check
+        return check
+
+    def _build(self, schema: dict, base: str, root: bool) -> Check:
+        checks: list[Check] = []
+        if "$id" in schema and not root:
+            raise _Unsupported("$id below a document root")
+        for keyword, value in schema.items():
+            if keyword in _ANNOTATIONS:
+                continue
+            checks.append(self._keyword(keyword, value, schema, base))
+        if not checks:
+            return lambda x: True
+        if len(checks) == 1:
+            return checks[0]
+        all_checks = tuple(checks)
+        return lambda x: all(c(x) for c in all_checks)
+
+    def _keyword(self, keyword: str, value: Any, schema: dict, base: str) -> Check:  # noqa: C901, PLR0911, PLR0912
+        if keyword == "$ref":
+            node, url = self.resolve(base, value)
+            return self.compile(node, url, root=node is self.documents[url])
+        if keyword == "type":
+            names = [value] if isinstance(value, str) else value
+            if not isinstance(names, list) or not all(n in _TYPES for n in names):
+                raise _Unsupported(f"type {value!r}")
+            tests = tuple(_TYPES[n] for n in names)
+            return tests[0] if len(tests) == 1 else (lambda x: any(t(x) for t in tests))
+        if keyword == "properties":
+            props = tuple((name, self.compile(sub, base)) for name, sub in value.items())
+            return lambda x: not isinstance(x, dict) or all(k not in x or c(x[k]) for k, c in props)
+        if keyword == "required":
+            names = tuple(value)
+            return lambda x: not isinstance(x, dict) or all(k in x for k in names)
+        if keyword == "additionalProperties":
+            if "patternProperties" in schema:
+                raise _Unsupported("additionalProperties with patternProperties")
+            known = frozenset(schema.get("properties", {}))
+            extra = self.compile(value, base)
+            return lambda x: not isinstance(x, dict) or all(k in known or extra(v) for k, v in x.items())
+        if keyword == "items":
+            if "prefixItems" in schema:
+                raise _Unsupported("prefixItems")
+            item = self.compile(value, base)
+            return lambda x: not isinstance(x, list) or all(item(v) for v in x)
+        if keyword in ("enum", "const"):
+            test = _same_scalar(value if keyword == "enum" else [value])
+            if test is None:
+                raise _Unsupported(f"{keyword} with a non-scalar value")
+            return test
+        if keyword == "allOf":
+            subs = tuple(self.compile(s, base) for s in value)
+            return lambda x: all(c(x) for c in subs)
+        if keyword == "anyOf":
+            subs = tuple(self.compile(s, base) for s in value)
+            return lambda x: any(c(x) for c in subs)
+        if keyword == "not":
+            sub = self.compile(value, base)
+            return lambda x: not sub(x)
+        if keyword == "if":
+            cond = self.compile(value, base)
+            then = self.compile(schema.get("then", True), base)
+            other = self.compile(schema.get("else", True), base)
+            return lambda x: then(x) if cond(x) else other(x)
+        if keyword in ("then", "else"):
+            return lambda x: True  # applied by "if" (alone they do nothing)
+        if keyword == "pattern":
+            regex = re.compile(value)
+            return lambda x: not isinstance(x, str) or regex.search(x) is not None
+        if keyword in ("minLength", "maxLength", "minItems", "maxItems"):
+            kind = list if keyword.endswith("Items") else str
+            bound = value
+            if keyword.startswith("min"):
+                return lambda x: not isinstance(x, kind) or len(x) >= bound
+            return lambda x: not isinstance(x, kind) or len(x) <= bound
+        if keyword in ("minimum", "maximum"):
+            bound = value
+            if keyword == "minimum":
+                return lambda x: not _is_number(x) or x >= bound
+            return lambda x: not _is_number(x) or x <= bound
+        if keyword == "format":
+            from jsonschema import Draft202012Validator
+
+            conforms, fmt = Draft202012Validator.FORMAT_CHECKER.conforms, value
+            return lambda x: conforms(x, fmt)
+        raise _Unsupported(keyword)
+
+
+@functools.cache
+def _fast_check(name: str) -> Check | None:
+    """The compiled ``valid?`` predicate of one packaged schema, or ``None`` when jsonschema must do it all."""
+    documents = {}
+    for _, text in _schema_texts():
+        contents = json.loads(text)
+        documents[contents["$id"]] = contents
+    url = SCHEMA_BASE + name
+    if url not in documents:
+        return None
+    try:
+        return _FastCompiler(documents).compile(documents[url], url, root=True)
+    except (_Unsupported, re.error, TypeError, AttributeError):
+        return None
+
+
+def _schema_valid(schema_name: str, body: Any) -> bool:
+    """True only when ``body`` surely has no schema problem (the fast predicate accepts it)."""
+    check = _fast_check(schema_name)
+    if check is None:
+        return False
+    try:
+        return bool(check(body))
+    except Exception:  # noqa: BLE001 - e.g. RecursionError on a very deep body: let jsonschema report it
+        return False
+
+
 def _schema_problems(schema_name: str, body: Any) -> list[tuple[tuple, Problem]]:
     found: list[tuple[tuple, Problem]] = []
+    if _schema_valid(schema_name, body):
+        return found
     for error in _validator(schema_name).iter_errors(body):
         parts = list(error.absolute_path)
         if error.validator == "required" and isinstance(error.instance, dict):
