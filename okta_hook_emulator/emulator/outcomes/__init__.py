@@ -123,6 +123,22 @@ def with_invalid(commands: list[CommandResult], reason: str) -> list[CommandResu
     return out
 
 
+_JSON_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def json_copy(value: Any) -> Any:
+    """A deep copy of JSON data (dicts, lists, scalars), several times faster than ``copy.deepcopy``; anything
+    else inside (a dict subclass, a custom object) is deep-copied with ``copy.deepcopy``."""
+    t = type(value)
+    if t is dict:
+        return {k: json_copy(v) for k, v in value.items()}
+    if t is list:
+        return [json_copy(v) for v in value]
+    if t in _JSON_SCALARS:
+        return value
+    return copy.deepcopy(value)
+
+
 # -- JSON Pointer (RFC 6901) and the add/replace/remove rules of RFC 6902 -----------------------------------------
 
 def split_pointer(path: str) -> list[str]:
@@ -183,9 +199,9 @@ def pointer_add(doc: Any, parts: list[str], value: Any, path: str) -> Any:
     parent = _parent(doc, parts, path)
     last = parts[-1]
     if isinstance(parent, dict):
-        parent[last] = copy.deepcopy(value)
+        parent[last] = json_copy(value)
     elif isinstance(parent, list):
-        parent.insert(_index(last, len(parent), allow_end=True, path=path), copy.deepcopy(value))
+        parent.insert(_index(last, len(parent), allow_end=True, path=path), json_copy(value))
     else:
         raise CommandRefused(f"path {path!r}: the parent is a {type(parent).__name__}, not an object or array")
     return doc
@@ -197,9 +213,9 @@ def pointer_replace(doc: Any, parts: list[str], value: Any, path: str) -> Any:
         raise CommandRefused(f"path {path!r} does not exist, so it cannot be replaced")
     parent = _parent(doc, parts, path)
     if isinstance(parent, dict):
-        parent[parts[-1]] = copy.deepcopy(value)
+        parent[parts[-1]] = json_copy(value)
     else:
-        parent[int(parts[-1])] = copy.deepcopy(value)
+        parent[int(parts[-1])] = json_copy(value)
     return doc
 
 
@@ -218,6 +234,6 @@ def pointer_remove(doc: Any, parts: list[str], path: str) -> Any:
 __all__ = [
     "DEFAULT_ERROR_MESSAGE", "JudgeContext", "Judgement", "LogSpec", "CommandRefused", "VERDICT_OK",
     "VERDICT_ERROR", "VERDICT_INVALID", "error_summary", "has_error", "commands_of", "problem_text",
-    "skipped_commands", "with_invalid", "split_pointer", "exists", "pointer_add", "pointer_replace",
+    "skipped_commands", "with_invalid", "json_copy", "split_pointer", "exists", "pointer_add", "pointer_replace",
     "pointer_remove",
 ]

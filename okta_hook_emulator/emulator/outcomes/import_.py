@@ -9,7 +9,6 @@ the default action (``fidelity.IMPORT_ERROR_CONTINUES_WITH_DEFAULT``).
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +21,7 @@ from . import (
     commands_of,
     error_summary,
     has_error,
+    json_copy,
     problem_text,
     with_invalid,
 )
@@ -71,7 +71,7 @@ def _data(request: dict) -> dict:
 def _profile(request: dict, key: str) -> dict:
     obj = _data(request).get(key)
     prof = obj.get("profile") if isinstance(obj, dict) else None
-    return copy.deepcopy(prof) if isinstance(prof, dict) else {}
+    return json_copy(prof) if isinstance(prof, dict) else {}
 
 
 def _default(request: dict) -> ImportOutcome:
@@ -100,7 +100,7 @@ def _apply(request: dict, body: dict) -> tuple[ImportOutcome, list[CommandResult
             else:
                 target = out.app_user_profile if ctype == APP_USER_UPDATE else out.user_profile
                 for attr, v in value.items():
-                    target[attr] = copy.deepcopy(v)
+                    target[attr] = json_copy(v)
                 out.modified = out.modified or bool(value)
                 results.append(CommandResult(i, ctype, True, f"updated {', '.join(value) or 'nothing'}", value))
                 continue

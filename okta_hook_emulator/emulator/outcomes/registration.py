@@ -9,12 +9,20 @@ invalid answer: the flow stops and the registration / profile update is denied (
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..results import VERDICT_ERROR, VERDICT_FAILED, VERDICT_INVALID, VERDICT_OK, CommandResult
-from . import JudgeContext, Judgement, LogSpec, commands_of, has_error, problem_text, with_invalid
+from . import (
+    JudgeContext,
+    Judgement,
+    LogSpec,
+    commands_of,
+    has_error,
+    json_copy,
+    problem_text,
+    with_invalid,
+)
 
 SSR = "self.service.registration"
 PP = "progressive.profile"
@@ -74,13 +82,13 @@ def _profile(request: dict, request_type: str) -> dict:
     data = request.get("data") if isinstance(request, dict) and isinstance(request.get("data"), dict) else {}
     if request_type == SSR:
         prof = data.get("userProfile")
-        return copy.deepcopy(prof) if isinstance(prof, dict) else {}
+        return json_copy(prof) if isinstance(prof, dict) else {}
     user = ((data.get("context") or {}).get("user") or {}) if isinstance(data.get("context"), dict) else {}
-    prof = copy.deepcopy(user.get("profile")) if isinstance(user, dict) and isinstance(user.get("profile"), dict) \
+    prof = json_copy(user.get("profile")) if isinstance(user, dict) and isinstance(user.get("profile"), dict) \
         else {}
     update = data.get("userProfileUpdate")
     if isinstance(update, dict):
-        prof.update(copy.deepcopy(update))
+        prof.update(json_copy(update))
     return prof
 
 
@@ -137,7 +145,7 @@ def _apply(request: dict, body: dict, request_type: str) -> tuple[str, dict, lis
                 refusal = f"{ctype} cannot set the password"
             else:
                 for attr, v in value.items():  # in the order they appear
-                    profile[attr] = copy.deepcopy(v)
+                    profile[attr] = json_copy(v)
                 modified = modified or bool(value)
                 results.append(CommandResult(i, ctype, True, f"updated {', '.join(value) or 'nothing'}", value))
                 continue

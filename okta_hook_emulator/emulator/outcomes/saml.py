@@ -7,7 +7,6 @@ object: the SSO is denied and the end user sees ``errorSummary`` on an error pag
 
 from __future__ import annotations
 
-import copy
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -22,6 +21,7 @@ from . import (
     commands_of,
     error_summary,
     has_error,
+    json_copy,
     pointer_add,
     pointer_replace,
     problem_text,
@@ -67,7 +67,7 @@ class SamlOutcome:
 def _assertion(request: dict) -> dict:
     data = request.get("data") if isinstance(request, dict) else None
     a = data.get("assertion") if isinstance(data, dict) else None
-    return copy.deepcopy(a) if isinstance(a, dict) else {}
+    return json_copy(a) if isinstance(a, dict) else {}
 
 
 def _apply_op(doc: dict, op: Any, state: dict) -> str:

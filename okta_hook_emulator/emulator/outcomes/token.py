@@ -10,7 +10,6 @@ An ``error`` object: no tokens, the client gets ``server_error`` with the ``erro
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -23,6 +22,7 @@ from . import (
     commands_of,
     error_summary,
     has_error,
+    json_copy,
     pointer_add,
     pointer_remove,
     pointer_replace,
@@ -125,7 +125,7 @@ class _Working:
 
     def __init__(self, request: dict):
         self.sections = {n: _section(request, n) for n in ("identity", "access")}
-        self.claims = {n: copy.deepcopy(s["claims"]) for n, s in self.sections.items() if s}
+        self.claims = {n: json_copy(s["claims"]) for n, s in self.sections.items() if s}
         self.lifetime = {n: _lifetime(s) for n, s in self.sections.items() if s}
 
 
@@ -231,7 +231,7 @@ def _unmodified(request: dict, ctx: JudgeContext) -> TokenOutcome:
 
 def _orig(request: dict, name: str) -> dict | None:
     sec = _section(request, name)
-    return copy.deepcopy(sec["claims"]) if sec else None
+    return json_copy(sec["claims"]) if sec else None
 
 
 def judge(request: dict, response_body: dict | None, transport_ok: bool, problems: list,
