@@ -12,7 +12,7 @@ import random
 import uuid
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 from faker import Faker
 
@@ -85,6 +85,19 @@ class PayloadFactory:
         self.faker.seed_instance(self.seed)
         self.org: SyntheticOrg = self.faker.synthetic_org()
         self.random = random.Random(f"okta-hook-emulator:{self.seed}")
+        self._memo: dict[Any, Any] = {}  # values derived from the (immutable) org only; rebuilt with the org
+
+    def _derived(self, key: Any, make: Any) -> Any:
+        """A value computed from the org alone, computed once per org (treat it as read-only)."""
+        try:
+            return self._memo[key]
+        except KeyError:
+            value = self._memo[key] = make()
+            return value
+
+    def _quote(self, text: str) -> str:
+        """``urllib.parse.quote(text, safe="")`` memoised for the org's fixed strings."""
+        return self._derived(("quote", text), lambda: quote(text, safe=""))
 
     def new_id(self, prefix: str) -> str:
         """A 20-character Okta id with this org's cell suffix (``00u`` users, ``00g`` groups, ``0oa`` apps...)."""
@@ -337,25 +350,29 @@ class PayloadFactory:
         return ctx
 
     def _session_ctx(self, u: OrgUser, now: datetime, *, oie: bool = False) -> dict:
+        return self._session_and_start(u, now, oie=oie)[0]
+
+    def _session_and_start(self, u: OrgUser, now: datetime, *, oie: bool = False) -> tuple[dict, datetime]:
         created = (now - timedelta(minutes=self.random.randint(1, 90))).replace(microsecond=0)
+        created_at = iso(created)
         session = {
             "id": ("idx" if oie else "102") + "".join(self.random.choices(ID_ALPHABET, k=22)),
             "userId": u.id,
             "login": u.login,
-            "createdAt": iso(created),
+            "createdAt": created_at,
             "expiresAt": iso(created + timedelta(hours=2)),
             "status": "ACTIVE",
-            "lastPasswordVerification": iso(created),
+            "lastPasswordVerification": created_at,
         }
         if oie:
-            session["lastFactorVerification"] = iso(created)
+            session["lastFactorVerification"] = created_at
             session["amr"] = ["PASSWORD", "OKTA_VERIFY", "MULTIFACTOR_AUTHENTICATION"]
             session["mfaActive"] = True
         else:
             session["amr"] = ["PASSWORD"]
         session["idp"] = {"id": self.org.okta_idp_id, "type": "OKTA"}
         session.setdefault("mfaActive", False)
-        return session
+        return session, created
 
 
 # ---- per-kind generators (named by payloads/catalog.py KINDS[...].generator) ----------------------------------
@@ -389,12 +406,13 @@ def generate_token(factory: PayloadFactory, request_type: str | None = None, var
     now = f.clock.now()
     auth_server = org.auth_servers[0] if grant != "client_credentials" else org.auth_servers[1]
     issuer = f"{org.url}/oauth2/{auth_server.path}"
-    app = r.choice([a for a in org.oidc_apps if (a.client_type == "CONFIDENTIAL") == (grant == "client_credentials")]
-                   or org.oidc_apps)
+    confidential = grant == "client_credentials"
+    app = r.choice(f._derived(("oidc_apps", confidential), lambda: [
+        a for a in org.oidc_apps if (a.client_type == "CONFIDENTIAL") == confidential] or org.oidc_apps))
     client_id = app.id
     client = {"id": client_id, "name": app.label, "type": app.client_type}
     policy = {"id": auth_server.policy_id, "rule": {"id": auth_server.rule_id}}
-    scope_ids = dict(auth_server.scopes)
+    scope_ids = f._derived(("scope_ids", auth_server.id), lambda: dict(auth_server.scopes))
     ip = r.choice(org.clients).ip
     want_id = tokens in ("both", "id_token")
     want_access = tokens in ("both", "access_token")
@@ -423,16 +441,18 @@ def generate_token(factory: PayloadFactory, request_type: str | None = None, var
     redirect_uri = f"https://{app.host}/authorization-code/callback"
     authorize = {"scope": " ".join(scopes), "state": state, "redirect_uri": redirect_uri, "response_mode": "fragment",
                  "response_type": response_type, "client_id": client_id}
-    session = f._session_ctx(user, now)
-    auth_time = int(datetime.fromisoformat(session["createdAt"].replace("Z", "+00:00")).timestamp())
+    session, session_start = f._session_and_start(user, now)
+    auth_time = int(session_start.timestamp())  # == the parsed session createdAt (whole seconds)
     rt_jti = f._tok("oar", 17)
     if grant == "refresh_token":
         req = f._request_ctx("POST", f"{issuer}/v1/token", ip)
         protocol_request = {"scope": " ".join(scopes), "client_id": client_id, "grant_type": "refresh_token"}
         source = f"{issuer}/v1/token"
     else:
-        query = urlencode({**{k: authorize[k] for k in ("scope", "response_type", "redirect_uri", "state")},
-                           "nonce": nonce, "client_id": client_id}, quote_via=quote)
+        # == urlencode({...scope, response_type, redirect_uri, state, nonce, client_id}, quote_via=quote)
+        q = f._quote
+        query = (f"scope={q(authorize['scope'])}&response_type={q(response_type)}&redirect_uri={q(redirect_uri)}"
+                 f"&state={quote(state, safe='')}&nonce={quote(nonce, safe='')}&client_id={q(client_id)}")
         req = f._request_ctx("GET", f"{issuer}/v1/authorize?{query}", ip)
         protocol_request = authorize
         source = f"{issuer}/v1/authorize"
