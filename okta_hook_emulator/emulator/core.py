@@ -60,6 +60,7 @@ class Emulator:
         self.sender = Sender(self.clock)
         self.rng = random.Random(f"okta-hook-emulator:{seed}")  # request ids, shuffles (never global random)
         self._keys: Any = None
+        self._kind_policies: tuple[DeliveryPolicy, dict[bool, DeliveryPolicy]] = (self.policy, {})
 
     # -- lifecycle --------------------------------------------------------------------------------------------
 
@@ -97,13 +98,24 @@ class Emulator:
 
     def resolve_policy(self, kind: HookKind | None = None, **policy_overrides: Any) -> DeliveryPolicy:
         """The base policy, Okta's per-kind rule applied, then the caller's overrides."""
-        base = self.policy.for_kind(kind) if kind is not None else self.policy
+        base = self._policy_for_kind(kind) if kind is not None else self.policy
         if not policy_overrides:
             return base
         try:
             return base.with_overrides(**policy_overrides)
         except TypeError as exc:
             raise EmulatorUsageError(str(exc)) from None
+
+    def _policy_for_kind(self, kind: HookKind) -> DeliveryPolicy:
+        # DeliveryPolicy is frozen and for_kind depends on kind.retried only: remember the answer until
+        # emu.policy is replaced.
+        policy, cache = self._kind_policies
+        if policy is not self.policy:
+            policy, cache = self._kind_policies = (self.policy, {})
+        resolved = cache.get(kind.retried)
+        if resolved is None:
+            resolved = cache[kind.retried] = policy.for_kind(kind)
+        return resolved
 
     def request_id(self) -> str:
         """A seeded ``X-Okta-Request-Id`` value (27 characters, like ``XOZfPkReFFZ10KWyGkzAMwAAADA``)."""

@@ -318,6 +318,7 @@ class Sender:
         self._pool: _DaemonPool | None = None
         self._loop: _LoopThread | None = None
         self._urls: dict[str, httpx.URL] = {}  # parsed target URLs
+        self._secret_names: dict[str, bool] = {}  # header name -> is_secret_header(name)
         self._closed = False
 
     # -- resources ------------------------------------------------------------------------------------------
@@ -346,6 +347,20 @@ class Sender:
                 entry = (target.app, self._bare(client))
                 self._app_clients[id(target.app)] = entry
             return entry[1]
+
+    def _masked(self, headers: Mapping[str, str], secret_names: set[str]) -> dict[str, str]:
+        """``mask_headers`` with the per-name regex answer remembered (header names repeat on every call)."""
+        known = self._secret_names
+        if len(known) > 1024:  # bounded: names come from callers
+            known.clear()
+        lowered = {n.lower() for n in secret_names} if secret_names else ()
+        out: dict[str, str] = {}
+        for k, v in headers.items():
+            secret = known.get(k)
+            if secret is None:
+                secret = known[k] = is_secret_header(k)
+            out[k] = R.SECRET_MASK if secret or (lowered and k.lower() in lowered) else v
+        return out
 
     def _url(self, address: str) -> httpx.URL:
         url = self._urls.get(address)
@@ -407,7 +422,7 @@ class Sender:
             secret.add(channel.auth_header[0])
         for name, value in channel.headers:
             wire[name] = value
-        recorded_request = R.RecordedRequest(method=method, url=channel.url, headers=mask_headers(wire, secret),
+        recorded_request = R.RecordedRequest(method=method, url=channel.url, headers=self._masked(wire, secret),
                                              body=None if body is None else body.decode("utf-8", "replace"))
         stamp = started_at or (lambda: iso(self.clock.now()))
         delivery = R.Delivery()
