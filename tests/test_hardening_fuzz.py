@@ -229,3 +229,24 @@ def test_every_protected_route_refuses_missing_or_wrong_token(client, path, meth
         resp = client.open(url, method=method, headers=headers, json={})
         assert resp.status_code == 401, (url, headers, resp.status_code)
         assert resp.get_json()["errorCode"] == "E0000011"
+
+
+BAD_POLICIES = [{"timeout": "abc"}, {"timeout": -1}, {"timeout": 0}, {"timeout": 1e9}, {"max_retries": "x"},
+                {"max_retries": -5}, {"max_retries": 1.5}, {"max_response_bytes": "x"}, {"batch_size": 0},
+                {"retry_on_5xx": "yes"}, {"timeout": True}]
+
+
+@pytest.mark.parametrize("policy", BAD_POLICIES, ids=[json.dumps(p) for p in BAD_POLICIES])
+def test_bad_policy_values_are_usage_errors(client, policy):
+    """A flow's policy of the wrong type or range is a 400 E0000001 naming the setting (never a 500, a crash in
+    the sender or an endless wait); the library raises EmulatorUsageError."""
+    from okta_hook_emulator.errors import EmulatorUsageError
+
+    if not client.get("/api/v1/inlineHooks", headers={"Authorization": f"SSWS {TOKEN}"}).get_json():
+        _seed(client)
+    resp = client.post("/_emulator/flows/token", headers={"Authorization": f"SSWS {TOKEN}"}, json={"policy": policy})
+    assert resp.status_code == 400, resp.get_data(as_text=True)
+    body = resp.get_json()
+    assert body["errorCode"] == "E0000001" and next(iter(policy)) in body["errorCauses"][0]["errorSummary"]
+    with Emulator(seed=0) as emu, pytest.raises(EmulatorUsageError, match=next(iter(policy))):
+        emu.call_inline("token", "http://127.0.0.1:9/hook", **policy)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
@@ -30,12 +31,16 @@ class DeliveryPolicy:
         return 1 + max(0, self.max_retries)
 
     def with_overrides(self, **overrides: Any) -> DeliveryPolicy:
-        """A copy with some values changed; unknown names raise ``TypeError`` naming them."""
+        """A copy with some values changed; unknown names and values of the wrong type or range raise ``TypeError``
+        naming them (the Emulator turns it into ``EmulatorUsageError``, the server into 400 E0000001)."""
         unknown = set(overrides) - set(asdict(self))
         if unknown:
             raise TypeError(f"Unknown delivery policy setting(s): {', '.join(sorted(unknown))}. "
                             f"Known: {', '.join(asdict(self))}")
-        return replace(self, **{k: v for k, v in overrides.items() if v is not None})
+        values = {k: v for k, v in overrides.items() if v is not None}
+        for name, value in values.items():
+            _check(name, value, getattr(self, name))
+        return replace(self, **values)
 
     def for_kind(self, kind: HookKind) -> DeliveryPolicy:
         """Okta's per-kind rule: token and telephony inline hooks are never retried."""
@@ -43,6 +48,26 @@ class DeliveryPolicy:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def _check(name: str, value: Any, default: Any) -> None:
+    """Refuse a value of the wrong type or range (``TypeError``, like an unknown name): a timeout of "abc", -1 or
+    infinity, a negative retry count... must be a usage error, not a crash or a hang in the sender."""
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise TypeError(f"Delivery policy setting {name} must be true or false, got {value!r}.")
+        return
+    if isinstance(value, bool) or not isinstance(value, int | float) or \
+            (isinstance(default, int) and not isinstance(value, int)):
+        kind = "a whole number" if isinstance(default, int) else "a number"
+        raise TypeError(f"Delivery policy setting {name} must be {kind}, got {value!r}.")
+    low = 1 if name in ("batch_size", "max_response_bytes") else 0
+    if not math.isfinite(value) or value < low or (name == "timeout" and value <= 0) or value > _MAX.get(name, 1e12):
+        raise TypeError(f"Delivery policy setting {name} is out of range: {value!r} (allowed: "
+                        f"{'above 0' if name == 'timeout' else f'at least {low}'} and at most {_MAX.get(name, 1e12):g}).")
+
+
+_MAX = {"timeout": 600.0, "max_retries": 10, "retry_delay": 60.0}
 
 
 OKTA_DEFAULT_POLICY = DeliveryPolicy()
