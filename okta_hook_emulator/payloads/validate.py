@@ -195,40 +195,23 @@ def _annotation(schema: Any, key: str, keyword: str) -> str | None:
 
 # ---------------------------------------------------------------------------------------------- fast path
 # jsonschema resolves every ``$ref`` through the registry on each call, which costs far more than the check itself.
-# The schemas are therefore also compiled once, with every ``$ref`` resolved at load time, into plain predicates
-# that only answer "valid?". A body the predicate accepts has no schema problems; anything else (and any schema
-# using a keyword the compiler does not know) goes through jsonschema, so every reported problem is still
-# jsonschema's own. The predicate is conservative: when unsure it answers "not valid" and jsonschema decides.
+# The schemas are therefore also compiled once, with every ``$ref`` resolved at load time, into one generated
+# Python function per schema node that only answers "valid?". A body the predicate accepts has no schema
+# problems; anything else (and any schema using a keyword the compiler does not know) goes through jsonschema, so
+# every reported problem is still jsonschema's own. The predicate is conservative: when unsure it answers "not
+# valid" (e.g. ``enum`` matches need the same Python type) and jsonschema decides.
 
 Check = Any  # Callable[[Any], bool]
 _ANNOTATIONS = frozenset({"$schema", "$id", "$defs", "$comment", "title", "description", "default", "examples",
-                          "x-rule", "x-message", "deprecated", "readOnly", "writeOnly"})
+                          "x-rule", "x-message", "deprecated", "readOnly", "writeOnly", "then", "else"})
 _SCALARS = (str, int, float, bool, type(None))
-
-
-def _is_integer(x: Any) -> bool:
-    if isinstance(x, bool):
-        return False
-    return isinstance(x, int) or (isinstance(x, float) and x.is_integer())
-
-
-def _is_number(x: Any) -> bool:
-    return isinstance(x, int | float) and not isinstance(x, bool)
-
-
-_TYPES: MappingProxyType[str, Any] = MappingProxyType({
-    "object": lambda x: isinstance(x, dict), "array": lambda x: isinstance(x, list),
-    "string": lambda x: isinstance(x, str), "null": lambda x: x is None,
-    "boolean": lambda x: isinstance(x, bool), "integer": _is_integer, "number": _is_number,
+# jsonschema's Draft 2020-12 type checks, as Python expressions over ``x``.
+_TYPE_TESTS = MappingProxyType({
+    "object": "isinstance(x, dict)", "array": "isinstance(x, list)", "string": "isinstance(x, str)",
+    "null": "x is None", "boolean": "isinstance(x, bool)",
+    "integer": "((isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, float) and x.is_integer()))",
+    "number": "(isinstance(x, (int, float)) and not isinstance(x, bool))",
 })
-
-
-def _same_scalar(options: list[Any]) -> Check | None:
-    """A strict membership test for ``enum`` / ``const``: same Python type and equal (else: not sure -> False)."""
-    if not all(isinstance(o, _SCALARS) for o in options):
-        return None
-    allowed = frozenset((type(o), o) for o in options)
-    return lambda x: type(x) in _SCALARS and (type(x), x) in allowed
 
 
 class _Unsupported(Exception):
@@ -236,12 +219,15 @@ class _Unsupported(Exception):
 
 
 class _FastCompiler:
-    """Compile one packaged schema (refs resolved against the packaged documents) into a ``valid?`` predicate."""
+    """Generate the source of ``valid?`` functions for one packaged schema (``$ref``s resolved against the
+    packaged documents), one function per schema node."""
 
     def __init__(self, documents: dict[str, Any]):
         self.documents = documents
-        self.compiled: dict[tuple[int, str], Check] = {}
-        self.keep: list[Any] = []  # the nodes keyed by id() stay alive while compiling
+        self.names: dict[tuple[int, str], str] = {}
+        self.keep: list[Any] = []  # nodes keyed by id() stay alive while compiling
+        self.source: list[str] = []
+        self.constants: dict[str, Any] = {}
 
     def resolve(self, base: str, ref: str) -> tuple[Any, str]:
         from urllib.parse import urldefrag, urljoin
@@ -260,108 +246,113 @@ class _FastCompiler:
                 raise _Unsupported(ref)
         return node, url
 
-    def compile(self, schema: Any, base: str, *, root: bool = False) -> Check:
-        if schema is True:
-            return lambda x: True
-        if schema is False:
-            return lambda x: False
-        if not isinstance(schema, dict):
-            raise _Unsupported(repr(schema))
+    def const(self, value: Any) -> str:
+        name = f"_c{len(self.constants)}"
+        self.constants[name] = value
+        return name
+
+    def function(self, schema: Any, base: str, *, root: bool = False) -> str:
+        """The name of the generated function checking ``schema`` (generated on first use)."""
         key = (id(schema), base)
-        done = self.compiled.get(key)
-        if done is not None:
-            return done
-        cell: list[Check] = []
-        self.compiled[key] = lambda x: cell[0](x)  # recursion through $ref
+        if key in self.names:
+            return self.names[key]
+        name = self.names[key] = f"_v{len(self.names)}"
         self.keep.append(schema)
-        check = self._build(schema, base, root)
-        cell.append(check)
-        self.compiled[key] = check
-        return check
+        lines = [f"def {name}(x):"]
+        if schema is False:
+            lines.append("    return False")
+        elif schema is not True:
+            if not isinstance(schema, dict):
+                raise _Unsupported(repr(schema))
+            if "$id" in schema and not root:
+                raise _Unsupported("$id below a document root")
+            for keyword, value in schema.items():
+                if keyword not in _ANNOTATIONS:
+                    lines += ["    " + line for line in self.keyword(keyword, value, schema, base)]
+            lines.append("    return True")
+        else:
+            lines.append("    return True")
+        self.source.append("\n".join(lines))
+        return name
 
-    def _build(self, schema: dict, base: str, root: bool) -> Check:
-        checks: list[Check] = []
-        if "$id" in schema and not root:
-            raise _Unsupported("$id below a document root")
-        for keyword, value in schema.items():
-            if keyword in _ANNOTATIONS:
-                continue
-            checks.append(self._keyword(keyword, value, schema, base))
-        if not checks:
-            return lambda x: True
-        if len(checks) == 1:
-            return checks[0]
-        all_checks = tuple(checks)
-        return lambda x: all(c(x) for c in all_checks)
-
-    def _keyword(self, keyword: str, value: Any, schema: dict, base: str) -> Check:  # noqa: C901, PLR0911, PLR0912
+    def keyword(self, keyword: str, value: Any, schema: dict, base: str) -> list[str]:  # noqa: C901, PLR0911, PLR0912
+        fail = "return False"
         if keyword == "$ref":
             node, url = self.resolve(base, value)
-            return self.compile(node, url, root=node is self.documents[url])
+            return [f"if not {self.function(node, url, root=node is self.documents[url])}(x): {fail}"]
         if keyword == "type":
             names = [value] if isinstance(value, str) else value
-            if not isinstance(names, list) or not all(n in _TYPES for n in names):
+            if not isinstance(names, list) or not names or not all(n in _TYPE_TESTS for n in names):
                 raise _Unsupported(f"type {value!r}")
-            tests = tuple(_TYPES[n] for n in names)
-            return tests[0] if len(tests) == 1 else (lambda x: any(t(x) for t in tests))
+            return [f"if not ({' or '.join(_TYPE_TESTS[n] for n in names)}): {fail}"]
         if keyword == "properties":
-            props = tuple((name, self.compile(sub, base)) for name, sub in value.items())
-            return lambda x: not isinstance(x, dict) or all(k not in x or c(x[k]) for k, c in props)
+            out = ["if isinstance(x, dict):"]
+            for prop, sub in value.items():
+                out.append(f"    if {prop!r} in x and not {self.function(sub, base)}(x[{prop!r}]): {fail}")
+            return out if len(out) > 1 else []
         if keyword == "required":
-            names = tuple(value)
-            return lambda x: not isinstance(x, dict) or all(k in x for k in names)
+            if not value:
+                return []
+            if not all(isinstance(v, str) for v in value):
+                raise _Unsupported("required")
+            return [f"if isinstance(x, dict) and not ({' and '.join(f'{v!r} in x' for v in value)}): {fail}"]
         if keyword == "additionalProperties":
             if "patternProperties" in schema:
                 raise _Unsupported("additionalProperties with patternProperties")
-            known = frozenset(schema.get("properties", {}))
-            extra = self.compile(value, base)
-            return lambda x: not isinstance(x, dict) or all(k in known or extra(v) for k, v in x.items())
+            known = self.const(frozenset(schema.get("properties", {})))
+            check = self.function(value, base)
+            return ["if isinstance(x, dict):", "    for k, v in x.items():",
+                    f"        if k not in {known} and not {check}(v): {fail}"]
         if keyword == "items":
             if "prefixItems" in schema:
                 raise _Unsupported("prefixItems")
-            item = self.compile(value, base)
-            return lambda x: not isinstance(x, list) or all(item(v) for v in x)
+            check = self.function(value, base)
+            return ["if isinstance(x, list):", "    for v in x:", f"        if not {check}(v): {fail}"]
         if keyword in ("enum", "const"):
-            test = _same_scalar(value if keyword == "enum" else [value])
-            if test is None:
+            options = value if keyword == "enum" else [value]
+            if not isinstance(options, list) or not all(isinstance(o, _SCALARS) for o in options):
                 raise _Unsupported(f"{keyword} with a non-scalar value")
-            return test
+            allowed = self.const(frozenset((type(o), o) for o in options))
+            return [f"if type(x) not in _SCALARS or (type(x), x) not in {allowed}: {fail}"]
         if keyword == "allOf":
-            subs = tuple(self.compile(s, base) for s in value)
-            return lambda x: all(c(x) for c in subs)
+            return [f"if not {self.function(sub, base)}(x): {fail}" for sub in value]
         if keyword == "anyOf":
-            subs = tuple(self.compile(s, base) for s in value)
-            return lambda x: any(c(x) for c in subs)
+            subs = [f"{self.function(sub, base)}(x)" for sub in value]
+            return [f"if not ({' or '.join(subs)}): {fail}"] if subs else [fail]
         if keyword == "not":
-            sub = self.compile(value, base)
-            return lambda x: not sub(x)
+            return [f"if {self.function(value, base)}(x): {fail}"]
         if keyword == "if":
-            cond = self.compile(value, base)
-            then = self.compile(schema.get("then", True), base)
-            other = self.compile(schema.get("else", True), base)
-            return lambda x: then(x) if cond(x) else other(x)
-        if keyword in ("then", "else"):
-            return lambda x: True  # applied by "if" (alone they do nothing)
+            cond = self.function(value, base)
+            then = self.function(schema.get("then", True), base)
+            other = self.function(schema.get("else", True), base)
+            return [f"if ({then}(x) if {cond}(x) else {other}(x)) is False: {fail}"]
         if keyword == "pattern":
-            regex = re.compile(value)
-            return lambda x: not isinstance(x, str) or regex.search(x) is not None
+            regex = self.const(re.compile(value))
+            return [f"if isinstance(x, str) and {regex}.search(x) is None: {fail}"]
         if keyword in ("minLength", "maxLength", "minItems", "maxItems"):
-            kind = list if keyword.endswith("Items") else str
-            bound = value
-            if keyword.startswith("min"):
-                return lambda x: not isinstance(x, kind) or len(x) >= bound
-            return lambda x: not isinstance(x, kind) or len(x) <= bound
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise _Unsupported(keyword)
+            kind = "list" if keyword.endswith("Items") else "str"
+            op = "<" if keyword.startswith("min") else ">"
+            return [f"if isinstance(x, {kind}) and len(x) {op} {value}: {fail}"]
         if keyword in ("minimum", "maximum"):
-            bound = value
-            if keyword == "minimum":
-                return lambda x: not _is_number(x) or x >= bound
-            return lambda x: not _is_number(x) or x <= bound
+            if not isinstance(value, int | float) or isinstance(value, bool):
+                raise _Unsupported(keyword)
+            bound = self.const(value)
+            op = "<" if keyword == "minimum" else ">"
+            return [f"if {_TYPE_TESTS['number']} and x {op} {bound}: {fail}"]
         if keyword == "format":
-            from jsonschema import Draft202012Validator
-
-            conforms, fmt = Draft202012Validator.FORMAT_CHECKER.conforms, value
-            return lambda x: conforms(x, fmt)
+            return [f"if not _conforms(x, {self.const(value)}): {fail}"]
         raise _Unsupported(keyword)
+
+    def build(self, url: str) -> Check:
+        from jsonschema import Draft202012Validator
+
+        entry = self.function(self.documents[url], url, root=True)
+        namespace: dict[str, Any] = {"_SCALARS": _SCALARS, "_conforms": Draft202012Validator.FORMAT_CHECKER.conforms,
+                                     **self.constants}
+        exec(compile("\n\n".join(self.source), f"<fast check {url}>", "exec"), namespace)  # noqa: S102 - own code
+        return namespace[entry]
 
 
 @functools.cache
@@ -375,8 +366,8 @@ def _fast_check(name: str) -> Check | None:
     if url not in documents:
         return None
     try:
-        return _FastCompiler(documents).compile(documents[url], url, root=True)
-    except (_Unsupported, re.error, TypeError, AttributeError):
+        return _FastCompiler(documents).build(url)
+    except (_Unsupported, re.error, TypeError, AttributeError, SyntaxError):
         return None
 
 
