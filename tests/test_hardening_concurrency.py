@@ -83,6 +83,13 @@ def test_fifty_concurrent_flows_and_bursts(env):
         inline = api.get("/_emulator/deliveries", params={"kind": "registration", "limit": 1000}).json()
         assert len(inline) == len({d["id"] for d in inline}) == CLIENTS  # none lost, none doubled
         assert hook.hits["/inline-hook"] == CLIENTS
+        # seeded values drawn by concurrent flows never collide: request ids, inline eventIds, log uuids
+        full = [api.get(f"/_emulator/deliveries/{d['id']}").json() for d in inline]
+        request_ids = {r["attempts"][0]["request"]["headers"]["X-Okta-Request-Id"] for r in full}
+        event_ids = {r["request"]["eventId"] for r in full}
+        assert len(request_ids) == len(event_ids) == CLIENTS
+        flow_uuids = [e["uuid"] for f in flows for e in f["log_events"]]
+        assert len(flow_uuids) == len(set(flow_uuids))
         batches = api.get("/_emulator/deliveries", params={"hookId": eh["id"], "kind": "event",
                                                            "limit": 1000}).json()
         assert all(b["verdict"] == "ok" for b in batches)
