@@ -84,6 +84,42 @@ def mask_headers(headers: Mapping[str, str], secret_names: set[str] = frozenset(
 # Worker threads and the private event loop (owned by one Sender)
 
 
+class _Job:
+    """One call handed to a pool worker: a lean one-shot stand-in for ``concurrent.futures.Future`` (a plain
+    lock the caller waits on; the worker releases it when done), with the same ``result`` / ``cancel``."""
+
+    __slots__ = ("fn", "args", "_done", "_value", "_error", "_cancelled")
+
+    def __init__(self, fn: Callable[..., Any], args: tuple) -> None:
+        self.fn, self.args = fn, args
+        self._done = threading.Lock()
+        self._done.acquire()
+        self._value: Any = None
+        self._error: BaseException | None = None
+        self._cancelled = False
+
+    def result(self, timeout: float | None = None) -> Any:
+        """The call's return value; raises its exception, or ``TimeoutError`` when not done within ``timeout``."""
+        if not self._done.acquire(True, -1 if timeout is None else max(0.0, timeout)):
+            raise FutureTimeout()
+        self._done.release()  # stays "done" for any later result() call
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+    def cancel(self) -> bool:
+        """Skip the call if no worker has started it yet (the worker checks this flag)."""
+        self._cancelled = True
+        return True
+
+    def run(self) -> None:
+        if not self._cancelled:
+            try:
+                self._value = self.fn(*self.args)
+            except BaseException as exc:  # noqa: BLE001 - handed to the waiting caller
+                self._error = exc
+
+
 class _DaemonPool:
     """A growable pool of daemon threads: a hook that never returns can block a worker, never the caller or
     interpreter exit."""
@@ -96,8 +132,8 @@ class _DaemonPool:
         self._threads = 0
         self._closed = False
 
-    def submit(self, fn: Callable[..., Any], *args: Any) -> Future:
-        fut: Future = Future()
+    def submit(self, fn: Callable[..., Any], *args: Any) -> _Job:
+        job = _Job(fn, args)
         with self._lock:
             if self._closed:
                 raise RuntimeError("Sender is closed")
@@ -106,22 +142,19 @@ class _DaemonPool:
             else:
                 self._threads += 1
                 threading.Thread(target=self._work, name=f"{self._name}-{self._threads}", daemon=True).start()
-        self._queue.put((fut, fn, args))
-        return fut
+        self._queue.put(job)
+        return job
 
     def _work(self) -> None:
+        get = self._queue.get
         while True:
-            item = self._queue.get()
-            if item is None:
+            job = get()
+            if job is None:
                 return
-            fut, fn, args = item
-            if fut.set_running_or_notify_cancel():
-                try:
-                    fut.set_result(fn(*args))
-                except BaseException as exc:  # noqa: BLE001 - handed to the waiting caller
-                    fut.set_exception(exc)
-            with self._lock:
+            job.run()
+            with self._lock:  # idle again before the caller wakes up: its next submit reuses this thread
                 self._idle += 1
+            job._done.release()
 
     def close(self) -> None:
         with self._lock:
@@ -446,7 +479,7 @@ class Sender:
         t0 = time.perf_counter()
         deadline = time.monotonic() + budget
         raw: _Raw | None = None
-        future: Future | None = None
+        future: Future | _Job | None = None
         failure: str | None = None
         try:
             client = self._client_for(target)
