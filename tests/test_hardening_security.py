@@ -177,6 +177,42 @@ def test_cli_verify_masks_the_auth_header(tmp_path):
     assert hook.hits["/cli"] == 2
 
 
+SCENARIO = f"""version: 1
+name: planted-secrets
+steps:
+  - name: verify
+    action: verify
+    auth_header: {{name: Authorization, value: {EVENT_SECRET}}}
+    headers: {{X-Api-Key: {CUSTOM_SECRET}}}
+  - name: events
+    action: events
+    event_types: [user.lifecycle.create]
+    auth_header: {{name: Authorization, value: {EVENT_SECRET}}}
+  - name: token
+    action: inline
+    hook: token
+    auth_header: {{name: X-Hook-Token, value: {INLINE_SECRET}}}
+"""
+
+
+@pytest.mark.parametrize("report", ["text", "json", "junit"])
+def test_cli_scenario_reports_mask_secrets(tmp_path, report):
+    hook = _hostile().HostileHook("ok").start()
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(SCENARIO)
+    try:
+        done = subprocess.run([sys.executable, "-c", "from okta_hook_emulator.cli import main; main()", "run",
+                               str(scenario), "--target", f"{hook.url}/run", "--report", report,
+                               "--output", str(tmp_path / "report"), "--policy", "timeout=2"],
+                              capture_output=True, text=True, timeout=120)
+    finally:
+        hook.stop()
+    assert hook.hits["/run"] >= 3  # the steps really ran against the hook, carrying the secrets
+    text = done.stdout + done.stderr + (tmp_path / "report").read_text()
+    for secret in (EVENT_SECRET, INLINE_SECRET, CUSTOM_SECRET):
+        assert secret not in text, f"{secret} leaked in the {report} report"
+
+
 def test_management_api_refuses_requests_without_the_token():
     handle = serve({"api_token": TOKEN})
     try:
