@@ -130,11 +130,12 @@ def json_copy(value: Any) -> Any:
     """A deep copy of JSON data (dicts, lists, scalars), several times faster than ``copy.deepcopy``; anything
     else inside (a dict subclass, a custom object) is deep-copied with ``copy.deepcopy``."""
     t = type(value)
+    scalars = _JSON_SCALARS
     if t is dict:
-        return {k: json_copy(v) for k, v in value.items()}
+        return {k: v if type(v) in scalars else json_copy(v) for k, v in value.items()}
     if t is list:
-        return [json_copy(v) for v in value]
-    if t in _JSON_SCALARS:
+        return [v if type(v) in scalars else json_copy(v) for v in value]
+    if t in scalars:
         return value
     return copy.deepcopy(value)
 
