@@ -10,7 +10,7 @@ import base64
 import json
 import random
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -50,14 +50,6 @@ _FAMILY_URIS = {"user": "/api/v1/users", "group": "/api/v1/groups", "application
                 "resource_servers": "/api/v1/resource-servers", "workload_principal": "/workload-principals/api/v1"}
 _INLINE_ORDER = ("eventId", "eventTime", "eventType", "eventTypeVersion", "contentType", "cloudEventVersion",
                  "source", "requestType", "data")
-
-
-def _iso(dt: datetime) -> str:
-    """``clock.iso`` (same text), without ``astimezone``/``strftime`` for the usual aware-UTC datetime."""
-    if dt.tzinfo is not UTC or dt.year < 1000:
-        return iso(dt)
-    return (f"{dt.year}-{dt.month:02d}-{dt.day:02d}T{dt.hour:02d}:{dt.minute:02d}:{dt.second:02d}."
-            f"{dt.microsecond // 1000:03d}Z")
 
 
 def to_json(obj: Any) -> str:
@@ -272,7 +264,7 @@ class PayloadFactory:
         session = None if et.actor_role == "system" else "idx" + "".join(r.choices(ID_ALPHABET, k=22))
         event = {
             "uuid": self._log_uuid(now),
-            "published": _iso(now),
+            "published": iso(now),
             "eventType": et.name,
             "version": "0",
             "displayMessage": et.display_message,
@@ -318,7 +310,7 @@ class PayloadFactory:
             "source": f"{self.org.url}/api/v1/eventHooks/{hook_id}",
             "eventId": self.uuid(),
             "data": {"events": list(events)},
-            "eventTime": _iso(self.clock.now()),
+            "eventTime": iso(self.clock.now()),
             "contentType": "application/json",
         }
 
@@ -338,7 +330,7 @@ class PayloadFactory:
     def _envelope(self, kind: str, source: str, data: dict, request_type: str | None = None,
                   order: tuple[str, ...] = _INLINE_ORDER, now: datetime | None = None) -> dict:
         now = (now or self.clock.now()).replace(microsecond=0)
-        values = {"eventId": self.event_id(), "eventTime": _iso(now), "eventType": KINDS[kind].okta_type,
+        values = {"eventId": self.event_id(), "eventTime": iso(now), "eventType": KINDS[kind].okta_type,
                   "eventTypeVersion": "1.0", "contentType": "application/json", "cloudEventVersion": "0.1",
                   "source": source, "requestType": request_type, "data": data}
         return {k: values[k] for k in order if k != "requestType" or request_type is not None}
@@ -349,7 +341,7 @@ class PayloadFactory:
 
     def _user_ctx(self, u: OrgUser, now: datetime, *, links: bool = True, absolute: bool = True) -> dict:
         base = f"{self.org.url}/api/v1/users/{u.id}" if absolute else f"/api/v1/users/{u.id}"
-        ctx: dict[str, Any] = {"id": u.id, "passwordChanged": _iso((now - timedelta(days=u.password_changed_days))
+        ctx: dict[str, Any] = {"id": u.id, "passwordChanged": iso((now - timedelta(days=u.password_changed_days))
                                                                    .replace(microsecond=0)),
                                "profile": {"login": u.login, "firstName": u.first_name, "lastName": u.last_name,
                                            "locale": u.locale, "timeZone": u.time_zone}}
@@ -362,13 +354,13 @@ class PayloadFactory:
 
     def _session_and_start(self, u: OrgUser, now: datetime, *, oie: bool = False) -> tuple[dict, datetime]:
         created = (now - timedelta(minutes=self.random.randint(1, 90))).replace(microsecond=0)
-        created_at = _iso(created)
+        created_at = iso(created)
         session = {
             "id": ("idx" if oie else "102") + "".join(self.random.choices(ID_ALPHABET, k=22)),
             "userId": u.id,
             "login": u.login,
             "createdAt": created_at,
-            "expiresAt": _iso(created + timedelta(hours=2)),
+            "expiresAt": iso(created + timedelta(hours=2)),
             "status": "ACTIVE",
             "lastPasswordVerification": created_at,
         }
@@ -648,7 +640,7 @@ def generate_telephony(factory: PayloadFactory, request_type: str | None = None,
     message: dict[str, Any] = {}
     if variant == "sms":
         message["msgTemplate"] = f"Your verification code is {otp}"
-    message.update({"phoneNumber": u.mobile_phone, "otpExpires": _iso(now + timedelta(minutes=5)),
+    message.update({"phoneNumber": u.mobile_phone, "otpExpires": iso(now + timedelta(minutes=5)),
                     "deliveryChannel": "SMS" if variant == "sms" else fidelity.TELEPHONY_VOICE_CHANNEL,
                     "otpCode": otp, "locale": "EN-US"})
     data = {"context": {"request": f._request_ctx("POST", _TELEPHONY_URLS[rtype])},
