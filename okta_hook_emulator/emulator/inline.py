@@ -30,10 +30,13 @@ from .results import VERDICT_FAILED, VERDICT_OK, InlineResult
 from .sender import inline_headers
 from .transport import HookChannel
 
+# == json.dumps(..., separators=(",", ":"), ensure_ascii=False), without building an encoder per call.
+_COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
 
 def serialize_request(request: dict) -> bytes:
     """The exact bytes POSTed: compact JSON (Okta sends no insignificant whitespace), UTF-8."""
-    return json.dumps(request, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return _COMPACT.encode(request).encode("utf-8")
 
 
 def _request_id(emulator: Any) -> str:

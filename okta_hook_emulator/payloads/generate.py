@@ -118,8 +118,8 @@ class PayloadFactory:
 
     def request_id(self) -> str:
         """An Okta request / transaction id (27 characters, like ``ZCCzm8j2wTvzwele2NwLnwAADSc``)."""
-        r = self.random
-        return "".join(r.choices(ID_ALPHABET, k=20)) + "AAA" + "".join(r.choices(ID_ALPHABET, k=4))
+        chars = self.random.choices(ID_ALPHABET, k=24)  # == choices(k=20) then choices(k=4)
+        return "".join(chars[:20]) + "AAA" + "".join(chars[20:])
 
     def _tok(self, prefix: str, n: int) -> str:
         return prefix + "".join(self.random.choices(ID_ALPHABET, k=n))
@@ -436,8 +436,8 @@ def generate_token(factory: PayloadFactory, request_type: str | None = None, var
     user = r.choice(org.users)
     scopes = ["openid", "profile", "email"] + (["offline_access"] if grant == "refresh_token" else [])
     response_type = {"both": "token id_token", "id_token": "id_token", "access_token": "token"}[tokens]
-    state = "".join(r.choices(ID_ALPHABET, k=12))
-    nonce = "".join(r.choices(ID_ALPHABET, k=10))
+    chars = r.choices(ID_ALPHABET, k=22)  # == choices(k=12) for the state, then choices(k=10) for the nonce
+    state, nonce = "".join(chars[:12]), "".join(chars[12:])
     redirect_uri = f"https://{app.host}/authorization-code/callback"
     authorize = {"scope": " ".join(scopes), "state": state, "redirect_uri": redirect_uri, "response_mode": "fragment",
                  "response_type": response_type, "client_id": client_id}
