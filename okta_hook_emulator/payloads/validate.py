@@ -479,9 +479,12 @@ def _finish(found: list[tuple[tuple, Problem]]) -> list[Problem]:
     return out
 
 
+_COMPACT = json.JSONEncoder(separators=(",", ":"))  # == json.dumps(..., separators=(",", ":")), built once
+
+
 def _size_of(body: Any) -> int | None:
     try:
-        return len(json.dumps(body, separators=(",", ":")).encode("utf-8"))
+        return len(_COMPACT.encode(body).encode("utf-8"))
     except (TypeError, ValueError, RecursionError):
         return None
 
