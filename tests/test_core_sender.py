@@ -82,6 +82,17 @@ class RawServer:
                 if not chunk:
                     break
                 data += chunk
+            # Read the whole request body too: closing a socket with unread input makes the kernel send a
+            # reset, which would turn the hook's answer into a connection error on the client side.
+            head, _, body = data.partition(b"\r\n\r\n")
+            length = next((int(line.split(b":", 1)[1]) for line in head.split(b"\r\n")
+                           if line.lower().startswith(b"content-length:")), 0)
+            while len(body) < length:
+                chunk = conn.recv(65536)
+                if not chunk:
+                    break
+                body += chunk
+            data = head + b"\r\n\r\n" + body
             self.received.append(data)
             self.handler(conn)
         except OSError:
