@@ -279,3 +279,15 @@ def test_event_hook_filter_syntax_is_validated(api: httpx.Client) -> None:  # no
         {"event": "group.user_membership.add", "condition": {"expression": "event.target.?[type eq "}}]}
     assert_okta_error(api.post("/api/v1/eventHooks", json=body), 400, "E0000001",
                       "eventFilterMap[0].condition.expression", "ends too early")
+
+
+def test_flows_after_a_reseed_get_fresh_delivery_ids(api: httpx.Client, httpserver: Any) -> None:  # noqa: F811
+    """A reseed replays the id sequence; new deliveries must not collide with the ones already stored."""
+    httpserver.expect_request("/token").respond_with_data("", status=204)
+    api.post("/api/v1/inlineHooks", json=inline_hook_body(httpserver.url_for("/token")))
+    for _ in range(2):
+        assert api.post("/_emulator/reseed", json={"seed": 3}).status_code == 200
+        resp = api.post("/_emulator/flows/token", json={})
+        assert resp.status_code == 200, resp.text
+    deliveries = api.get("/_emulator/deliveries").json()
+    assert len(deliveries) == 2 and len({d["id"] for d in deliveries}) == 2

@@ -73,9 +73,9 @@ class ServerState:
             for _ in range(100):
                 make = getattr(self.emulator.payloads, "new_id", None)
                 candidate = make(prefix) if make else prefix + "".join(self.emulator.rng.choices(_ALPHABET, k=17))
-                if not self.store.hook_exists(candidate):
+                if not self.store.id_exists(candidate):
                     return candidate
-        raise RuntimeError("could not find a free hook id")  # pragma: no cover
+        raise RuntimeError("could not find a free id")  # pragma: no cover
 
     def log(self, event_type: str, **kwargs: Any) -> dict:
         """Build a LogEvent with the payload factory, write it to the System Log and queue it for delivery."""

@@ -102,8 +102,10 @@ class Store:
         rows = self._all("SELECT data FROM hooks WHERE id = ? AND category = ?", (hook_id, category))
         return json.loads(rows[0]["data"]) if rows else None
 
-    def hook_exists(self, hook_id: str) -> bool:
-        return bool(self._all("SELECT 1 FROM hooks WHERE id = ?", (hook_id,)))
+    def id_exists(self, object_id: str) -> bool:
+        """True when a hook or a delivery already has this id (a reseed replays the id sequence)."""
+        return bool(self._all("SELECT 1 FROM hooks WHERE id = ? UNION ALL SELECT 1 FROM deliveries WHERE id = ?",
+                              (object_id, object_id)))
 
     def list_hooks(self, category: str) -> list[dict]:
         return [json.loads(r["data"]) for r in
