@@ -139,8 +139,8 @@ class ServerBackend:
         self.seed = seed
         self._fallback: InProcessBackend | None = None
         self._inline: dict[str, dict | None] = {}
-        # No /_emulator/reseed here: the server's id sequence restarts with the seed, so reseeding a server that
-        # already recorded deliveries makes new delivery ids collide with stored ones.
+        # No /_emulator/reseed here: the server is shared (dashboard, other clients) and keeps its own seed and
+        # clock, so server-mode request bodies are not seed-reproducible; in-process runs are.
 
     def close(self) -> None:
         if self._fallback is not None:
