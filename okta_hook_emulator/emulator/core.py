@@ -18,7 +18,7 @@ from ..payloads.catalog import HookKind, get_kind
 from .policy import OKTA_DEFAULT_POLICY, DeliveryPolicy
 from .results import EventDeliveryResult, InlineResult, VerificationResult
 from .sender import Sender
-from .transport import HookChannel
+from .transport import HookChannel, Target
 
 # Hook bookkeeping System Log events that are not event-hook-eligible (fact sheet Appendix B):
 # event type -> displayMessage.
@@ -61,6 +61,7 @@ class Emulator:
         self.rng = random.Random(f"okta-hook-emulator:{seed}")  # request ids, shuffles (never global random)
         self._keys: Any = None
         self._kind_policies: tuple[DeliveryPolicy, dict[bool, DeliveryPolicy]] = (self.policy, {})
+        self._app_targets: dict[int, tuple[Any, Target]] = {}  # id(app) -> (app, Target.of(app))
 
     # -- lifecycle --------------------------------------------------------------------------------------------
 
@@ -94,7 +95,21 @@ class Emulator:
     def channel(self, target: Any, auth_header: tuple[str, str] | None = None, headers: Headers = None,
                 hook_id: str | None = None) -> HookChannel:
         """A :class:`HookChannel` for a URL / WSGI app / ASGI app / ``Target`` with Okta's auth + custom headers."""
-        return HookChannel.build(target, auth_header, headers, hook_id)
+        return HookChannel.build(self._target(target), auth_header, headers, hook_id)
+
+    def _target(self, target: Any) -> Any:
+        # In-process apps: Target.of inspects the callable (coroutine function or not) on every call; remember
+        # the answer per app object (kept alive with its entry, so an id is never reused while cached).
+        if isinstance(target, str | Target | HookChannel):
+            return target
+        entry = self._app_targets.get(id(target))
+        if entry is not None and entry[0] is target:
+            return entry[1]
+        built = Target.of(target)
+        if len(self._app_targets) >= 64:  # bounded: a long-lived emulator may see many apps
+            self._app_targets.clear()
+        self._app_targets[id(target)] = (target, built)
+        return built
 
     def resolve_policy(self, kind: HookKind | None = None, **policy_overrides: Any) -> DeliveryPolicy:
         """The base policy, Okta's per-kind rule applied, then the caller's overrides."""

@@ -261,29 +261,45 @@ async def _read_async(client: httpx.AsyncClient, request: httpx.Request, deadlin
     return raw
 
 
-def _call_wsgi(app: Any, method: str, url: str, headers: Mapping[str, str], body: bytes | None,
-               deadline: float, limit: int) -> _Raw:
-    """Call a WSGI app directly (a lean equivalent of ``httpx.WSGITransport``: same environ a WSGI server
-    builds, far less per-call overhead). An exception in the app becomes its 500 answer, as with a server."""
+def _wsgi_base(url: str) -> dict[str, Any]:
+    """The parts of a WSGI environ that depend on the URL only (what a WSGI server builds per request)."""
     parts = urlsplit(url)
-    data = body or b""
-    environ: dict[str, Any] = {
-        "REQUEST_METHOD": method, "SCRIPT_NAME": "", "PATH_INFO": unquote(parts.path) or "/",
+    return {
+        "SCRIPT_NAME": "", "PATH_INFO": unquote(parts.path) or "/",
         "QUERY_STRING": parts.query, "SERVER_NAME": parts.hostname or "hook.local",
         "SERVER_PORT": str(parts.port or (443 if parts.scheme == "https" else 80)), "SERVER_PROTOCOL": "HTTP/1.1",
         "REMOTE_ADDR": "127.0.0.1", "wsgi.version": (1, 0), "wsgi.url_scheme": parts.scheme,
-        "wsgi.input": io.BytesIO(data), "wsgi.errors": io.StringIO(), "wsgi.multithread": True,
-        "wsgi.multiprocess": False, "wsgi.run_once": False, "HTTP_HOST": parts.netloc,
+        "wsgi.multithread": True, "wsgi.multiprocess": False, "wsgi.run_once": False, "HTTP_HOST": parts.netloc,
     }
+
+
+def _environ_key(name: str) -> str:
+    key = name.upper().replace("-", "_")
+    return key if key in ("CONTENT_TYPE", "CONTENT_LENGTH") else "HTTP_" + key
+
+
+def _wsgi_environ(base: Mapping[str, Any], method: str, headers: Mapping[str, str], body: bytes | None,
+                  keys: Callable[[str], str] = _environ_key) -> dict[str, Any]:
+    """A fresh environ for one call: ``base`` (from :func:`_wsgi_base`) + method, body and headers."""
+    data = body or b""
+    environ = dict(base)
+    environ["REQUEST_METHOD"] = method
+    environ["wsgi.input"] = io.BytesIO(data)
+    environ["wsgi.errors"] = io.StringIO()
     if body is not None:
         environ["CONTENT_LENGTH"] = str(len(data))
     for name, value in headers.items():
-        key = name.upper().replace("-", "_")
-        if key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+        key = keys(name)
+        if key[0] == "C":  # CONTENT_TYPE / CONTENT_LENGTH: the header value wins
             environ[key] = value
         else:
-            key = "HTTP_" + key
             environ[key] = f"{environ[key]},{value}" if key in environ else value
+    return environ
+
+
+def _call_wsgi(app: Any, environ: dict[str, Any], deadline: float, limit: int) -> _Raw:
+    """Call a WSGI app directly (a lean equivalent of ``httpx.WSGITransport``: same environ a WSGI server
+    builds, far less per-call overhead). An exception in the app becomes its 500 answer, as with a server."""
     raw = _Raw()
     chunks: list[bytes] = []
 
@@ -352,6 +368,8 @@ class Sender:
         self._loop: _LoopThread | None = None
         self._urls: dict[str, httpx.URL] = {}  # parsed target URLs
         self._secret_names: dict[str, bool] = {}  # header name -> is_secret_header(name)
+        self._wsgi_bases: dict[str, dict[str, Any]] = {}  # app target address -> _wsgi_base(address)
+        self._environ_keys: dict[str, str] = {}  # header name -> WSGI environ key
         self._closed = False
 
     # -- resources ------------------------------------------------------------------------------------------
@@ -402,6 +420,25 @@ class Sender:
             if len(self._urls) > 1024:  # bounded: a long-lived emulator may see many URLs
                 self._urls.clear()
         return url
+
+    def _environ(self, address: str, method: str, headers: Mapping[str, str], body: bytes | None) -> dict[str, Any]:
+        """``_wsgi_environ`` with the per-URL part and the header-name translations remembered (both bounded)."""
+        base = self._wsgi_bases.get(address)
+        if base is None:
+            if len(self._wsgi_bases) > 1024:
+                self._wsgi_bases.clear()
+            base = self._wsgi_bases[address] = _wsgi_base(address)
+        keys = self._environ_keys
+        if len(keys) > 1024:
+            keys.clear()
+
+        def key(name: str) -> str:
+            k = keys.get(name)
+            if k is None:
+                k = keys[name] = _environ_key(name)
+            return k
+
+        return _wsgi_environ(base, method, headers, body, key)
 
     def _workers(self) -> _DaemonPool:
         with self._lock:
@@ -484,8 +521,8 @@ class Sender:
         try:
             client = self._client_for(target)
             if target.mode == WSGI:
-                future = self._workers().submit(_call_wsgi, target.app, method, target.address, wire, body,
-                                                deadline, limit)
+                future = self._workers().submit(_call_wsgi, target.app,
+                                                self._environ(target.address, method, wire, body), deadline, limit)
             else:
                 request = httpx.Request(method, self._url(target.address), content=body, headers=wire,
                                         extensions={"timeout": httpx.Timeout(budget).as_dict()})

@@ -52,6 +52,35 @@ _INLINE_ORDER = ("eventId", "eventTime", "eventType", "eventTypeVersion", "conte
                  "source", "requestType", "data")
 
 
+# ``"".join(r.choices(URLSAFE_ALPHABET, k=k))`` computed in C. ``random()`` is built from two 32-bit outputs
+# ``a, b`` as ``((a >> 5) * 2**26 + (b >> 6)) / 2**53``, so for a 64-character alphabet ``floor(random() * 64)`` is
+# exactly ``a >> 26``: the top byte of ``a``, shifted by 2. ``getrandbits(64 * k)`` consumes the same 2k outputs,
+# least significant word first, so byte ``8j + 3`` of its little-endian bytes is the top byte of draw j's ``a``.
+_URLSAFE_TABLE = bytes(ord(URLSAFE_ALPHABET[b >> 2]) for b in range(256))
+
+
+def _urlsafe_choices(r: random.Random, k: int) -> str:
+    """``"".join(r.choices(URLSAFE_ALPHABET, k=k))``: same characters, same stream position, several times faster."""
+    if k <= 0 or type(r) is not random.Random or not _FAST_URLSAFE:
+        return "".join(r.choices(URLSAFE_ALPHABET, k=k))
+    return r.getrandbits(64 * k).to_bytes(8 * k, "little")[3::8].translate(_URLSAFE_TABLE).decode("ascii")
+
+
+def _fast_urlsafe_ok() -> bool:
+    """Self-check of the shortcut against ``random.choices`` (falls back when an interpreter differs)."""
+    if len(URLSAFE_ALPHABET) != 64:
+        return False
+    a, b = random.Random(20240601), random.Random(20240601)
+    try:
+        fast = a.getrandbits(64 * 40).to_bytes(8 * 40, "little")[3::8].translate(_URLSAFE_TABLE).decode("ascii")
+    except Exception:  # noqa: BLE001 - any surprise: use the plain path
+        return False
+    return fast == "".join(b.choices(URLSAFE_ALPHABET, k=40)) and a.getstate() == b.getstate()
+
+
+_FAST_URLSAFE = _fast_urlsafe_ok()
+
+
 def to_json(obj: Any) -> str:
     """Stable JSON text (indent 2, key order as built) used by the CLI."""
     return json.dumps(obj, indent=2, ensure_ascii=False)
@@ -114,7 +143,7 @@ class PayloadFactory:
 
     def challenge(self) -> str:
         """An event hook verification challenge: ``fidelity.VERIFICATION_CHALLENGE_LENGTH`` URL-safe characters."""
-        return "".join(self.random.choices(URLSAFE_ALPHABET, k=fidelity.VERIFICATION_CHALLENGE_LENGTH))
+        return _urlsafe_choices(self.random, fidelity.VERIFICATION_CHALLENGE_LENGTH)
 
     def request_id(self) -> str:
         """An Okta request / transaction id (27 characters, like ``ZCCzm8j2wTvzwele2NwLnwAADSc``)."""
@@ -386,7 +415,7 @@ def generate_event_hook(factory: PayloadFactory, event_types: list[str] | tuple[
 def _token_claims_id(f: PayloadFactory, u: OrgUser, issuer: str, client_id: str, nonce: str, auth_time: int,
                      idp: str) -> dict:
     return {"sub": u.id, "name": u.display_name, "email": u.email, "ver": 1, "iss": issuer, "aud": client_id,
-            "jti": "ID." + "".join(f.random.choices(URLSAFE_ALPHABET, k=43)), "amr": ["pwd"], "idp": idp,
+            "jti": "ID." + _urlsafe_choices(f.random, 43), "amr": ["pwd"], "idp": idp,
             "nonce": nonce, "preferred_username": u.login, "auth_time": auth_time}
 
 
@@ -426,7 +455,7 @@ def generate_token(factory: PayloadFactory, request_type: str | None = None, var
                          "issuer": {"uri": issuer}, "client": client},
             "policy": policy,
         }
-        access = {"claims": {"ver": 1, "jti": "AT." + "".join(r.choices(URLSAFE_ALPHABET, k=43)), "iss": issuer,
+        access = {"claims": {"ver": 1, "jti": "AT." + _urlsafe_choices(r, 43), "iss": issuer,
                              "aud": auth_server.audience, "cid": client_id, "sub": client_id},
                   "token": {"lifetime": {"expiration": 3600}},
                   "scopes": {s: {"id": scope_ids[s], "action": "GRANT"} for s in scopes}}
@@ -472,7 +501,7 @@ def generate_token(factory: PayloadFactory, request_type: str | None = None, var
                             "token": {"lifetime": {"expiration": 3600}}}
     if want_access:
         data["access"] = {
-            "claims": {"ver": 1, "jti": "AT." + "".join(r.choices(URLSAFE_ALPHABET, k=43)), "iss": issuer,
+            "claims": {"ver": 1, "jti": "AT." + _urlsafe_choices(r, 43), "iss": issuer,
                        "aud": auth_server.audience, "cid": client_id, "uid": user.id, "sub": user.login,
                        "firstName": user.first_name, "preferred_username": user.login},
             "token": {"lifetime": {"expiration": 3600}},
@@ -611,7 +640,7 @@ def generate_password_import(factory: PayloadFactory, request_type: str | None =
     if request_type is not None or variant is not None:
         raise EmulatorUsageError("Password import hooks have no request types or variants.")
     u = r.choice(org.users)
-    password = "".join(r.choices(URLSAFE_ALPHABET, k=r.randint(10, 16))) + "!"
+    password = _urlsafe_choices(r, r.randint(10, 16)) + "!"
     data = {"context": {"request": f._request_ctx("POST", "/idp/idx/challenge/answer", req_id=f.request_id()),
                         "credential": {"username": u.login, "password": password}},
             "action": {"credential": "UNVERIFIED"}}
