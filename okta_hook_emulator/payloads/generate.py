@@ -11,6 +11,7 @@ import json
 import random
 import uuid
 from datetime import datetime, timedelta
+from math import floor
 from typing import Any
 from urllib.parse import quote
 
@@ -66,6 +67,58 @@ def _urlsafe_choices(r: random.Random, k: int) -> str:
     return r.getrandbits(64 * k).to_bytes(8 * k, "little")[3::8].translate(_URLSAFE_TABLE).decode("ascii")
 
 
+# ``"".join(r.choices(ID_ALPHABET, k=k))`` (62 characters) with big-integer lane arithmetic: lane j (64 bits) of
+# ``getrandbits(64 * k)`` holds draw j's ``a`` (low word) and ``b``. With p = the top 16 bits of ``a``, every
+# ``random()`` of draw j lies in [p / 2**16, (p + 1) / 2**16), so ``floor(random() * 62)`` is ``62 * p >> 16`` unless
+# that interval straddles a multiple of 1/62 (``(62 * p & 0xFFFF) + 62 >= 2**16``, about 1 draw in 1000); those
+# few draws are recomputed exactly as ``random()`` computes them.
+_ID_N = len(ID_ALPHABET)
+_ID_TABLE = bytes(ord(ID_ALPHABET[i]) if i < _ID_N else 0 for i in range(256))
+_ID_LANES = tuple((int.from_bytes(b"\xff\xff\x00\x00\x00\x00\x00\x00" * k, "little"),
+                   int.from_bytes(b"\xff\x00\x00\x00\x00\x00\x00\x00" * k, "little"),
+                   int.from_bytes(_ID_N.to_bytes(8, "little") * k, "little"),
+                   int.from_bytes(b"\x00\x00\x01\x00\x00\x00\x00\x00" * k, "little")) for k in range(65))
+
+
+def _id_choices(r: random.Random, k: int) -> str:
+    """``"".join(r.choices(ID_ALPHABET, k=k))``: same characters, same stream position, about twice as fast."""
+    if not 0 < k < len(_ID_LANES) or type(r) is not random.Random or not _FAST_ID:
+        return "".join(r.choices(ID_ALPHABET, k=k))
+    return _id_lanes(r, k)
+
+
+def _id_lanes(r: random.Random, k: int) -> str:
+    low16, low8, n_lanes, bit16 = _ID_LANES[k]
+    bits = r.getrandbits(64 * k)
+    q = ((bits >> 16) & low16) * _ID_N
+    text = ((q >> 16) & low8).to_bytes(8 * k, "little")[::8].translate(_ID_TABLE).decode("ascii")
+    if ((q & low16) + n_lanes) & bit16:  # some draw sits on a boundary: recompute those exactly
+        raw = bits.to_bytes(8 * k, "little")
+        chars = list(text)
+        for j in range(k):
+            if (((bits >> (64 * j + 16)) & 0xFFFF) * _ID_N & 0xFFFF) + _ID_N >= 0x10000:
+                a = int.from_bytes(raw[8 * j:8 * j + 4], "little") >> 5
+                b = int.from_bytes(raw[8 * j + 4:8 * j + 8], "little") >> 6
+                chars[j] = ID_ALPHABET[floor((a * 67108864.0 + b) * (1.0 / 9007199254740992.0) * _ID_N)]
+        text = "".join(chars)
+    return text
+
+
+def _fast_id_ok() -> bool:
+    """Self-check of the lane arithmetic against ``random.choices`` (seed 8 includes a boundary draw)."""
+    if _ID_N >= 256:
+        return False
+    for seed in (8, 20240601):
+        a, b = random.Random(seed), random.Random(seed)
+        try:
+            fast = "".join(_id_lanes(a, k) for k in (64, 64, 64, 1, 22))
+        except Exception:  # noqa: BLE001 - any surprise: use the plain path
+            return False
+        if fast != "".join(b.choices(ID_ALPHABET, k=215)) or a.getstate() != b.getstate():
+            return False
+    return True
+
+
 def _fast_urlsafe_ok() -> bool:
     """Self-check of the shortcut against ``random.choices`` (falls back when an interpreter differs)."""
     if len(URLSAFE_ALPHABET) != 64:
@@ -79,6 +132,7 @@ def _fast_urlsafe_ok() -> bool:
 
 
 _FAST_URLSAFE = _fast_urlsafe_ok()
+_FAST_ID = _fast_id_ok()
 
 
 def to_json(obj: Any) -> str:
@@ -131,7 +185,7 @@ class PayloadFactory:
     def new_id(self, prefix: str) -> str:
         """A 20-character Okta id with this org's cell suffix (``00u`` users, ``00g`` groups, ``0oa`` apps...)."""
         n = 20 - len(prefix) - len(self.org.cell)
-        return prefix + "".join(self.random.choices(ID_ALPHABET, k=n)) + self.org.cell
+        return prefix + _id_choices(self.random, n) + self.org.cell
 
     def uuid(self) -> str:
         """A seeded random UUID (version 4)."""
@@ -147,11 +201,11 @@ class PayloadFactory:
 
     def request_id(self) -> str:
         """An Okta request / transaction id (27 characters, like ``ZCCzm8j2wTvzwele2NwLnwAADSc``)."""
-        chars = self.random.choices(ID_ALPHABET, k=24)  # == choices(k=20) then choices(k=4)
-        return "".join(chars[:20]) + "AAA" + "".join(chars[20:])
+        chars = _id_choices(self.random, 24)  # == choices(k=20) then choices(k=4)
+        return chars[:20] + "AAA" + chars[20:]
 
     def _tok(self, prefix: str, n: int) -> str:
-        return prefix + "".join(self.random.choices(ID_ALPHABET, k=n))
+        return prefix + _id_choices(self.random, n)
 
     def _log_uuid(self, when: datetime) -> str:
         # System Log uuids are time-based (version 1), e.g. f1d0b993-cc19-11ed-a688-db22c99ef6c4.
@@ -290,7 +344,7 @@ class PayloadFactory:
                 debug[key] = "1"
         if debug_data:
             debug.update(debug_data)
-        session = None if et.actor_role == "system" else "idx" + "".join(r.choices(ID_ALPHABET, k=22))
+        session = None if et.actor_role == "system" else "idx" + _id_choices(r, 22)
         event = {
             "uuid": self._log_uuid(now),
             "published": iso(now),
@@ -385,7 +439,7 @@ class PayloadFactory:
         created = (now - timedelta(minutes=self.random.randint(1, 90))).replace(microsecond=0)
         created_at = iso(created)
         session = {
-            "id": ("idx" if oie else "102") + "".join(self.random.choices(ID_ALPHABET, k=22)),
+            "id": ("idx" if oie else "102") + _id_choices(self.random, 22),
             "userId": u.id,
             "login": u.login,
             "createdAt": created_at,
@@ -465,8 +519,8 @@ def generate_token(factory: PayloadFactory, request_type: str | None = None, var
     user = r.choice(org.users)
     scopes = ["openid", "profile", "email"] + (["offline_access"] if grant == "refresh_token" else [])
     response_type = {"both": "token id_token", "id_token": "id_token", "access_token": "token"}[tokens]
-    chars = r.choices(ID_ALPHABET, k=22)  # == choices(k=12) for the state, then choices(k=10) for the nonce
-    state, nonce = "".join(chars[:12]), "".join(chars[12:])
+    chars = _id_choices(r, 22)  # == choices(k=12) for the state, then choices(k=10) for the nonce
+    state, nonce = chars[:12], chars[12:]
     redirect_uri = f"https://{app.host}/authorization-code/callback"
     authorize = {"scope": " ".join(scopes), "state": state, "redirect_uri": redirect_uri, "response_mode": "fragment",
                  "response_type": response_type, "client_id": client_id}
