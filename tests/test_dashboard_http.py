@@ -335,3 +335,16 @@ def test_demo_flow_every_builtin_scenario_shows_up_with_full_details() -> None:
 KIND_TITLE = {"token": "Token inline hook", "saml": "SAML assertion inline hook",
               "registration": "Registration inline hook", "import": "User import inline hook",
               "password-import": "Password import inline hook", "telephony": "Telephony inline hook"}
+
+
+def test_a_token_error_shows_claims_as_not_issued_not_removed(emu: Any, web: httpx.Client, httpserver: Any) -> None:
+    """A hook `error` means Okta mints no token: the claims table must not blame the hook for removing claims."""
+    httpserver.expect_request("/token", method="POST").respond_with_json({"error": {"errorSummary": "Blocked user"}})
+    token = form_token(web)
+    register(web, token, type="token", name="Tokens", uri=httpserver.url_for("/token"))
+    flow = web.post("/fire/flow", data={"csrf_token": token, "kind": "token"})
+    assert flow.status_code == 200 and "/deliveries/dlv" in str(flow.url)
+    page = flow.text
+    assert "No tokens issued" in page and "Blocked user" in page
+    assert "removed by the hook" not in page and "changed by the hook" not in page
+    assert "not issued" in page

@@ -271,7 +271,9 @@ def delivery_detail(delivery_id: str) -> Any:
             minted = outcome.get(key)
             if outcome.get(orig) is None and minted is None:
                 continue
-            rows = claims_diff(outcome.get(orig), (minted or {}).get("claims") if minted else None)
+            # No token minted (the hook answered an error): nothing was changed by the hook, nothing issued.
+            rows = (claims_diff(outcome.get(orig), minted.get("claims")) if minted is not None
+                    else claims_diff(outcome.get(orig), outcome.get(orig)))
             token.append({"label": label, "issued": minted is not None, "rows": rows,
                           "lifetime": (minted or {}).get("lifetime"),
                           "changed": sum(1 for r in rows if r.change in ("added", "changed", "removed"))})
