@@ -5,11 +5,12 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response
 
 from ...errors import OktaAPIError
+from . import hooks_common as H
 from . import validation as V
-from .app import add_warning, json_body, no_content, okta_json, org_url, state
+from .app import add_warning, json_body, okta_json, org_url, state
 from .el_filter import compile_filter
 
 bp = Blueprint("event_hooks", __name__, url_prefix="/api/v1/eventHooks")
@@ -17,6 +18,8 @@ bp = Blueprint("event_hooks", __name__, url_prefix="/api/v1/eventHooks")
 CATEGORY = "event"
 MAX_EVENT_TYPES = 300
 MAX_ACTIVE_EVENT_HOOKS = 25
+FAMILY = H.HookFamily(category=CATEGORY, okta_type="EventHook", label="event hook", path="/api/v1/eventHooks",
+                      error_field="eventHook", log_prefix="event_hook")
 
 
 def public(hook: dict, base: str) -> dict:
@@ -34,12 +37,11 @@ def public(hook: dict, base: str) -> dict:
 
 
 def _target(hook: dict) -> dict:
-    return {"id": hook["id"], "type": "EventHook", "alternateId": hook["name"], "displayName": hook["name"],
-            "detailEntry": None}
+    return H.target(FAMILY, hook)
 
 
-def _log(event_type: str, hook: dict, **kw: Any) -> dict:
-    return state().log(event_type, targets=[_target(hook)], **kw)
+def _log(action: str, hook: dict, **kw: Any) -> dict:
+    return H.log(FAMILY, action, hook, **kw)
 
 
 def _eligible() -> dict:
@@ -155,11 +157,7 @@ def _check_filter(value: Any, items: list[str], causes: list[str]) -> dict | Non
 
 def load(hook_id: str) -> dict:
     """The stored event hook or a 404 E0000007."""
-    hook = state().store.get_hook(CATEGORY, hook_id)
-    if hook is None:
-        raise OktaAPIError("E0000007", f"Resource not found: {hook_id} (EventHook)",
-                           causes=[f"No event hook with id '{hook_id}'; list them with GET /api/v1/eventHooks."])
-    return hook
+    return H.load(FAMILY, hook_id)
 
 
 @bp.get("")
@@ -179,9 +177,7 @@ def create_event_hook() -> Response:
     hook = {"id": st.new_id("who"), "status": "ACTIVE", "verificationStatus": "UNVERIFIED", **new,
             "created": now, "createdBy": _admin_id(), "lastUpdated": now}
     hook = _ordered(hook)
-    st.store.put_hook(CATEGORY, hook)
-    _log("event_hook.created", hook)
-    return okta_json(public(hook, org_url()))
+    return H.save(FAMILY, hook, "created", public)
 
 
 def _admin_id() -> str:
@@ -220,54 +216,31 @@ def replace_event_hook(hook_id: str) -> Response:
     if new["channel"]["config"]["uri"] != old["channel"]["config"]["uri"]:
         hook["verificationStatus"] = "UNVERIFIED"  # a new URI must be verified again
     hook = _ordered(hook)
-    st.store.put_hook(CATEGORY, hook)
-    _log("event_hook.updated", hook)
-    return okta_json(public(hook, org_url()))
+    return H.save(FAMILY, hook, "updated", public)
 
 
 @bp.delete("/<hook_id>")
 def delete_event_hook(hook_id: str) -> Response:
-    st = state()
-    hook = load(hook_id)
-    if hook["status"] != "INACTIVE":
-        raise OktaAPIError("E0000001", "eventHook", causes=[
-            f"Event hook '{hook['name']}' is ACTIVE; only INACTIVE event hooks can be deleted. Deactivate it first "
-            f"with POST /api/v1/eventHooks/{hook_id}/lifecycle/deactivate."])
-    st.store.delete_hook(CATEGORY, hook_id)
-    _log("event_hook.deleted", hook)
-    return no_content()
+    return H.delete(FAMILY, hook_id)
 
 
 @bp.post("/<hook_id>/lifecycle/activate")
 def activate_event_hook(hook_id: str) -> Response:
-    st = state()
-    hook = load(hook_id)
-    if hook["status"] != "ACTIVE":
+    def check_limits(hook: dict) -> None:
         if _active_count(hook_id) >= MAX_ACTIVE_EVENT_HOOKS:
             raise OktaAPIError("E0000001", "eventHook", causes=[_limit_cause()])
-        hook.update(status="ACTIVE", lastUpdated=st.now())
-        st.store.put_hook(CATEGORY, hook)
-        _log("event_hook.activated", hook)
-    return okta_json(public(hook, org_url()))
+
+    return H.set_status(FAMILY, hook_id, "ACTIVE", public, check_limits)
 
 
 @bp.post("/<hook_id>/lifecycle/deactivate")
 def deactivate_event_hook(hook_id: str) -> Response:
-    st = state()
-    hook = load(hook_id)
-    if hook["status"] != "INACTIVE":
-        hook.update(status="INACTIVE", lastUpdated=st.now())
-        st.store.put_hook(CATEGORY, hook)
-        _log("event_hook.deactivated", hook)
-    return okta_json(public(hook, org_url()))
+    return H.set_status(FAMILY, hook_id, "INACTIVE", public)
 
 
 def channel_kwargs(hook: dict) -> dict[str, Any]:
     """``auth_header`` / ``headers`` / ``hook_id`` keyword arguments for the Emulator from a stored hook."""
-    cfg = hook["channel"]["config"]
-    scheme = cfg.get("authScheme")
-    return {"auth_header": (scheme["key"], scheme["value"]) if scheme else None,
-            "headers": [(h["key"], h["value"]) for h in cfg.get("headers", [])], "hook_id": hook["id"]}
+    return H.header_channel_kwargs(hook)
 
 
 @bp.post("/<hook_id>/lifecycle/verify")
@@ -276,7 +249,7 @@ def verify_event_hook(hook_id: str) -> Response:
 
     st = state()
     hook = load(hook_id)
-    policy = st.policy_for(_policy_query())
+    policy = st.policy_for(H.policy_query())
     result = st.emulator.verify(hook["channel"]["config"]["uri"], **channel_kwargs(hook), **policy)
     record_verification(st, hook, result)
     events = [dict(e) for e in result.log_events]  # the core's event_hook.verified (fired on failure too)
@@ -286,7 +259,7 @@ def verify_event_hook(hook_id: str) -> Response:
     if events:
         st.write_logs(events)
     else:
-        _log("event_hook.verified", hook, outcome={"result": "SUCCESS" if result.verified else "FAILURE",
+        _log("verified", hook, outcome={"result": "SUCCESS" if result.verified else "FAILURE",
                                                    "reason": None if result.verified else "Unable to verify"})
     if not result.verified:
         details = [f"{c.name}: {c.detail}" if c.detail else c.name for c in result.checks if not c.passed]
@@ -296,10 +269,3 @@ def verify_event_hook(hook_id: str) -> Response:
     st.store.put_hook(CATEGORY, hook)
     return okta_json(public(hook, org_url()))
 
-
-def _policy_query() -> dict[str, Any]:
-    """Emulator-only: ``?timeout=0.5`` on verify shortens the per-attempt timeout (tests)."""
-    out: dict[str, Any] = {}
-    if "timeout" in request.args:
-        out["timeout"] = V.query_timeout(request.args["timeout"])
-    return out

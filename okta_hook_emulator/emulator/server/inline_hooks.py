@@ -10,12 +10,15 @@ from flask import Blueprint, Response, request
 from ... import fidelity
 from ...errors import OktaAPIError, did_you_mean
 from ...payloads.catalog import KINDS
+from . import hooks_common as H
 from . import validation as V
-from .app import add_warning, json_body, no_content, okta_json, org_url, state
+from .app import add_warning, json_body, okta_json, org_url, state
 
 bp = Blueprint("inline_hooks", __name__, url_prefix="/api/v1/inlineHooks")
 
 CATEGORY = "inline"
+FAMILY = H.HookFamily(category=CATEGORY, okta_type="InlineHook", label="inline hook", path="/api/v1/inlineHooks",
+                      error_field="inlineHook", log_prefix="inline_hook")
 INLINE_TYPES = {k.okta_type: k for k in KINDS.values() if k.inline}
 OAUTH_AUTH_TYPES = ("client_secret_post", "private_key_jwt")
 OAUTH_NOT_SUPPORTED = ("Calls through an OAUTH channel are not yet supported by the emulator; register the hook "
@@ -40,13 +43,8 @@ def public(hook: dict, base: str) -> dict:
     return out
 
 
-def _target(hook: dict) -> dict:
-    return {"id": hook["id"], "type": "InlineHook", "alternateId": hook["name"], "displayName": hook["name"],
-            "detailEntry": None}
-
-
-def _log(event_type: str, hook: dict, **kw: Any) -> dict:
-    return state().log(event_type, targets=[_target(hook)], **kw)
+def _log(action: str, hook: dict, **kw: Any) -> dict:
+    return H.log(FAMILY, action, hook, **kw)
 
 
 def _type_cause(value: Any) -> str:
@@ -160,11 +158,7 @@ def _limits(new_type: str, *, creating: bool, exclude: str | None = None) -> Non
 
 def load(hook_id: str) -> dict:
     """The stored inline hook or a 404 E0000007."""
-    hook = state().store.get_hook(CATEGORY, hook_id)
-    if hook is None:
-        raise OktaAPIError("E0000007", f"Resource not found: {hook_id} (InlineHook)",
-                           causes=[f"No inline hook with id '{hook_id}'; list them with GET /api/v1/inlineHooks."])
-    return hook
+    return H.load(FAMILY, hook_id)
 
 
 def _ordered(hook: dict) -> dict:
@@ -189,9 +183,7 @@ def create_inline_hook() -> Response:
     _limits(new["type"], creating=True)
     now = st.now()
     hook = _ordered({"id": st.new_id("cal"), "status": "ACTIVE", **new, "created": now, "lastUpdated": now})
-    st.store.put_hook(CATEGORY, hook)
-    _log("inline_hook.created", hook)
-    return okta_json(public(hook, org_url()))
+    return H.save(FAMILY, hook, "created", public)
 
 
 @bp.get("/<hook_id>")
@@ -204,9 +196,7 @@ def _save_update(hook_id: str, *, partial: bool) -> Response:
     old = load(hook_id)
     new = _validate(json_body(), old, partial=partial)
     hook = _ordered({**old, **new, "lastUpdated": st.now()})  # status is ignored: use the lifecycle endpoints
-    st.store.put_hook(CATEGORY, hook)
-    _log("inline_hook.updated", hook)
-    return okta_json(public(hook, org_url()))
+    return H.save(FAMILY, hook, "updated", public)
 
 
 @bp.put("/<hook_id>")
@@ -221,48 +211,25 @@ def update_inline_hook(hook_id: str) -> Response:
 
 @bp.delete("/<hook_id>")
 def delete_inline_hook(hook_id: str) -> Response:
-    st = state()
-    hook = load(hook_id)
-    if hook["status"] != "INACTIVE":
-        raise OktaAPIError("E0000001", "inlineHook", causes=[
-            f"Inline hook '{hook['name']}' is ACTIVE; only INACTIVE inline hooks can be deleted. Deactivate it first "
-            f"with POST /api/v1/inlineHooks/{hook_id}/lifecycle/deactivate."])
-    st.store.delete_hook(CATEGORY, hook_id)
-    _log("inline_hook.deleted", hook)
-    return no_content()
+    return H.delete(FAMILY, hook_id)
 
 
 @bp.post("/<hook_id>/lifecycle/activate")
 def activate_inline_hook(hook_id: str) -> Response:
-    st = state()
-    hook = load(hook_id)
-    if hook["status"] != "ACTIVE":
-        _limits(hook["type"], creating=False, exclude=hook_id)
-        hook.update(status="ACTIVE", lastUpdated=st.now())
-        st.store.put_hook(CATEGORY, hook)
-        _log("inline_hook.activated", hook)
-    return okta_json(public(hook, org_url()))
+    return H.set_status(FAMILY, hook_id, "ACTIVE", public,
+                        lambda hook: _limits(hook["type"], creating=False, exclude=hook_id))
 
 
 @bp.post("/<hook_id>/lifecycle/deactivate")
 def deactivate_inline_hook(hook_id: str) -> Response:
-    st = state()
-    hook = load(hook_id)
-    if hook["status"] != "INACTIVE":
-        hook.update(status="INACTIVE", lastUpdated=st.now())
-        st.store.put_hook(CATEGORY, hook)
-        _log("inline_hook.deactivated", hook)
-    return okta_json(public(hook, org_url()))
+    return H.set_status(FAMILY, hook_id, "INACTIVE", public)
 
 
 def channel_kwargs(hook: dict) -> dict[str, Any]:
     """Emulator keyword arguments for the hook's HTTP channel; OAUTH channels answer "not yet supported"."""
-    cfg = hook["channel"]["config"]
     if hook["channel"]["type"] == "OAUTH":
         raise OktaAPIError("E0000001", "inlineHook", causes=[OAUTH_NOT_SUPPORTED])
-    scheme = cfg.get("authScheme")
-    return {"auth_header": (scheme["key"], scheme["value"]) if scheme else None,
-            "headers": [(h["key"], h["value"]) for h in cfg.get("headers", [])], "hook_id": hook["id"]}
+    return H.header_channel_kwargs(hook)
 
 
 def call_hook(hook: dict, *, via: str, policy: dict[str, Any] | None = None, **kwargs: Any) -> Any:
@@ -286,10 +253,7 @@ def execute_inline_hook(hook_id: str) -> Response:
         raise OktaAPIError("E0000001", "inlineHook", causes=[
             f"Inline hook '{hook['name']}' is INACTIVE and cannot be executed; activate it first with "
             f"POST /api/v1/inlineHooks/{hook_id}/lifecycle/activate."])
-    policy = {}
-    if "timeout" in request.args:  # emulator-only: shorter timeouts for tests
-        policy["timeout"] = V.query_timeout(request.args["timeout"])
-    result = call_hook(hook, via="execute", policy=policy, request=body)
+    result = call_hook(hook, via="execute", policy=H.policy_query(), request=body)
     if result.verdict in ("ok", "error"):
         answer = result.response_body if result.response_body is not None else {}
         return okta_json(answer)
