@@ -195,6 +195,19 @@ class _Raw:
     error: BaseException | None = None
 
 
+def _take(raw: _Raw, chunks: list[bytes], chunk: bytes, deadline: float, limit: int) -> bool:
+    """Add one body chunk to ``chunks``; True when reading must stop (size limit reached or past the deadline)."""
+    chunks.append(chunk)
+    raw.size += len(chunk)
+    if raw.size >= limit:
+        raw.too_large = True
+        return True
+    if time.monotonic() > deadline:
+        raw.timed_out = True
+        return True
+    return False
+
+
 def _read_sync(client: httpx.Client, request: httpx.Request, deadline: float, limit: int) -> _Raw:
     raw = _Raw()
     try:
@@ -211,13 +224,7 @@ def _read_sync(client: httpx.Client, request: httpx.Request, deadline: float, li
             return raw
         chunks: list[bytes] = []
         for chunk in response.iter_bytes():
-            chunks.append(chunk)
-            raw.size += len(chunk)
-            if raw.size >= limit:
-                raw.too_large = True
-                break
-            if time.monotonic() > deadline:
-                raw.timed_out = True
+            if _take(raw, chunks, chunk, deadline, limit):
                 break
         raw.body = b"".join(chunks)
     except BaseException as exc:  # noqa: BLE001
@@ -242,13 +249,7 @@ async def _read_async(client: httpx.AsyncClient, request: httpx.Request, deadlin
         raw.headers = _decode_headers(response)
         chunks: list[bytes] = []
         async for chunk in response.aiter_bytes():
-            chunks.append(chunk)
-            raw.size += len(chunk)
-            if raw.size >= limit:
-                raw.too_large = True
-                break
-            if time.monotonic() > deadline:
-                raw.timed_out = True
+            if _take(raw, chunks, chunk, deadline, limit):
                 break
         raw.body = b"".join(chunks)
     except Exception as exc:  # noqa: BLE001
@@ -319,13 +320,7 @@ def _call_wsgi(app: Any, environ: dict[str, Any], deadline: float, limit: int) -
         try:
             raw.size = sum(len(c) for c in chunks)
             for chunk in result:
-                chunks.append(chunk)
-                raw.size += len(chunk)
-                if raw.size >= limit:
-                    raw.too_large = True
-                    break
-                if time.monotonic() > deadline:
-                    raw.timed_out = True
+                if _take(raw, chunks, chunk, deadline, limit):
                     break
         finally:
             close = getattr(result, "close", None)
