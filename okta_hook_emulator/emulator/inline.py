@@ -11,7 +11,9 @@
    ``invalid`` / ``failed`` and the outcome (fail open / closed / over per fact sheet §2.6 and §3.7);
 4. write the System Log events Okta would write: ``inline_hook.executed`` when the call failed,
    ``inline_hook.response.processed`` always (with the answer's ``debugContext``), plus the flow's own events
-   (``user.import.password``, ``user.lifecycle.create`` ...).
+   (``user.import.password``, ``user.lifecycle.create`` ...). What decides each event (clock reading, a child
+   seed, the facts of the call) is fixed at call time; the ``LogEvent`` dicts are built on first access of
+   ``InlineResult.log_events`` (a list-like ``DeferredList``).
 
 Never raises for anything a hook answers.
 """
@@ -19,6 +21,7 @@ Never raises for anything a hook answers.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from json.encoder import c_make_encoder, encode_basestring
 from typing import Any
 
@@ -27,7 +30,7 @@ from ..payloads.catalog import HookKind
 from . import records as R
 from .outcomes import JudgeContext, Judgement, LogSpec
 from .policy import DeliveryPolicy
-from .results import VERDICT_FAILED, VERDICT_OK, InlineResult
+from .results import VERDICT_FAILED, VERDICT_OK, DeferredList, InlineResult
 from .sender import inline_headers
 from .transport import HookChannel
 
@@ -127,26 +130,30 @@ _NOT_ELIGIBLE = {
 
 
 def _log(emulator: Any, event_type: str, result: str, reason: str | None, targets: list[dict] | None,
-         debug_data: dict | None) -> dict:
-    outcome = {"result": result, "reason": reason}
-    log_event = getattr(emulator, "log_event", None) or emulator.payloads.log_event
+         debug_data: dict | None) -> Callable[[], dict]:
+    """A function that builds the event (``PayloadFactory.deferred_log_event``: seed and clock drawn now)."""
     template, message = _NOT_ELIGIBLE.get(event_type, (event_type, None))
-    try:
-        event = log_event(template, outcome=outcome, targets=targets, debug_data=debug_data)
-    except TypeError:  # a log_event without ``targets``
-        event = log_event(template, outcome=outcome, debug_data=debug_data)
-    if message is not None:
+    build = emulator.payloads.deferred_log_event(template, outcome={"result": result, "reason": reason},
+                                                 targets=targets, debug_data=debug_data)
+    if message is None:
+        return build
+
+    def renamed() -> dict:
+        event = build()
         event["eventType"] = event_type
         event["displayMessage"] = message
-    return event
+        return event
+
+    return renamed
 
 
 def _log_events(emulator: Any, kind: HookKind, channel: HookChannel, request_id: str, judgement: Judgement,
-                body: Any, failure_reason: str, delivery: R.Delivery) -> list[dict]:
+                body: Any, failure_reason: str, delivery: R.Delivery) -> DeferredList:
+    """The System Log events of the call, built on first access (everything that decides them is fixed now)."""
     hook = [_hook_target(kind, channel)]
     base = {"inlineHookId": channel.hook_id or "", "inlineHookType": kind.okta_type, "requestId": request_id,
             "requestUri": channel.url}
-    events: list[dict] = []
+    events: list[Callable[[], dict]] = []
     if judgement.verdict == VERDICT_FAILED:
         executed = dict(base, errorSummary=failure_reason, attempts=len(delivery.attempts))
         if delivery.status is not None:
@@ -161,10 +168,10 @@ def _log_events(emulator: Any, kind: HookKind, channel: HookChannel, request_id:
                        None if ok else judgement.reason, hook, processed))
     for spec in judgement.log_specs:
         events.append(_log_spec(emulator, spec))
-    return events
+    return DeferredList(events)
 
 
-def _log_spec(emulator: Any, spec: LogSpec) -> dict:
+def _log_spec(emulator: Any, spec: LogSpec) -> Callable[[], dict]:
     return _log(emulator, spec.event_type, spec.result, spec.reason, spec.targets, spec.debug_data)
 
 

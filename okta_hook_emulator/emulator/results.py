@@ -3,8 +3,9 @@ dashboard. All are JSON-serialisable through ``to_dict()``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator, MutableSequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 from .records import Delivery
 
@@ -16,6 +17,62 @@ VERDICT_OK = "ok"  # usable answer, applied (including 204 / no commands)
 VERDICT_ERROR = "error"  # the hook answered an `error` object
 VERDICT_INVALID = "invalid"  # the answer broke Okta's rules (problems); it was skipped
 VERDICT_FAILED = "failed"  # transport failure: timeout, connection error, non-2xx, redirect, too large, not JSON
+
+
+class DeferredList(MutableSequence):
+    """A list built on first access from one zero-argument function per item (e.g. System Log events whose
+    deciding facts were fixed at call time). Behaves like the list it builds: ``len`` (without building), indexing,
+    iteration, ``==`` with lists, mutation; ``copy``/``pickle`` give a plain list. Racing first accesses (threads)
+    build equal lists and all keep the same one."""
+
+    __slots__ = ("_makers", "_cell")
+
+    def __init__(self, makers: Iterable[Callable[[], Any]] = ()):
+        self._makers: tuple[Callable[[], Any], ...] = tuple(makers)
+        self._cell: dict[int, list[Any]] = {}  # {0: the built list}; setdefault picks one winner atomically
+
+    def _built(self) -> list[Any]:
+        items = self._cell.get(0)
+        if items is None:
+            items = self._cell.setdefault(0, [make() for make in self._makers])
+        return items
+
+    @overload
+    def __getitem__(self, index: int) -> Any: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Any]: ...
+    def __getitem__(self, index: Any) -> Any:
+        return self._built()[index]
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        self._built()[index] = value
+
+    def __delitem__(self, index: Any) -> None:
+        del self._built()[index]
+
+    def insert(self, index: int, value: Any) -> None:
+        """Insert like ``list.insert``."""
+        self._built().insert(index, value)
+
+    def __len__(self) -> int:
+        items = self._cell.get(0)
+        return len(self._makers) if items is None else len(items)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._built())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, DeferredList):
+            return self._built() == other._built()
+        return self._built() == other if isinstance(other, list) else NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like list
+
+    def __repr__(self) -> str:
+        return repr(self._built())
+
+    def __reduce__(self) -> tuple[type, tuple[list[Any]]]:
+        return list, (list(self._built()),)
 
 
 @dataclass(frozen=True)
@@ -124,7 +181,7 @@ class InlineResult:
     problems: list[Any] = field(default_factory=list)  # payloads.validate.Problem
     commands: list[CommandResult] = field(default_factory=list)
     outcome: Any = None  # kind-specific outcome object with to_dict() and summary
-    log_events: list[dict] = field(default_factory=list)
+    log_events: list[dict] | DeferredList = field(default_factory=list)  # list-like; built on first access
     reason: str = ""  # one sentence: why this verdict
 
     @property
@@ -151,5 +208,5 @@ class InlineResult:
             "problems": [p.to_dict() if hasattr(p, "to_dict") else p for p in self.problems],
             "commands": [c.to_dict() for c in self.commands],
             "outcome": self.outcome.to_dict() if hasattr(self.outcome, "to_dict") else self.outcome,
-            "delivery": self.delivery.to_dict(), "log_events": self.log_events,
+            "delivery": self.delivery.to_dict(), "log_events": list(self.log_events),
         }

@@ -10,6 +10,7 @@ import base64
 import json
 import random
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from math import floor
 from typing import Any
@@ -135,6 +136,15 @@ _FAST_URLSAFE = _fast_urlsafe_ok()
 _FAST_ID = _fast_id_ok()
 
 
+def _new_id(r: random.Random, org: SyntheticOrg, prefix: str) -> str:
+    return prefix + _id_choices(r, 20 - len(prefix) - len(org.cell)) + org.cell
+
+
+def _request_id(r: random.Random) -> str:
+    chars = _id_choices(r, 24)  # == choices(k=20) then choices(k=4)
+    return chars[:20] + "AAA" + chars[20:]
+
+
 def to_json(obj: Any) -> str:
     """Stable JSON text (indent 2, key order as built) used by the CLI."""
     return json.dumps(obj, indent=2, ensure_ascii=False)
@@ -184,8 +194,7 @@ class PayloadFactory:
 
     def new_id(self, prefix: str) -> str:
         """A 20-character Okta id with this org's cell suffix (``00u`` users, ``00g`` groups, ``0oa`` apps...)."""
-        n = 20 - len(prefix) - len(self.org.cell)
-        return prefix + _id_choices(self.random, n) + self.org.cell
+        return _new_id(self.random, self.org, prefix)
 
     def uuid(self) -> str:
         """A seeded random UUID (version 4)."""
@@ -201,15 +210,14 @@ class PayloadFactory:
 
     def request_id(self) -> str:
         """An Okta request / transaction id (27 characters, like ``ZCCzm8j2wTvzwele2NwLnwAADSc``)."""
-        chars = _id_choices(self.random, 24)  # == choices(k=20) then choices(k=4)
-        return chars[:20] + "AAA" + chars[20:]
+        return _request_id(self.random)
 
     def _tok(self, prefix: str, n: int) -> str:
         return prefix + _id_choices(self.random, n)
 
-    def _log_uuid(self, when: datetime) -> str:
+    @staticmethod
+    def _log_uuid(when: datetime, r: random.Random) -> str:
         # System Log uuids are time-based (version 1), e.g. f1d0b993-cc19-11ed-a688-db22c99ef6c4.
-        r = self.random
         t = int(when.timestamp() * 10_000_000) + _UUID_EPOCH + r.getrandbits(12)
         return (f"{t & 0xFFFFFFFF:08x}-{(t >> 32) & 0xFFFF:04x}-{((t >> 48) & 0x0FFF) | 0x1000:04x}-"
                 f"{r.getrandbits(14) | 0x8000:04x}-{r.getrandbits(48):012x}")
@@ -237,8 +245,7 @@ class PayloadFactory:
         return {"id": u.id, "type": type_, "alternateId": u.login, "displayName": u.display_name,
                 "detailEntry": None}
 
-    def _target(self, spec: TargetSpec, user: OrgUser, app: OrgApp) -> dict:
-        org, r = self.org, self.random
+    def _target(self, spec: TargetSpec, user: OrgUser, app: OrgApp, r: random.Random, org: SyntheticOrg) -> dict:
         pool = spec.pool
         if pool == "user":
             return self._user_ref(user)
@@ -257,7 +264,7 @@ class PayloadFactory:
                     "detailEntry": None}
         if pool in ("enrollment", "password_enrollment"):
             prefix, name = org.authenticators[0] if pool == "password_enrollment" else r.choice(org.authenticators)
-            return {"id": self.new_id(prefix), "type": "AuthenticatorEnrollment", "alternateId": "unknown",
+            return {"id": _new_id(r, org, prefix), "type": "AuthenticatorEnrollment", "alternateId": "unknown",
                     "displayName": name, "detailEntry": None}
         if pool == "policy":
             p = r.choice(org.policies)
@@ -286,7 +293,7 @@ class PayloadFactory:
                     "detailEntry": None}
         # generic: an object of a family without a dedicated pool.
         name = f"{r.choice(org.words)} {spec.label or spec.type}"
-        return {"id": self.new_id(spec.id_prefix or "0oa"), "type": spec.type, "alternateId": "unknown",
+        return {"id": _new_id(r, org, spec.id_prefix or "0oa"), "type": spec.type, "alternateId": "unknown",
                 "displayName": name, "detailEntry": None}
 
     def _change_details(self, et: EventType, target: dict) -> dict:
@@ -300,9 +307,28 @@ class PayloadFactory:
                   targets: list[dict] | None = None, outcome: str | dict | None = None,
                   debug_data: dict | None = None) -> dict:
         """One System Log ``LogEvent`` of ``event_type`` (fact sheet §1.4), actors/targets from the org."""
+        return self._build_log_event(self.random, self.org, self.clock.now(), get_event_type(event_type),
+                                     overrides, actor, targets, outcome, debug_data)
+
+    def deferred_log_event(self, event_type: str, *, overrides: dict[str, Any] | None = None,
+                           actor: dict | None = None, targets: list[dict] | None = None,
+                           outcome: str | dict | None = None, debug_data: dict | None = None) -> Callable[[], dict]:
+        """``log_event`` in two steps: now, only what makes the event deterministic (the type is checked, the clock
+        read once and one 64-bit child seed drawn from the seeded stream); the returned function builds the full
+        ``LogEvent`` (a new, equal dict on every call) from ``random.Random(child_seed)``, never touching this
+        factory's stream, so it may run later or in another thread (a reseed in between does not change it)."""
         et = get_event_type(event_type)
-        org, r = self.org, self.random
-        now = self.clock.now()
+        org, now, seed = self.org, self.clock.now(), self.random.getrandbits(64)
+
+        def build() -> dict:
+            return self._build_log_event(random.Random(seed), org, now, et, overrides, actor, targets, outcome,
+                                         debug_data)
+
+        return build
+
+    def _build_log_event(self, r: random.Random, org: SyntheticOrg, now: datetime, et: EventType,
+                         overrides: dict[str, Any] | None, actor: dict | None, targets: list[dict] | None,
+                         outcome: str | dict | None, debug_data: dict | None) -> dict:
         user = r.choice(org.users)
         app = r.choice(org.apps)
         if actor is None:
@@ -312,7 +338,7 @@ class PayloadFactory:
             else:
                 actor = self._user_ref(r.choice(org.admins) if et.actor_role == "admin" else user)
         if targets is None:
-            targets = [self._target(spec, user, app) for spec in et.targets]
+            targets = [self._target(spec, user, app, r, org) for spec in et.targets]
             if et.change_details and targets:
                 targets[0]["changeDetails"] = self._change_details(et, targets[0])
         if outcome is None:
@@ -322,12 +348,12 @@ class PayloadFactory:
         else:
             outcome_obj = {"result": outcome.get("result", et.outcome), "reason": outcome.get("reason")}
         client, request = self._client(r.choice(org.clients))
-        txid = self.request_id()
+        txid = _request_id(r)
         uri = et.request_uri or _FAMILY_URIS.get(et.family, "/api/v1/" + et.family)
         debug = {"requestId": txid, "requestUri": uri, "url": uri + "?"}
         for key in et.debug_keys:
             if key == "authnRequestId":
-                debug[key] = self.request_id()
+                debug[key] = _request_id(r)
             elif key == "deviceFingerprint":
                 debug[key] = f"{r.getrandbits(128):032x}"
             elif key == "dtHash":
@@ -346,7 +372,7 @@ class PayloadFactory:
             debug.update(debug_data)
         session = None if et.actor_role == "system" else "idx" + _id_choices(r, 22)
         event = {
-            "uuid": self._log_uuid(now),
+            "uuid": self._log_uuid(now, r),
             "published": iso(now),
             "eventType": et.name,
             "version": "0",
