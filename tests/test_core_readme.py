@@ -2,42 +2,32 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
-import re
 import shlex
-from pathlib import Path
 
 from click.testing import CliRunner
 from pytest_httpserver import HTTPServer
+from readme_support import blocks, commented_prints, printed_lines, section
 from werkzeug import Request, Response
 
 from okta_hook_emulator.cli import _load, cli
 
-ROOT = Path(__file__).resolve().parent.parent
 README_URL = "http://127.0.0.1:8080/hook"
 
 
 def _section() -> str:
-    text = (ROOT / "README.md").read_text()
-    start = text.index("## Verifying and delivering to event hooks")
-    end = text.find("\n## ", start + 1)
-    return text[start: end if end != -1 else None]
+    return section("Verifying and delivering to event hooks")
 
 
 def test_python_example_prints_what_it_says():
-    (code,) = re.findall(r"```python\n(.*?)```", _section(), re.S)
-    expected = [line.split("# ", 1)[1].strip() for line in code.splitlines() if "print(" in line and "# " in line]
+    (code,) = blocks(_section(), "python")
+    expected = commented_prints(code)
     assert len(expected) == 3
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        exec(compile(code, "README.md", "exec"), {"__name__": "readme_example"})
-    assert out.getvalue().strip().splitlines() == expected
+    assert printed_lines(code, {"__name__": "readme_example"}) == expected
 
 
 def test_shell_examples_run_against_a_local_hook():
-    (block,) = re.findall(r"```bash\n(.*?)```", _section(), re.S)
+    (block,) = blocks(_section(), "bash")
     commands = [shlex.split(line) for line in block.strip().splitlines()]
     assert [c[:2] for c in commands] == [["okta-hooks", "verify"], ["okta-hooks", "send"], ["okta-hooks", "send"]]
 

@@ -2,34 +2,24 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 import re
-from pathlib import Path
+
+from readme_support import ROOT, blocks, commented_prints, printed_lines, section
 
 from okta_hook_emulator.cli import _load, cli
 
-ROOT = Path(__file__).resolve().parent.parent
-
 
 def _section() -> str:
-    text = (ROOT / "README.md").read_text()
-    start = text.index("## Dashboard")
-    end = text.find("\n## ", start + 1)
-    return text[start: end if end != -1 else None]
+    return section("Dashboard")
 
 
 def test_python_example_prints_what_the_comments_say() -> None:
-    code = re.findall(r"```python\n(.*?)```", _section(), re.S)[0]
-    expected = [line.split("# ", 1)[1].strip() for line in code.splitlines() if line.startswith("print(")]
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        exec(compile(code, "README.md", "exec"), {})
-    assert out.getvalue().strip().splitlines() == expected
+    code = blocks(_section(), "python")[0]
+    assert printed_lines(code) == commented_prints(code, line_start=True)
 
 
 def test_shell_examples_are_real() -> None:
-    block = re.findall(r"```bash\n(.*?)```", _section(), re.S)[0]
+    block = blocks(_section(), "bash")[0]
     lines = [line.split("#", 1)[0].split() for line in block.splitlines()]
     assert lines[0] == ["okta-hooks", "serve"] and lines[1] == ["make", "demo"]
     _load()

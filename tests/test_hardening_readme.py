@@ -3,36 +3,27 @@ the Performance table has one row per figure ``benchmarks/run_all.py`` reports, 
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import shlex
 import subprocess
 import sys
-from pathlib import Path
 
 import httpx
+import readme_support
+from example_support import load_module
+from readme_support import ROOT
 
 from okta_hook_emulator.emulator.core import Emulator
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _section(title: str) -> str:
-    text = (ROOT / "README.md").read_text()
-    return text.split(f"## {title}\n", 1)[1].split("\n## ", 1)[0]
-
 
 def _run_all():
-    spec = importlib.util.spec_from_file_location("bench_run_all", ROOT / "benchmarks" / "run_all.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("bench_run_all", module)  # dataclasses look their module up
-    spec.loader.exec_module(module)
+    load_module("bench_run_all", "benchmarks/run_all.py")
     return sys.modules["bench_run_all"]
 
 
 def test_durability_commands_run_as_shown():
-    (block,) = re.findall(r"```bash\n(.*?)```", _section("Durability"), re.S)
+    (block,) = re.findall(r"```bash\n(.*?)```", readme_support.section("Durability"), re.S)
     commands = [line.split("#", 1)[0].strip() for line in block.splitlines() if line.strip()]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     listed = subprocess.run([sys.executable, *shlex.split(commands[0])[1:]], cwd=ROOT, env=env,
@@ -60,7 +51,7 @@ def test_durability_commands_run_as_shown():
 def test_performance_table_lists_every_figure_with_a_verdict():
     run_all = _run_all()
     names = [row.name for *_, parse in run_all.BENCHMARKS for row in parse("")]
-    section = _section("Performance")
+    section = readme_support.section("Performance")
     rows = {cells[0]: cells[-1] for line in section.splitlines() if line.startswith("| ")
             for cells in [[c.strip() for c in line.strip("|").split("|")]]}
     assert set(names) <= set(rows), set(names) - set(rows)

@@ -2,28 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
-import re
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _section() -> str:
-    text = (ROOT / "README.md").read_text()
-    start = text.index("## Inline hooks: how Okta judges the answer")
-    end = text.find("\n## ", start + 1)
-    return text[start: end if end != -1 else None]
+from readme_support import blocks, commented_prints, printed_lines, section
 
 
 def test_python_example_prints_what_it_says():
-    blocks = re.findall(r"```python\n(.*?)```", _section(), re.S)
-    assert len(blocks) == 1
-    code = blocks[0]
-    expected = [line.split("# ", 1)[1].strip() for line in code.splitlines() if "print(" in line and "# " in line]
+    found = blocks(section("Inline hooks: how Okta judges the answer"), "python")
+    assert len(found) == 1
+    code = found[0]
+    expected = commented_prints(code)
     assert len(expected) == 4
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        exec(compile(code, "README.md", "exec"), {"__name__": "readme_example"})
-    assert out.getvalue().strip().splitlines() == expected
+    assert printed_lines(code, {"__name__": "readme_example"}) == expected

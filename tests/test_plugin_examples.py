@@ -9,9 +9,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import readme_support
+from readme_support import ROOT
+
 EXAMPLES = ROOT / "examples"
-README = ROOT / "README.md"
 FLASK_FILES = ("flask_hook_app.py", "conftest.py", "test_flask_hook.py")
 
 
@@ -27,10 +28,7 @@ def _run_pytest(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 
 
 def readme_section() -> str:
-    text = README.read_text()
-    start = text.index("## Test your hook with pytest")
-    end = text.find("\n## ", start + 1)
-    return text[start:end if end != -1 else len(text)]
+    return readme_support.section("Test your hook with pytest")
 
 
 def readme_files() -> dict[str, str]:

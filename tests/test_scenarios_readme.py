@@ -2,31 +2,19 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
-from pathlib import Path
 
 from click.testing import CliRunner
+from example_support import sample_hook
+from readme_support import README
 
 from okta_hook_emulator.commands.run import run
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _sample():
-    spec = importlib.util.spec_from_file_location("sample_hook_app", ROOT / "examples" / "sample_hook" / "app.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("sample_hook_app", module)
-    spec.loader.exec_module(module)
-    return module
-
-
-SAMPLE = _sample()
+SAMPLE = sample_hook()
 
 
 def _readme_scenario() -> str:
-    text = (ROOT / "README.md").read_text()
+    text = README.read_text()
     m = re.search(r"<!-- scenario-example -->\n```yaml\n(.*?)```", text, re.S)
     assert m, "README Scenarios example not found"
     return m.group(1)

@@ -3,38 +3,25 @@ options it lists exist."""
 
 from __future__ import annotations
 
-import contextlib
-import io
-import re
-from pathlib import Path
-
 from click.testing import CliRunner
+from readme_support import blocks, commented_prints, printed_lines, section
 
 from okta_hook_emulator.cli import _load, cli
 
-ROOT = Path(__file__).resolve().parent.parent
-
 
 def _section() -> str:
-    text = (ROOT / "README.md").read_text()
-    start = text.index("## Run the emulator server")
-    end = text.find("\n## ", start + 1)
-    return text[start: end if end != -1 else None]
+    return section("Run the emulator server")
 
 
 def test_python_example_prints_what_the_comments_say() -> None:
-    code = re.findall(r"```python\n(.*?)```", _section(), re.S)[0]
-    expected = [line.split("# ", 1)[1].strip() for line in code.splitlines() if line.startswith("print(")]
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        exec(compile(code, "README.md", "exec"), {})
-    assert out.getvalue().strip().splitlines() == expected
+    code = blocks(_section(), "python")[0]
+    assert printed_lines(code) == commented_prints(code, line_start=True)
 
 
 def test_shell_examples_use_real_options() -> None:
     _load()
     help_text = CliRunner().invoke(cli, ["serve", "--help"]).output
-    block = re.findall(r"```bash\n(.*?)```", _section(), re.S)[0]
+    block = blocks(_section(), "bash")[0]
     for line in block.splitlines():
         command = line.split("#", 1)[0].split()
         assert command[:2] == ["okta-hooks", "serve"]
