@@ -4,35 +4,24 @@ locked" (or any other 5xx) reaches a user."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import httpx
 import pytest
+from example_support import hostile_hook
 
 from okta_hook_emulator.emulator.server import serve
 
-ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "00hardening-concurrency-token"
 CLIENTS = 50
 EVENTS_PER_CLIENT = 20
 TYPES = ["user.lifecycle.create", "group.lifecycle.create"]
 
 
-def _hostile():
-    spec = importlib.util.spec_from_file_location("hostile_hook_server", ROOT / "examples" / "hostile_hook" / "server.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("hostile_hook_server", module)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture
 def env(tmp_path):
-    hook = _hostile().HostileHook("ok").start()  # every path answers like a correct hook; hits counted per path
+    hook = hostile_hook().HostileHook("ok").start()  # every path answers like a correct hook; hits counted per path
     handle = serve({"api_token": TOKEN, "db": str(tmp_path / "c.db"), "policy": {"timeout": 5},
                     "worker_interval": 0.02})
     try:

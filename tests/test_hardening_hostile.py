@@ -4,35 +4,25 @@ fail closed / one retry, telephony = failover), and the emulator and the server 
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 import time
 from pathlib import Path
 
 import httpx
 import pytest
+from example_support import hostile_hook
 
 from okta_hook_emulator.emulator.core import Emulator
 from okta_hook_emulator.emulator.results import VERDICT_ERROR, VERDICT_FAILED, VERDICT_INVALID, VERDICT_OK
 from okta_hook_emulator.emulator.server import serve
 
-ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = Path(__file__).parent / "data" / "okta_examples"
 BUDGET = 0.3  # seconds per attempt (Okta: 3 s)
 SLACK = 2.5  # an enforced budget ends a call far below this; an unenforced one (sleep 1 s, dribble 3 s) does not
 TOKEN = "00hardening-hostile-token"
 
 
-def _load_hostile():
-    spec = importlib.util.spec_from_file_location("hostile_hook_server", ROOT / "examples" / "hostile_hook" / "server.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("hostile_hook_server", module)
-    spec.loader.exec_module(module)
-    return module
-
-
-hostile = _load_hostile()
+hostile = hostile_hook()
 
 
 @pytest.fixture(scope="module")

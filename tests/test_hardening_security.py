@@ -5,7 +5,6 @@ requests without the SSWS token; the default bind is loopback; redirects are nev
 
 from __future__ import annotations
 
-import importlib.util
 import inspect
 import json
 import os
@@ -20,10 +19,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from example_support import hostile_hook
 
 from okta_hook_emulator.emulator.server import serve
 
-ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "00PlantedApiToken-7f3k2j9q"
 EVENT_SECRET = "planted-event-secret-5b1d"
 INLINE_SECRET = "planted-inline-secret-9c2e"
@@ -32,14 +31,6 @@ HOOK_SECRETS = (EVENT_SECRET, INLINE_SECRET, OAUTH_SECRET)
 # A custom header whose *name* marks it secret: Okta returns custom headers from the API (they are not write-only),
 # but the emulator masks such values in delivery records.
 CUSTOM_SECRET = "planted-custom-api-key-1e8b"
-
-
-def _hostile():
-    spec = importlib.util.spec_from_file_location("hostile_hook_server", ROOT / "examples" / "hostile_hook" / "server.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("hostile_hook_server", module)
-    spec.loader.exec_module(module)
-    return module
 
 
 class Server:
@@ -79,7 +70,7 @@ class Server:
 
 
 def test_planted_secrets_appear_on_no_surface(tmp_path):
-    hook = _hostile().HostileHook("ok").start()
+    hook = hostile_hook().HostileHook("ok").start()
     db = tmp_path / "s.db"
     server = Server(db)
     surfaces: dict[str, str] = {}
@@ -162,7 +153,7 @@ def test_planted_secrets_appear_on_no_surface(tmp_path):
 
 
 def test_cli_verify_masks_the_auth_header(tmp_path):
-    hook = _hostile().HostileHook("ok").start()
+    hook = hostile_hook().HostileHook("ok").start()
     try:
         for extra in ([], ["--json"]):
             done = subprocess.run([sys.executable, "-c", "from okta_hook_emulator.cli import main; main()",
@@ -197,7 +188,7 @@ steps:
 
 @pytest.mark.parametrize("report", ["text", "json", "junit"])
 def test_cli_scenario_reports_mask_secrets(tmp_path, report):
-    hook = _hostile().HostileHook("ok").start()
+    hook = hostile_hook().HostileHook("ok").start()
     scenario = tmp_path / "s.yaml"
     scenario.write_text(SCENARIO)
     try:
@@ -249,7 +240,7 @@ def test_default_bind_is_loopback(tmp_path):
 
 @pytest.mark.parametrize("status", [301, 302, 307])
 def test_event_delivery_redirects_are_never_followed(status):
-    hook = _hostile().HostileHook("ok").start()
+    hook = hostile_hook().HostileHook("ok").start()
     handle = serve({"api_token": TOKEN, "policy": {"timeout": 0.5}, "worker_interval": 0.02})
     try:
         with httpx.Client(base_url=handle.url, headers={"Authorization": f"SSWS {TOKEN}"}, timeout=30) as api:

@@ -2,31 +2,18 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from example_support import sample_hook
 
 from okta_hook_emulator.commands.run import run
 from okta_hook_emulator.scenarios import ScenarioError, load, load_text, run_scenario
 from okta_hook_emulator.scenarios.expectations import evaluate, match
 from okta_hook_emulator.scenarios.refs import Resolver
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _sample():
-    spec = importlib.util.spec_from_file_location("sample_hook_app", ROOT / "examples" / "sample_hook" / "app.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("sample_hook_app", module)
-    spec.loader.exec_module(module)
-    return module
-
-
-SAMPLE = _sample()
+SAMPLE = sample_hook()
 
 GOOD = """\
 version: 1

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 import threading
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from example_support import sample_hook
 from jsonschema import Draft202012Validator
 
 from okta_hook_emulator.commands.run import run, scenarios_cmd
@@ -18,19 +16,10 @@ from okta_hook_emulator.payloads.catalog import KINDS
 from okta_hook_emulator.scenarios import builtin_names, load, run_scenario, scenario_schema
 from okta_hook_emulator.scenarios.loader import library_dir
 
-ROOT = Path(__file__).resolve().parents[1]
 SLOW = "slow-hook-timeout"  # Okta's real 3 s budget: run once only (over HTTP, below)
 
 
-def _sample_module():
-    spec = importlib.util.spec_from_file_location("sample_hook_app", ROOT / "examples" / "sample_hook" / "app.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("sample_hook_app", module)
-    spec.loader.exec_module(module)
-    return module
-
-
-SAMPLE = _sample_module()
+SAMPLE = sample_hook()
 
 
 @pytest.fixture

@@ -2,28 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 from click.testing import CliRunner
+from example_support import sample_hook
 
 from okta_hook_emulator import demo
 from okta_hook_emulator.commands.run import run
 from okta_hook_emulator.emulator.server.runner import serve
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _sample():
-    spec = importlib.util.spec_from_file_location("sample_hook_app", ROOT / "examples" / "sample_hook" / "app.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("sample_hook_app", module)
-    spec.loader.exec_module(module)
-    return module
-
-
-SAMPLE = _sample()
+SAMPLE = sample_hook()
 
 
 def test_run_through_server_registers_hooks_and_records_deliveries():

@@ -1,0 +1,32 @@
+"""Load the repository's example and benchmark scripts (examples/sample_hook/app.py, examples/hostile_hook/server.py,
+benchmarks/run_all.py) as modules in the tests, the way the tests/test_scenarios_* and tests/test_hardening_* files
+need them."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_module(name: str, relative_path: str) -> ModuleType:
+    """Execute ``ROOT/relative_path`` as module ``name`` (registered in ``sys.modules`` if not there yet, since
+    dataclasses look their module up) and return it."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / relative_path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault(name, module)
+    spec.loader.exec_module(module)
+    return module
+
+
+def sample_hook() -> ModuleType:
+    """examples/sample_hook/app.py (``create_app()``, ``serve(app)``)."""
+    return load_module("sample_hook_app", "examples/sample_hook/app.py")
+
+
+def hostile_hook() -> ModuleType:
+    """examples/hostile_hook/server.py (``HostileHook``)."""
+    return load_module("hostile_hook_server", "examples/hostile_hook/server.py")
