@@ -8,21 +8,17 @@ from __future__ import annotations
 import json
 import re
 from importlib import resources
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from inline_support import EXAMPLES, REQUESTS
 
 from okta_hook_emulator.emulator.core import Emulator
 from okta_hook_emulator.emulator.results import VERDICT_ERROR, VERDICT_FAILED, VERDICT_INVALID, VERDICT_OK
 from okta_hook_emulator.emulator.server import create_app
 from okta_hook_emulator.payloads.catalog import INLINE_KINDS, KINDS
 
-EXAMPLES = Path(__file__).parent / "data" / "okta_examples"
-REQUESTS = {"token": "token.request.json", "saml": "saml.request.filled.json",
-            "registration": "registration-ssr.request.json", "import": "import.request.json",
-            "password-import": "password-import.request.json", "telephony": "telephony.request.json"}
 VERDICTS = {VERDICT_OK, VERDICT_ERROR, VERDICT_INVALID, VERDICT_FAILED}
 TOKEN = "00hardening-fuzz-token"
 

@@ -6,17 +6,15 @@ from __future__ import annotations
 
 import json
 import time
-from pathlib import Path
 
 import httpx
+import inline_support
 import pytest
 from example_support import hostile_hook
 
-from okta_hook_emulator.emulator.core import Emulator
 from okta_hook_emulator.emulator.results import VERDICT_ERROR, VERDICT_FAILED, VERDICT_INVALID, VERDICT_OK
 from okta_hook_emulator.emulator.server import serve
 
-EXAMPLES = Path(__file__).parent / "data" / "okta_examples"
 BUDGET = 0.3  # seconds per attempt (Okta: 3 s)
 SLACK = 2.5  # an enforced budget ends a call far below this; an unenforced one (sleep 1 s, dribble 3 s) does not
 TOKEN = "00hardening-hostile-token"
@@ -31,14 +29,8 @@ def hook():
         yield server
 
 
-@pytest.fixture(scope="module")
-def emu():
-    with Emulator(seed=0) as emulator:
-        yield emulator
-
-
-def request(name: str) -> dict:
-    return json.loads((EXAMPLES / name).read_text())
+emu = inline_support.emu  # fixture
+request = inline_support.load
 
 
 F, INV, OK, E = VERDICT_FAILED, VERDICT_INVALID, VERDICT_OK, VERDICT_ERROR

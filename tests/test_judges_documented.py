@@ -4,18 +4,18 @@ by a pytest-httpserver hook on 127.0.0.1, produces the outcome the fact sheet de
 from __future__ import annotations
 
 import copy
-import json
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
+import inline_support
 import jwt
 import pytest
-from pytest_httpserver import HTTPServer
+from inline_support import EXAMPLES, load
 
-from okta_hook_emulator.emulator.core import Emulator
 from okta_hook_emulator.emulator.results import VERDICT_ERROR, VERDICT_INVALID, VERDICT_OK
 
-EXAMPLES = Path(__file__).parent / "data" / "okta_examples"
+hook_server = inline_support.hook_server  # fixtures
+emu = inline_support.emu
+
 SAML_NS = {"saml": "urn:oasis:names:tc:SAML:2.0:assertion"}
 XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
 
@@ -34,19 +34,6 @@ RESPONSE_EXAMPLES = {
 }
 
 
-def load(name: str) -> dict:
-    return json.loads((EXAMPLES / name).read_text())
-
-
-@pytest.fixture(scope="module")
-def hook_server():
-    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
-    server.start()
-    yield server
-    server.clear()
-    server.stop()
-
-
 @pytest.fixture
 def hook(hook_server):
     """Serve one JSON answer at /hook; returns the hook URL."""
@@ -58,12 +45,6 @@ def hook(hook_server):
 
     serve.server = hook_server
     return serve
-
-
-@pytest.fixture(scope="module")
-def emu():
-    with Emulator(seed=0) as emulator:
-        yield emulator
 
 
 def call(emu, hook, kind: str, response_name: str, request: dict | None = None):

@@ -5,41 +5,19 @@ from __future__ import annotations
 
 import json
 import time
-from pathlib import Path
 
+import inline_support
 import pytest
-from pytest_httpserver import HTTPServer
+from inline_support import EXAMPLES, REQUESTS
 from werkzeug.wrappers import Response
 
-from okta_hook_emulator.emulator.core import Emulator
 from okta_hook_emulator.emulator.results import VERDICT_ERROR, VERDICT_FAILED, VERDICT_OK
 
-EXAMPLES = Path(__file__).parent / "data" / "okta_examples"
-REQUESTS = {
-    "token": "token.request.json",
-    "saml": "saml.request.filled.json",
-    "registration": "registration-ssr.request.json",
-    "import": "import.request.json",
-    "password-import": "password-import.request.json",
-    "telephony": "telephony.request.json",
-}
+hook_server = inline_support.hook_server  # fixtures
+emu = inline_support.emu
+
 TIMEOUT = 0.25
 SLEEP = 0.6
-
-
-@pytest.fixture(scope="module")
-def hook_server():
-    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
-    server.start()
-    yield server
-    server.clear()
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def emu():
-    with Emulator(seed=0) as emulator:
-        yield emulator
 
 
 def answer(condition: str):

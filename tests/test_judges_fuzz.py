@@ -4,24 +4,15 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from inline_support import EXAMPLES, REQUESTS
 
 from okta_hook_emulator.emulator.core import Emulator
 from okta_hook_emulator.emulator.results import VERDICT_ERROR, VERDICT_FAILED, VERDICT_INVALID, VERDICT_OK
 
-EXAMPLES = Path(__file__).parent / "data" / "okta_examples"
-REQUESTS = {
-    "token": "token.request.json",
-    "saml": "saml.request.filled.json",
-    "registration": "registration-ssr.request.json",
-    "import": "import.request.json",
-    "password-import": "password-import.request.json",
-    "telephony": "telephony.request.json",
-}
 VERDICTS = {VERDICT_OK, VERDICT_ERROR, VERDICT_INVALID, VERDICT_FAILED}
 
 json_values = st.recursive(

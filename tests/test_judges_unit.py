@@ -3,10 +3,8 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
+from inline_support import load
 
 from okta_hook_emulator.clock import FixedClock
 from okta_hook_emulator.emulator.keys import SigningKeys
@@ -20,12 +18,6 @@ from okta_hook_emulator.emulator.outcomes import (
 )
 from okta_hook_emulator.emulator.outcomes import import_ as import_judge
 from okta_hook_emulator.emulator.results import VERDICT_INVALID, VERDICT_OK
-
-EXAMPLES = Path(__file__).parent / "data" / "okta_examples"
-
-
-def load(name: str) -> dict:
-    return json.loads((EXAMPLES / name).read_text())
 
 
 def ctx() -> JudgeContext:
