@@ -45,6 +45,16 @@ def answer_verification(httpserver: Any, path: str = "/hook") -> None:
     httpserver.expect_request(path, method="GET").respond_with_handler(handler)
 
 
+def answer_token_with_claim(httpserver: Any, path: str = "/token") -> None:
+    """Make the pytest-httpserver hook answer token inline calls on ``path`` by adding ``extPatientId: P-1234``."""
+
+    def handler(request: Request) -> Response:
+        return Response(json.dumps({"commands": [{"type": "com.okta.identity.patch", "value": [
+            {"op": "add", "path": "/claims/extPatientId", "value": "P-1234"}]}]}), content_type="application/json")
+
+    httpserver.expect_request(path, method="POST").respond_with_handler(handler)
+
+
 def event_hook_body(uri: str, items: list[str] | None = None, name: str = "My hook", **extra: Any) -> dict:
     """An EventHook create body as in Okta's recorded traffic."""
     body = {

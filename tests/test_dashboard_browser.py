@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from werkzeug import Request, Response
+from server_support import answer_token_with_claim, answer_verification
 
 from okta_hook_emulator.emulator.server import serve
 
@@ -69,18 +69,9 @@ def page(context: Any) -> Any:
 @pytest.fixture
 def hook(httpserver: Any) -> Any:
     """The hook service: answers verification, accepts event batches, adds extPatientId to ID tokens."""
-
-    def verify(request: Request) -> Response:
-        challenge = request.headers.get("X-Okta-Verification-Challenge", "")
-        return Response(json.dumps({"verification": challenge}), content_type="application/json")
-
-    def token(request: Request) -> Response:
-        return Response(json.dumps({"commands": [{"type": "com.okta.identity.patch", "value": [
-            {"op": "add", "path": "/claims/extPatientId", "value": "P-1234"}]}]}), content_type="application/json")
-
-    httpserver.expect_request("/events", method="GET").respond_with_handler(verify)
+    answer_verification(httpserver, "/events")
     httpserver.expect_request("/events", method="POST").respond_with_data("", status=204)
-    httpserver.expect_request("/token", method="POST").respond_with_handler(token)
+    answer_token_with_claim(httpserver, "/token")
     return httpserver
 
 

@@ -4,7 +4,6 @@ page, the pages render for a newcomer and for a busy org, and the empty state's 
 from __future__ import annotations
 
 import html
-import json
 import re
 import shlex
 import subprocess
@@ -16,6 +15,7 @@ from typing import Any
 import httpx
 import pytest
 from click.testing import CliRunner
+from server_support import answer_token_with_claim, answer_verification
 from werkzeug import Request, Response
 
 from okta_hook_emulator.emulator.server import serve
@@ -50,18 +50,9 @@ def form_token(client: httpx.Client) -> str:
 
 def hook_service(httpserver: Any) -> str:
     """pytest-httpserver as the hook: answers verification, accepts events, adds a claim to tokens."""
-
-    def verify(request: Request) -> Response:
-        challenge = request.headers.get("X-Okta-Verification-Challenge", "")
-        return Response(json.dumps({"verification": challenge}), content_type="application/json")
-
-    def token(request: Request) -> Response:
-        return Response(json.dumps({"commands": [{"type": "com.okta.identity.patch", "value": [
-            {"op": "add", "path": "/claims/extPatientId", "value": "P-1234"}]}]}), content_type="application/json")
-
-    httpserver.expect_request("/hook", method="GET").respond_with_handler(verify)
+    answer_verification(httpserver, "/hook")
     httpserver.expect_request("/hook", method="POST").respond_with_data("", status=200)
-    httpserver.expect_request("/token", method="POST").respond_with_handler(token)
+    answer_token_with_claim(httpserver, "/token")
     return httpserver.url_for("/hook")
 
 
