@@ -14,36 +14,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from _support import start_noop_hook
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-
-class _NoOp(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def do_POST(self) -> None:  # noqa: N802 - http.server naming
-        self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        self.send_response(204)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-def serve() -> None:
-    """Child process: serve the no-op hook and print its port."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _NoOp)
-    server.daemon_threads = True
-    print(server.server_address[1], flush=True)
-    server.serve_forever()
-
-
 ROUND = 1000  # POSTs per interleaved round
 INLINE_ROUND = 100  # in-process calls per interleaved round
 
@@ -54,10 +31,8 @@ def bench_http(n: int) -> float:
     from okta_hook_emulator.clock import FixedClock
     from okta_hook_emulator.emulator.core import Emulator
 
-    child = subprocess.Popen([sys.executable, __file__, "--serve"], stdout=subprocess.PIPE, text=True)
+    child, url = start_noop_hook()
     try:
-        port = int(child.stdout.readline())
-        url = f"http://127.0.0.1:{port}/hook"
         headers = {"User-Agent": "Okta Hook Service v1.0.0 - who", "Accept": "application/json",
                    "Content-Type": "application/json"}
         t_emu = t_bare = 0.0
@@ -165,11 +140,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=10_000)
     parser.add_argument("--inline", type=int, default=2_000)
-    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.serve:
-        serve()
-        return
     http_ratio = bench_http(args.events)
     inline_ratio = bench_inline(args.inline)
     print(f"ratio emulator/bare HTTP delivery rate: {http_ratio:.2f} (goal >= 0.8): "

@@ -13,10 +13,11 @@ from __future__ import annotations
 import argparse
 import gc
 import signal
-import subprocess
 import sys
 import tracemalloc
 from pathlib import Path
+
+from _support import start_noop_hook
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -43,10 +44,7 @@ def main() -> float:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=20_000)
     args = parser.parse_args()
-    hook = subprocess.Popen([sys.executable, str(Path(__file__).with_name("bench_server_day.py")), "--serve-hook"],
-                            stdout=subprocess.PIPE, text=True)
-    assert hook.stdout is not None
-    url = f"http://127.0.0.1:{int(hook.stdout.readline())}/hook"
+    hook, url = start_noop_hook()
     try:
         PayloadFactory(seed=1).log_events([EVENT_TYPE], 10)  # warm caches (catalog, Faker) outside the measure
         with Emulator(seed=1) as warm:

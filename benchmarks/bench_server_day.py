@@ -27,45 +27,16 @@ import subprocess
 import sys
 import tempfile
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
+from _support import start_noop_hook
 
 TOKEN = "00bench-server-day-token"
 EVENT_TYPE = "user.lifecycle.create"
 GOAL_SECONDS = 300.0  # the whole day (400,000 events) through the server in at most 5 minutes
 GOAL_PEAK_MB = 512.0  # server peak RSS during the day
 BATCH = 50
-
-
-class _NoOp(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def do_GET(self) -> None:  # noqa: N802 - http.server naming
-        body = json.dumps({"verification": self.headers.get("X-Okta-Verification-Challenge", "")}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def do_POST(self) -> None:  # noqa: N802
-        self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        self.send_response(204)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-def serve_hook() -> None:
-    """Child process: the no-op hook; prints its port."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _NoOp)
-    server.daemon_threads = True
-    print(server.server_address[1], flush=True)
-    server.serve_forever()
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -92,14 +63,8 @@ def main() -> dict[str, float]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=400_000)
     parser.add_argument("--chunk", type=int, default=10_000, help="events per POST /_emulator/events (max 10000)")
-    parser.add_argument("--serve-hook", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.serve_hook:
-        serve_hook()
-        return {}
-    hook_proc = subprocess.Popen([sys.executable, __file__, "--serve-hook"], stdout=subprocess.PIPE, text=True)
-    assert hook_proc.stdout is not None
-    hook_url = f"http://127.0.0.1:{int(hook_proc.stdout.readline())}/hook"
+    hook_proc, hook_url = start_noop_hook()
     tmp = tempfile.TemporaryDirectory(prefix="bench_day_")
     db = Path(tmp.name) / "day.db"
     server, url = start_server(db)
