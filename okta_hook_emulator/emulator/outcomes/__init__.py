@@ -22,7 +22,8 @@ judgement asks for, and assembles the ``InlineResult``.
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from ...clock import Clock, SystemClock
@@ -64,6 +65,19 @@ class Judgement:
     log_specs: list[LogSpec] = field(default_factory=list)
 
 
+class Outcome:
+    """Base of the kinds' outcome dataclasses: ``to_dict()`` = every field in declaration order (values as they
+    are) plus ``summary``, which each kind computes as a property (only when asked for)."""
+
+    summary: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every field plus ``summary``."""
+        out = {f.name: getattr(self, f.name) for f in fields(self)}  # type: ignore[arg-type]
+        out["summary"] = self.summary
+        return out
+
+
 class CommandRefused(Exception):  # noqa: N818 - internal control flow, never escapes a judge
     """One command (or op) cannot be applied; carries Okta's reason."""
 
@@ -103,6 +117,36 @@ def skipped_commands(body: dict | None, reason: str) -> list[CommandResult]:
     """Every command of an answer marked as not applied, with the same reason."""
     return [CommandResult(index=i, type=_type_of(c), applied=False, reason=reason, value=_value_of(c))
             for i, c in enumerate(commands_of(body))]
+
+
+def apply_patch_commands(body: dict | None, refuse: Callable[[Any, Any], str | None],
+                         apply_op: Callable[[str, Any], str]) -> tuple[list[CommandResult], list[str], str | None]:
+    """Apply the patch commands (token, SAML) of an answer op by op, in order.
+
+    ``refuse(type, ops)`` says why a whole command cannot be applied (or ``None``); ``apply_op(type, op)`` applies
+    one op and returns a short description of the change, or raises :class:`CommandRefused`. Returns the
+    per-op results, the applied changes and the first refusal (``None`` when everything applied)."""
+    results: list[CommandResult] = []
+    changes: list[str] = []
+    first_refusal: str | None = None
+    for i, cmd in enumerate(commands_of(body)):
+        ctype = cmd.get("type") if isinstance(cmd, dict) else None
+        ops = cmd.get("value") if isinstance(cmd, dict) else None
+        refusal = refuse(ctype, ops)
+        if refusal:
+            results.append(CommandResult(index=i, type=str(ctype), applied=False, reason=refusal, value=ops))
+            first_refusal = first_refusal or f"command {i}: {refusal}"
+            continue
+        for j, op in enumerate(ops):
+            try:
+                change = apply_op(ctype, op)
+            except CommandRefused as exc:
+                results.append(CommandResult(index=i, type=ctype, applied=False, reason=f"op {j}: {exc}", value=op))
+                first_refusal = first_refusal or f"command {i} op {j}: {exc}"
+            else:
+                results.append(CommandResult(index=i, type=ctype, applied=True, reason=f"op {j}: {change}", value=op))
+                changes.append(change)
+    return results, changes, first_refusal
 
 
 def _type_of(cmd: Any) -> str:
@@ -233,7 +277,8 @@ def pointer_remove(doc: Any, parts: list[str], path: str) -> Any:
 
 
 __all__ = [
-    "DEFAULT_ERROR_MESSAGE", "JudgeContext", "Judgement", "LogSpec", "CommandRefused", "VERDICT_OK",
+    "DEFAULT_ERROR_MESSAGE", "JudgeContext", "Judgement", "LogSpec", "Outcome", "CommandRefused",
+    "apply_patch_commands", "VERDICT_OK",
     "VERDICT_ERROR", "VERDICT_INVALID", "error_summary", "has_error", "commands_of", "problem_text",
     "skipped_commands", "with_invalid", "json_copy", "split_pointer", "exists", "pointer_add", "pointer_replace",
     "pointer_remove",

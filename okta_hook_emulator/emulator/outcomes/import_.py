@@ -10,7 +10,6 @@ the default action (``fidelity.IMPORT_ERROR_CONTINUES_WITH_DEFAULT``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from ... import fidelity
 from ..results import VERDICT_ERROR, VERDICT_FAILED, VERDICT_INVALID, VERDICT_OK, CommandResult
@@ -18,6 +17,7 @@ from . import (
     JudgeContext,
     Judgement,
     LogSpec,
+    Outcome,
     commands_of,
     error_summary,
     has_error,
@@ -34,7 +34,7 @@ CREATE_USER, LINK_USER = "CREATE_USER", "LINK_USER"
 
 
 @dataclass
-class ImportOutcome:
+class ImportOutcome(Outcome):
     """What the import does with this user."""
 
     action: str  # CREATE_USER | LINK_USER
@@ -57,35 +57,33 @@ class ImportOutcome:
             text += f"; the hook's error was logged ({self.error_logged})"
         return text + "."
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"action": self.action, "linked_user_id": self.linked_user_id, "app_user_profile": self.app_user_profile,
-                "user_profile": self.user_profile, "modified": self.modified, "error_logged": self.error_logged,
-                "summary": self.summary}
-
 
 def _data(request: dict) -> dict:
     d = request.get("data") if isinstance(request, dict) else None
     return d if isinstance(d, dict) else {}
 
 
-def _profile(request: dict, key: str) -> dict:
+def _profile(request: dict, key: str, copy: bool) -> dict:
     obj = _data(request).get(key)
     prof = obj.get("profile") if isinstance(obj, dict) else None
-    return json_copy(prof) if isinstance(prof, dict) else {}
+    if not isinstance(prof, dict):
+        return {}
+    return json_copy(prof) if copy else prof
 
 
-def _default(request: dict) -> ImportOutcome:
+def _default(request: dict, *, copy: bool = False) -> ImportOutcome:
+    """The default action; the profiles are the request's own unless ``copy`` (commands will change them)."""
     data = _data(request)
     action = (data.get("action") or {}).get("result") if isinstance(data.get("action"), dict) else None
     user = data.get("user") if isinstance(data.get("user"), dict) else {}
     user_id = user.get("id") if isinstance(user.get("id"), str) else None
     if action != LINK_USER or not user_id:
         action, user_id = CREATE_USER, None
-    return ImportOutcome(action, user_id, _profile(request, "appUser"), _profile(request, "user"))
+    return ImportOutcome(action, user_id, _profile(request, "appUser", copy), _profile(request, "user", copy))
 
 
 def _apply(request: dict, body: dict) -> tuple[ImportOutcome, list[CommandResult], str | None]:
-    out = _default(request)
+    out = _default(request, copy=bool(commands_of(body)))
     results: list[CommandResult] = []
     refusal_first: str | None = None
     requested_action: str | None = None

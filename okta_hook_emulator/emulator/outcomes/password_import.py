@@ -10,7 +10,6 @@ the sign-in ("Unable to Sign On") and the hook is called again next time (fail c
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from ... import fidelity
 from ..results import VERDICT_ERROR, VERDICT_FAILED, VERDICT_INVALID, VERDICT_OK, CommandResult
@@ -18,6 +17,7 @@ from . import (
     JudgeContext,
     Judgement,
     LogSpec,
+    Outcome,
     commands_of,
     error_summary,
     has_error,
@@ -31,7 +31,7 @@ SIGN_IN_FAILED_MESSAGE = "Unable to Sign On"
 
 
 @dataclass
-class PasswordImportOutcome:
+class PasswordImportOutcome(Outcome):
     """Whether the end user signs in and whether Okta keeps the password."""
 
     credential: str  # VERIFIED | UNVERIFIED
@@ -47,11 +47,6 @@ class PasswordImportOutcome:
             return f"Password VERIFIED: {who} signs in and Okta stores the password (the hook won't be called again)."
         return (f"Password {self.credential}: {who} cannot sign in ({self.end_user_message}); the password is not "
                 "imported and the hook is called again at the next sign-in.")
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"credential": self.credential, "sign_in_allowed": self.sign_in_allowed,
-                "credential_stored": self.credential_stored, "username": self.username,
-                "end_user_message": self.end_user_message, "summary": self.summary}
 
 
 def _username(request: dict) -> str | None:

@@ -17,6 +17,7 @@ from . import (
     JudgeContext,
     Judgement,
     LogSpec,
+    Outcome,
     commands_of,
     has_error,
     json_copy,
@@ -50,7 +51,7 @@ MESSAGES = {
 
 
 @dataclass
-class RegistrationOutcome:
+class RegistrationOutcome(Outcome):
     """What the end user sees and which profile Okta keeps."""
 
     action: str  # ALLOW | DENY
@@ -66,11 +67,6 @@ class RegistrationOutcome:
         if self.action == ALLOW:
             return f"{what} allowed{' with the hook' + chr(39) + 's profile changes' if self.modified else ''}."
         return f"{what} denied; the end user sees: {self.end_user_message}"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"action": self.action, "end_user_message": self.end_user_message, "profile": self.profile,
-                "modified": self.modified, "request_type": self.request_type, "field_errors": self.field_errors,
-                "summary": self.summary}
 
 
 def _request_type(request: dict) -> str:

@@ -18,6 +18,8 @@ from . import (
     CommandRefused,
     JudgeContext,
     Judgement,
+    Outcome,
+    apply_patch_commands,
     commands_of,
     error_summary,
     has_error,
@@ -39,7 +41,7 @@ DEFAULT_NAME_FORMAT = "urn:oasis:names:tc:SAML:2.0:attrname-format:unspecified"
 
 
 @dataclass
-class SamlOutcome:
+class SamlOutcome(Outcome):
     """The SAML response the service provider gets (or the error page the end user sees)."""
 
     denied: bool
@@ -58,16 +60,14 @@ class SamlOutcome:
             return "The original SAML assertion was issued unmodified."
         return f"The SAML assertion was issued with the hook's changes: {'; '.join(self.changes)}."
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"denied": self.denied, "error_message": self.error_message, "assertion": self.assertion,
-                "assertion_xml": self.assertion_xml, "session_lifetime": self.session_lifetime,
-                "modified": self.modified, "changes": self.changes, "summary": self.summary}
 
-
-def _assertion(request: dict) -> dict:
+def _assertion(request: dict, *, copy: bool) -> dict:
+    """The request's ``data.assertion`` (a copy when ops will change it)."""
     data = request.get("data") if isinstance(request, dict) else None
     a = data.get("assertion") if isinstance(data, dict) else None
-    return json_copy(a) if isinstance(a, dict) else {}
+    if not isinstance(a, dict):
+        return {}
+    return json_copy(a) if copy else a
 
 
 def _apply_op(doc: dict, op: Any, state: dict) -> str:
@@ -106,33 +106,17 @@ def _apply_op(doc: dict, op: Any, state: dict) -> str:
     return f"replaced {path}"
 
 
+def _refuse(ctype: Any, ops: Any) -> str | None:
+    if ctype != ASSERTION_PATCH:
+        return f"unknown command type {ctype!r}: the SAML hook accepts only {ASSERTION_PATCH}"
+    return None if isinstance(ops, list) else f"{ASSERTION_PATCH} value must be a list of patch ops"
+
+
 def _apply(request: dict, body: dict) -> tuple[dict, dict, list[CommandResult], list[str], str | None]:
-    doc = _assertion(request)
+    # copy-on-write: the request's assertion is copied only when the answer has commands to apply
+    doc = _assertion(request, copy=bool(commands_of(body)))
     state: dict[str, Any] = {"session_lifetime": None}
-    results: list[CommandResult] = []
-    changes: list[str] = []
-    refusal_first: str | None = None
-    for i, cmd in enumerate(commands_of(body)):
-        ctype = cmd.get("type") if isinstance(cmd, dict) else None
-        ops = cmd.get("value") if isinstance(cmd, dict) else None
-        refusal = None
-        if ctype != ASSERTION_PATCH:
-            refusal = f"unknown command type {ctype!r}: the SAML hook accepts only {ASSERTION_PATCH}"
-        elif not isinstance(ops, list):
-            refusal = f"{ASSERTION_PATCH} value must be a list of patch ops"
-        if refusal:
-            results.append(CommandResult(index=i, type=str(ctype), applied=False, reason=refusal, value=ops))
-            refusal_first = refusal_first or f"command {i}: {refusal}"
-            continue
-        for j, op in enumerate(ops):
-            try:
-                change = _apply_op(doc, op, state)
-            except CommandRefused as exc:
-                results.append(CommandResult(index=i, type=ctype, applied=False, reason=f"op {j}: {exc}", value=op))
-                refusal_first = refusal_first or f"command {i} op {j}: {exc}"
-            else:
-                results.append(CommandResult(index=i, type=ctype, applied=True, reason=f"op {j}: {change}", value=op))
-                changes.append(change)
+    results, changes, refusal_first = apply_patch_commands(body, _refuse, lambda _, op: _apply_op(doc, op, state))
     return doc, state, results, changes, refusal_first
 
 
@@ -221,7 +205,7 @@ def _issued(assertion: dict, request: dict, ctx: JudgeContext, session_lifetime:
 def judge(request: dict, response_body: dict | None, transport_ok: bool, problems: list,
           ctx: JudgeContext) -> Judgement:
     """Judge a SAML hook answer and build the assertion Okta would send."""
-    original = _assertion(request)
+    original = _assertion(request, copy=False)  # issued as is when unchanged (never modified by the judge)
     if not transport_ok:
         return Judgement(VERDICT_FAILED, _issued(original, request, ctx, None, False, []),
                          f"{ctx.failure_reason or 'The call failed'}; the SAML hook fails open: the original "

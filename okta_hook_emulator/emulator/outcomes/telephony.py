@@ -13,7 +13,16 @@ from typing import Any
 
 from ... import fidelity
 from ..results import VERDICT_ERROR, VERDICT_FAILED, VERDICT_INVALID, VERDICT_OK, CommandResult
-from . import JudgeContext, Judgement, commands_of, error_summary, has_error, problem_text, with_invalid
+from . import (
+    JudgeContext,
+    Judgement,
+    Outcome,
+    commands_of,
+    error_summary,
+    has_error,
+    problem_text,
+    with_invalid,
+)
 
 TELEPHONY_ACTION = "com.okta.telephony.action"
 STATUSES = ("SUCCESSFUL", "PENDING", "FAILED")
@@ -21,7 +30,7 @@ HOOK, OKTA = "hook", "okta"
 
 
 @dataclass
-class TelephonyOutcome:
+class TelephonyOutcome(Outcome):
     """Who delivered the one-time passcode."""
 
     failover: bool
@@ -42,12 +51,6 @@ class TelephonyOutcome:
         reported = f" after the hook reported {self.status}" if self.status else ""
         return (f"Failover: Okta sent the OTP{via} through its own telephony providers{reported} "
                 "(heavily rate-limited).")
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"failover": self.failover, "delivered_by": self.delivered_by, "status": self.status,
-                "provider": self.provider, "transaction_id": self.transaction_id,
-                "transaction_metadata": self.transaction_metadata, "channel": self.channel,
-                "phone_number": self.phone_number, "summary": self.summary}
 
 
 def _message_profile(request: dict) -> dict:

@@ -14,12 +14,20 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from ...payloads.validate import (
+    LIFETIME_MAX,
+    LIFETIME_MIN,
+    LIFETIME_PATH,
+    RESERVED_ACCESS_ONLY,
+    RESERVED_BOTH,
+    RESERVED_ID_ONLY,
+)
 from ..results import VERDICT_ERROR, VERDICT_FAILED, VERDICT_INVALID, VERDICT_OK, CommandResult
 from . import (
     CommandRefused,
     JudgeContext,
     Judgement,
-    commands_of,
+    apply_patch_commands,
     error_summary,
     has_error,
     json_copy,
@@ -33,20 +41,9 @@ from . import (
 
 IDENTITY_PATCH = "com.okta.identity.patch"
 ACCESS_PATCH = "com.okta.access.patch"
-LIFETIME_PATH = "/token/lifetime/expiration"
-LIFETIME_MIN, LIFETIME_MAX = 300, 86400
 DEFAULT_LIFETIME = 3600
 
-# Reserved claims (fact sheet §3.1, verbatim lists).
-RESERVED_BOTH = frozenset({"acr", "auth_time", "cid", "cnf", "exp", "groups", "iat", "iss", "jti", "sid",
-                           "token_type", "ver"})
-RESERVED_ID_ONLY = frozenset({
-    "active", "aid", "amr", "app_id", "app_type", "at_hash", "aud", "c_hash", "client_id", "client_ip",
-    "client_req_id", "client_type", "client_user_agent", "device_compliance", "device_id", "device_known",
-    "device_managed", "device_name", "device_trust", "did", "dst", "group", "hotk", "idp", "idp_iss", "mac_key",
-    "may_act", "nonce", "oid", "okta_emailVerified", "okta_lastUpdated", "orig", "permissions", "purpose",
-    "pwd_exp_days", "pwd_exp_time", "rid", "role", "scope", "scopes", "sub", "term", "user_ip"})
-RESERVED_ACCESS_ONLY = frozenset({"as_uri", "authorization_details", "rpt", "rsi", "scp", "uid", "username"})
+# Reserved claims and lifetime bounds (fact sheet §3.1): one source of truth in payloads/validate.py.
 RESERVED = {"identity": RESERVED_BOTH | RESERVED_ID_ONLY, "access": RESERVED_BOTH | RESERVED_ACCESS_ONLY}
 TOKEN_NAMES = {"identity": "ID token", "access": "access token"}
 COMMAND_TARGET = {IDENTITY_PATCH: "identity", ACCESS_PATCH: "access"}
@@ -121,12 +118,25 @@ def _lifetime(section: dict) -> int:
 
 
 class _Working:
-    """Claims and lifetime of the requested tokens while ops are applied."""
+    """Claims and lifetime of the requested tokens while ops are applied. Copy-on-write: ``claims`` starts as the
+    request's own dicts; ``writable`` copies a token's claims before its first change."""
 
     def __init__(self, request: dict):
         self.sections = {n: _section(request, n) for n in ("identity", "access")}
-        self.claims = {n: json_copy(s["claims"]) for n, s in self.sections.items() if s}
+        self.claims = {n: s["claims"] for n, s in self.sections.items() if s}
         self.lifetime = {n: _lifetime(s) for n, s in self.sections.items() if s}
+        self._copied: set[str] = set()
+
+    def writable(self, name: str) -> dict:
+        if name not in self._copied:
+            self._copied.add(name)
+            self.claims[name] = json_copy(self.claims[name])
+        return self.claims[name]
+
+    def original(self, name: str) -> dict | None:
+        """The request's claims of that token (never changed by the ops)."""
+        sec = self.sections[name]
+        return sec["claims"] if sec else None
 
 
 def _apply_op(work: _Working, target: str, op: Any) -> str:
@@ -162,76 +172,60 @@ def _apply_op(work: _Working, target: str, op: Any) -> str:
     claims = work.claims[target]
     if kind == "add":
         existed = claim in claims and len(parts) == 1
-        pointer_add(claims, parts, op.get("value"), path)
+        pointer_add(work.writable(target), parts, op.get("value"), path)
         return f"{token} {'replaced' if existed else 'added'} {path[len('/claims/'):]}"
     if kind == "replace":
         if claim not in claims:
             raise CommandRefused(f"claim {claim!r} is not part of the {token} in the request, so it cannot be replaced")
-        pointer_replace(claims, parts, op.get("value"), path)
+        pointer_replace(work.writable(target), parts, op.get("value"), path)
         return f"{token} replaced {path[len('/claims/'):]}"
     if op.get("value") is not None:
         raise CommandRefused("a remove op's value must be absent or null; any other value fails the entire PATCH")
     if claim not in claims:
         raise CommandRefused(f"claim {claim!r} is not part of the {token} in the request, so it cannot be removed")
-    pointer_remove(claims, parts, path)
+    pointer_remove(work.writable(target), parts, path)
     return f"{token} removed {path[len('/claims/'):]}"
 
 
 def _apply(request: dict, body: dict) -> tuple[_Working, list[CommandResult], list[str], str | None]:
     work = _Working(request)
-    results: list[CommandResult] = []
-    changes: list[str] = []
-    first_refusal: str | None = None
-    for i, cmd in enumerate(commands_of(body)):
-        ctype = cmd.get("type") if isinstance(cmd, dict) else None
+
+    def refuse(ctype: Any, ops: Any) -> str | None:
         target = COMMAND_TARGET.get(ctype) if isinstance(ctype, str) else None
-        ops = cmd.get("value") if isinstance(cmd, dict) else None
-        refusal = None
         if target is None:
-            refusal = (f"unknown command type {ctype!r}: the token hook accepts {IDENTITY_PATCH} and {ACCESS_PATCH}")
-        elif target not in work.claims:
-            refusal = (f"{ctype} cannot be applied: no {TOKEN_NAMES[target]} was requested "
-                       "(commands must match the requested tokens)")
-        elif not isinstance(ops, list):
-            refusal = f"{ctype} value must be a list of patch ops"
-        if refusal:
-            results.append(CommandResult(index=i, type=str(ctype), applied=False, reason=refusal,
-                                         value=ops))
-            first_refusal = first_refusal or f"command {i}: {refusal}"
-            continue
-        for j, op in enumerate(ops):
-            try:
-                change = _apply_op(work, target, op)
-            except CommandRefused as exc:
-                results.append(CommandResult(index=i, type=ctype, applied=False, reason=f"op {j}: {exc}", value=op))
-                first_refusal = first_refusal or f"command {i} op {j}: {exc}"
-            else:
-                results.append(CommandResult(index=i, type=ctype, applied=True, reason=f"op {j}: {change}", value=op))
-                changes.append(change)
+            return f"unknown command type {ctype!r}: the token hook accepts {IDENTITY_PATCH} and {ACCESS_PATCH}"
+        if target not in work.claims:
+            return (f"{ctype} cannot be applied: no {TOKEN_NAMES[target]} was requested "
+                    "(commands must match the requested tokens)")
+        return None if isinstance(ops, list) else f"{ctype} value must be a list of patch ops"
+
+    results, changes, first_refusal = apply_patch_commands(
+        body, refuse, lambda ctype, op: _apply_op(work, COMMAND_TARGET[ctype], op))
     return work, results, changes, first_refusal
 
 
-def _mint(request: dict, work_claims: dict, lifetimes: dict, ctx: JudgeContext) -> dict[str, Token | None]:
+def _mint(work: _Working, ctx: JudgeContext) -> dict[str, Token | None]:
+    """Tokens from the working claims (a new top-level dict each, with ``iat``/``exp``; claims no op changed share
+    their nested values with the request)."""
     now = int(ctx.clock.now().timestamp())
     out: dict[str, Token | None] = {"identity": None, "access": None}
-    for name, claims in work_claims.items():
+    for name, claims in work.claims.items():
+        lifetime = work.lifetime[name]
         final = dict(claims)
         final["iat"] = now
-        final["exp"] = now + lifetimes[name]
-        out[name] = Token(final, lifetimes[name], ctx.keys)
+        final["exp"] = now + lifetime
+        out[name] = Token(final, lifetime, ctx.keys)
     return out
 
 
+def _outcome(work: _Working, ctx: JudgeContext, changes: list[str] | None = None) -> TokenOutcome:
+    minted = _mint(work, ctx)
+    return TokenOutcome(True, None, minted["identity"], minted["access"], work.original("identity"),
+                        work.original("access"), bool(changes), changes or [])
+
+
 def _unmodified(request: dict, ctx: JudgeContext) -> TokenOutcome:
-    work = _Working(request)
-    minted = _mint(request, work.claims, work.lifetime, ctx)
-    return TokenOutcome(True, None, minted["identity"], minted["access"], _orig(request, "identity"),
-                        _orig(request, "access"), False)
-
-
-def _orig(request: dict, name: str) -> dict | None:
-    sec = _section(request, name)
-    return json_copy(sec["claims"]) if sec else None
+    return _outcome(_Working(request), ctx)
 
 
 def judge(request: dict, response_body: dict | None, transport_ok: bool, problems: list,
@@ -246,9 +240,10 @@ def judge(request: dict, response_body: dict | None, transport_ok: bool, problem
                          "Empty answer (no change): tokens were minted unmodified.")
     if has_error(response_body):
         desc = error_summary(response_body)
+        work, results, _, _ = _apply(request, response_body)
         outcome = TokenOutcome(False, {"error": "server_error", "error_description": desc}, None, None,
-                               _orig(request, "identity"), _orig(request, "access"), False)
-        cmds = with_invalid(_apply(request, response_body)[1], "not applied: the hook answered an error")
+                               work.original("identity"), work.original("access"), False)
+        cmds = with_invalid(results, "not applied: the hook answered an error")
         return Judgement(
             VERDICT_ERROR, outcome,
             f"The hook answered an error object, so the token flow fails with no token: server_error ({desc}).",
@@ -261,9 +256,7 @@ def judge(request: dict, response_body: dict | None, transport_ok: bool, problem
                          "were minted unmodified.",
                          with_invalid(results, "skipped: another op in this answer was refused, so Okta skips "
                                                "the whole hook"))
-    minted = _mint(request, work.claims, work.lifetime, ctx)
-    outcome = TokenOutcome(True, None, minted["identity"], minted["access"], _orig(request, "identity"),
-                           _orig(request, "access"), bool(changes), changes)
+    outcome = _outcome(work, ctx, changes)
     reason = (f"Applied {len(changes)} patch op(s); tokens minted with the hook's changes." if changes
               else "The answer had no patch ops; tokens were minted unmodified.")
     return Judgement(VERDICT_OK, outcome, reason, results)
