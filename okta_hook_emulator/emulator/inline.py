@@ -27,6 +27,7 @@ from typing import Any
 
 from .. import fidelity
 from ..payloads.catalog import HookKind
+from ..payloads.generate import cached_callable
 from . import records as R
 from .outcomes import JudgeContext, Judgement, LogSpec
 from .policy import DeliveryPolicy
@@ -177,7 +178,7 @@ def _log_spec(emulator: Any, spec: LogSpec) -> Callable[[], dict]:
 
 def _judge(kind: HookKind, request: dict, body: Any, transport_ok: bool, problems: list,
            ctx: JudgeContext) -> Judgement:
-    judge = kind.resolve("judge")
+    judge = cached_callable(kind.judge)  # == kind.resolve("judge"), imported once
     if isinstance(body, dict) or not transport_ok:
         judged = body if transport_ok else None
     elif problems:  # JSON that is not an object (null, a list, a number...): judged as an invalid answer

@@ -7,6 +7,8 @@ seeded ``random.Random``; Faker is only used to build the org (and through ``Pay
 from __future__ import annotations
 
 import base64
+import functools
+import importlib
 import json
 import random
 import uuid
@@ -134,6 +136,13 @@ def _fast_urlsafe_ok() -> bool:
 
 _FAST_URLSAFE = _fast_urlsafe_ok()
 _FAST_ID = _fast_id_ok()
+
+
+@functools.cache
+def cached_callable(target: str) -> Callable[..., Any]:
+    """``HookKind.resolve``'s callable for a ``"module:function"`` name, imported once."""
+    module, _, func = target.partition(":")
+    return getattr(importlib.import_module(module), func)
 
 
 def _new_id(r: random.Random, org: SyntheticOrg, prefix: str) -> str:
@@ -433,7 +442,7 @@ class PayloadFactory:
             types = [request_type] if request_type else [DEFAULT_EVENT_TYPE]
             body = generate_event_hook(self, event_types=types, count=1, hook_id=hook_id)
         else:
-            body = hk.resolve("generator")(self, request_type=request_type, variant=variant, hook_id=hook_id)
+            body = cached_callable(hk.generator)(self, request_type=request_type, variant=variant, hook_id=hook_id)
         return apply_overrides(body, overrides) if overrides else body
 
     def _envelope(self, kind: str, source: str, data: dict, request_type: str | None = None,
@@ -561,7 +570,7 @@ def generate_token(factory: PayloadFactory, request_type: str | None = None, var
         # == urlencode({...scope, response_type, redirect_uri, state, nonce, client_id}, quote_via=quote)
         q = f._quote
         query = (f"scope={q(authorize['scope'])}&response_type={q(response_type)}&redirect_uri={q(redirect_uri)}"
-                 f"&state={quote(state, safe='')}&nonce={quote(nonce, safe='')}&client_id={q(client_id)}")
+                 f"&state={state}&nonce={nonce}&client_id={q(client_id)}")  # ID_ALPHABET: quote() is a no-op
         req = f._request_ctx("GET", f"{issuer}/v1/authorize?{query}", ip)
         protocol_request = authorize
         source = f"{issuer}/v1/authorize"
