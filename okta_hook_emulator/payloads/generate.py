@@ -14,7 +14,6 @@ import random
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from math import floor
 from typing import Any
 from urllib.parse import quote
 
@@ -56,86 +55,25 @@ _INLINE_ORDER = ("eventId", "eventTime", "eventType", "eventTypeVersion", "conte
                  "source", "requestType", "data")
 
 
-# ``"".join(r.choices(URLSAFE_ALPHABET, k=k))`` computed in C. ``random()`` is built from two 32-bit outputs
-# ``a, b`` as ``((a >> 5) * 2**26 + (b >> 6)) / 2**53``, so for a 64-character alphabet ``floor(random() * 64)`` is
-# exactly ``a >> 26``: the top byte of ``a``, shifted by 2. ``getrandbits(64 * k)`` consumes the same 2k outputs,
-# least significant word first, so byte ``8j + 3`` of its little-endian bytes is the top byte of draw j's ``a``.
-_URLSAFE_TABLE = bytes(ord(URLSAFE_ALPHABET[b >> 2]) for b in range(256))
+# Seeded character draws for ids, challenges and jtis: one byte of ``getrandbits`` per character, mapped through a
+# 256-entry table. 64 divides 256, so URL-safe draws are uniform; the 62-character ID alphabet is very slightly
+# biased towards its first 8 characters, which does not matter for synthetic ids.
+_URLSAFE_TABLE = bytes(ord(URLSAFE_ALPHABET[b % len(URLSAFE_ALPHABET)]) for b in range(256))
+_ID_TABLE = bytes(ord(ID_ALPHABET[b % len(ID_ALPHABET)]) for b in range(256))
 
 
-def _urlsafe_choices(r: random.Random, k: int) -> str:
-    """``"".join(r.choices(URLSAFE_ALPHABET, k=k))``: same characters, same stream position, several times faster."""
-    if k <= 0 or type(r) is not random.Random or not _FAST_URLSAFE:
-        return "".join(r.choices(URLSAFE_ALPHABET, k=k))
-    return r.getrandbits(64 * k).to_bytes(8 * k, "little")[3::8].translate(_URLSAFE_TABLE).decode("ascii")
+def _draw(r: random.Random, k: int, table: bytes) -> str:
+    return r.getrandbits(8 * k).to_bytes(k, "little").translate(table).decode("ascii") if k > 0 else ""
 
 
-# ``"".join(r.choices(ID_ALPHABET, k=k))`` (62 characters) with big-integer lane arithmetic: lane j (64 bits) of
-# ``getrandbits(64 * k)`` holds draw j's ``a`` (low word) and ``b``. With p = the top 16 bits of ``a``, every
-# ``random()`` of draw j lies in [p / 2**16, (p + 1) / 2**16), so ``floor(random() * 62)`` is ``62 * p >> 16`` unless
-# that interval straddles a multiple of 1/62 (``(62 * p & 0xFFFF) + 62 >= 2**16``, about 1 draw in 1000); those
-# few draws are recomputed exactly as ``random()`` computes them.
-_ID_N = len(ID_ALPHABET)
-_ID_TABLE = bytes(ord(ID_ALPHABET[i]) if i < _ID_N else 0 for i in range(256))
-_ID_LANES = tuple((int.from_bytes(b"\xff\xff\x00\x00\x00\x00\x00\x00" * k, "little"),
-                   int.from_bytes(b"\xff\x00\x00\x00\x00\x00\x00\x00" * k, "little"),
-                   int.from_bytes(_ID_N.to_bytes(8, "little") * k, "little"),
-                   int.from_bytes(b"\x00\x00\x01\x00\x00\x00\x00\x00" * k, "little")) for k in range(65))
+def _urlsafe_chars(r: random.Random, k: int) -> str:
+    """``k`` seeded URL-safe characters."""
+    return _draw(r, k, _URLSAFE_TABLE)
 
 
-def _id_choices(r: random.Random, k: int) -> str:
-    """``"".join(r.choices(ID_ALPHABET, k=k))``: same characters, same stream position, about twice as fast."""
-    if not 0 < k < len(_ID_LANES) or type(r) is not random.Random or not _FAST_ID:
-        return "".join(r.choices(ID_ALPHABET, k=k))
-    return _id_lanes(r, k)
-
-
-def _id_lanes(r: random.Random, k: int) -> str:
-    low16, low8, n_lanes, bit16 = _ID_LANES[k]
-    bits = r.getrandbits(64 * k)
-    q = ((bits >> 16) & low16) * _ID_N
-    text = ((q >> 16) & low8).to_bytes(8 * k, "little")[::8].translate(_ID_TABLE).decode("ascii")
-    if ((q & low16) + n_lanes) & bit16:  # some draw sits on a boundary: recompute those exactly
-        raw = bits.to_bytes(8 * k, "little")
-        chars = list(text)
-        for j in range(k):
-            if (((bits >> (64 * j + 16)) & 0xFFFF) * _ID_N & 0xFFFF) + _ID_N >= 0x10000:
-                a = int.from_bytes(raw[8 * j:8 * j + 4], "little") >> 5
-                b = int.from_bytes(raw[8 * j + 4:8 * j + 8], "little") >> 6
-                chars[j] = ID_ALPHABET[floor((a * 67108864.0 + b) * (1.0 / 9007199254740992.0) * _ID_N)]
-        text = "".join(chars)
-    return text
-
-
-def _fast_id_ok() -> bool:
-    """Self-check of the lane arithmetic against ``random.choices`` (seed 8 includes a boundary draw)."""
-    if _ID_N >= 256:
-        return False
-    for seed in (8, 20240601):
-        a, b = random.Random(seed), random.Random(seed)
-        try:
-            fast = "".join(_id_lanes(a, k) for k in (64, 64, 64, 1, 22))
-        except Exception:  # noqa: BLE001 - any surprise: use the plain path
-            return False
-        if fast != "".join(b.choices(ID_ALPHABET, k=215)) or a.getstate() != b.getstate():
-            return False
-    return True
-
-
-def _fast_urlsafe_ok() -> bool:
-    """Self-check of the shortcut against ``random.choices`` (falls back when an interpreter differs)."""
-    if len(URLSAFE_ALPHABET) != 64:
-        return False
-    a, b = random.Random(20240601), random.Random(20240601)
-    try:
-        fast = a.getrandbits(64 * 40).to_bytes(8 * 40, "little")[3::8].translate(_URLSAFE_TABLE).decode("ascii")
-    except Exception:  # noqa: BLE001 - any surprise: use the plain path
-        return False
-    return fast == "".join(b.choices(URLSAFE_ALPHABET, k=40)) and a.getstate() == b.getstate()
-
-
-_FAST_URLSAFE = _fast_urlsafe_ok()
-_FAST_ID = _fast_id_ok()
+def _id_chars(r: random.Random, k: int) -> str:
+    """``k`` seeded characters of Okta's id alphabet ``[0-9A-Za-z]``."""
+    return _draw(r, k, _ID_TABLE)
 
 
 @functools.cache
@@ -146,11 +84,11 @@ def cached_callable(target: str) -> Callable[..., Any]:
 
 
 def _new_id(r: random.Random, org: SyntheticOrg, prefix: str) -> str:
-    return prefix + _id_choices(r, 20 - len(prefix) - len(org.cell)) + org.cell
+    return prefix + _id_chars(r, 20 - len(prefix) - len(org.cell)) + org.cell
 
 
 def _request_id(r: random.Random) -> str:
-    chars = _id_choices(r, 24)  # == choices(k=20) then choices(k=4)
+    chars = _id_chars(r, 24)
     return chars[:20] + "AAA" + chars[20:]
 
 
@@ -215,14 +153,14 @@ class PayloadFactory:
 
     def challenge(self) -> str:
         """An event hook verification challenge: ``fidelity.VERIFICATION_CHALLENGE_LENGTH`` URL-safe characters."""
-        return _urlsafe_choices(self.random, fidelity.VERIFICATION_CHALLENGE_LENGTH)
+        return _urlsafe_chars(self.random, fidelity.VERIFICATION_CHALLENGE_LENGTH)
 
     def request_id(self) -> str:
         """An Okta request / transaction id (27 characters, like ``ZCCzm8j2wTvzwele2NwLnwAADSc``)."""
         return _request_id(self.random)
 
     def _tok(self, prefix: str, n: int) -> str:
-        return prefix + _id_choices(self.random, n)
+        return prefix + _id_chars(self.random, n)
 
     @staticmethod
     def _log_uuid(when: datetime, r: random.Random) -> str:
@@ -379,7 +317,7 @@ class PayloadFactory:
                 debug[key] = "1"
         if debug_data:
             debug.update(debug_data)
-        session = None if et.actor_role == "system" else "idx" + _id_choices(r, 22)
+        session = None if et.actor_role == "system" else "idx" + _id_chars(r, 22)
         event = {
             "uuid": self._log_uuid(now, r),
             "published": iso(now),
@@ -474,7 +412,7 @@ class PayloadFactory:
         created = (now - timedelta(minutes=self.random.randint(1, 90))).replace(microsecond=0)
         created_at = iso(created)
         session = {
-            "id": ("idx" if oie else "102") + _id_choices(self.random, 22),
+            "id": ("idx" if oie else "102") + _id_chars(self.random, 22),
             "userId": u.id,
             "login": u.login,
             "createdAt": created_at,
@@ -504,7 +442,7 @@ def generate_event_hook(factory: PayloadFactory, event_types: list[str] | tuple[
 def _token_claims_id(f: PayloadFactory, u: OrgUser, issuer: str, client_id: str, nonce: str, auth_time: int,
                      idp: str) -> dict:
     return {"sub": u.id, "name": u.display_name, "email": u.email, "ver": 1, "iss": issuer, "aud": client_id,
-            "jti": "ID." + _urlsafe_choices(f.random, 43), "amr": ["pwd"], "idp": idp,
+            "jti": "ID." + _urlsafe_chars(f.random, 43), "amr": ["pwd"], "idp": idp,
             "nonce": nonce, "preferred_username": u.login, "auth_time": auth_time}
 
 
@@ -544,7 +482,7 @@ def generate_token(factory: PayloadFactory, request_type: str | None = None, var
                          "issuer": {"uri": issuer}, "client": client},
             "policy": policy,
         }
-        access = {"claims": {"ver": 1, "jti": "AT." + _urlsafe_choices(r, 43), "iss": issuer,
+        access = {"claims": {"ver": 1, "jti": "AT." + _urlsafe_chars(r, 43), "iss": issuer,
                              "aud": auth_server.audience, "cid": client_id, "sub": client_id},
                   "token": {"lifetime": {"expiration": 3600}},
                   "scopes": {s: {"id": scope_ids[s], "action": "GRANT"} for s in scopes}}
@@ -554,7 +492,7 @@ def generate_token(factory: PayloadFactory, request_type: str | None = None, var
     user = r.choice(org.users)
     scopes = ["openid", "profile", "email"] + (["offline_access"] if grant == "refresh_token" else [])
     response_type = {"both": "token id_token", "id_token": "id_token", "access_token": "token"}[tokens]
-    chars = _id_choices(r, 22)  # == choices(k=12) for the state, then choices(k=10) for the nonce
+    chars = _id_chars(r, 22)  # 12 for the state, then 10 for the nonce
     state, nonce = chars[:12], chars[12:]
     redirect_uri = f"https://{app.host}/authorization-code/callback"
     authorize = {"scope": " ".join(scopes), "state": state, "redirect_uri": redirect_uri, "response_mode": "fragment",
@@ -590,7 +528,7 @@ def generate_token(factory: PayloadFactory, request_type: str | None = None, var
                             "token": {"lifetime": {"expiration": 3600}}}
     if want_access:
         data["access"] = {
-            "claims": {"ver": 1, "jti": "AT." + _urlsafe_choices(r, 43), "iss": issuer,
+            "claims": {"ver": 1, "jti": "AT." + _urlsafe_chars(r, 43), "iss": issuer,
                        "aud": auth_server.audience, "cid": client_id, "uid": user.id, "sub": user.login,
                        "firstName": user.first_name, "preferred_username": user.login},
             "token": {"lifetime": {"expiration": 3600}},
@@ -729,7 +667,7 @@ def generate_password_import(factory: PayloadFactory, request_type: str | None =
     if request_type is not None or variant is not None:
         raise EmulatorUsageError("Password import hooks have no request types or variants.")
     u = r.choice(org.users)
-    password = _urlsafe_choices(r, r.randint(10, 16)) + "!"
+    password = _urlsafe_chars(r, r.randint(10, 16)) + "!"
     data = {"context": {"request": f._request_ctx("POST", "/idp/idx/challenge/answer", req_id=f.request_id()),
                         "credential": {"username": u.login, "password": password}},
             "action": {"credential": "UNVERIFIED"}}
