@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from json.encoder import c_make_encoder, encode_basestring
 from typing import Any
 
 from .. import fidelity
@@ -37,19 +36,10 @@ from .transport import HookChannel
 
 # == json.dumps(..., separators=(",", ":"), ensure_ascii=False), without building an encoder per call.
 _COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
-# The same C encoder ``_COMPACT.encode`` builds on every call, built once and without the circular-reference
-# bookkeeping (a circular request falls back to ``_COMPACT``, which reports it as before).
-_FAST_COMPACT = (c_make_encoder(None, _COMPACT.default, encode_basestring, None, ":", ",", False, False, True)
-                 if c_make_encoder is not None else None)
 
 
 def serialize_request(request: dict) -> bytes:
     """The exact bytes POSTed: compact JSON (Okta sends no insignificant whitespace), UTF-8."""
-    if _FAST_COMPACT is not None and type(request) is dict:
-        try:
-            return "".join(_FAST_COMPACT(request, 0)).encode("utf-8")
-        except RecursionError:  # circular (or absurdly deep): let the checking encoder say so
-            pass
     return _COMPACT.encode(request).encode("utf-8")
 
 
