@@ -331,3 +331,10 @@ def test_unhashable_command_type_is_a_problem_not_a_crash():
     request = {"data": {"identity": {"claims": {}}}}
     problems = validate_response("token", {"error": None, "commands": [{"type": []}]}, request)
     assert problems
+
+
+def test_a_given_raw_size_is_judged_instead_of_re_encoding_the_body():
+    """Callers holding the raw answer pass its byte size; 256 KB or more is a problem whatever the parsed body."""
+    assert validate_response("token", {}, size=100) == []
+    (problem,) = validate_response("token", {}, size=MAX_RESPONSE_BYTES)
+    assert problem.rule == "response_too_large"

@@ -67,11 +67,11 @@ def _deserialize_error(exc: Exception) -> str:
     return f"Could not deserialize inline hook response due to error at Line {line} Column {col}"
 
 
-def _problems(kind: HookKind, body: Any, request: dict) -> list[Any]:
+def _problems(kind: HookKind, body: Any, request: dict, size: int) -> list[Any]:
     from ..payloads.validate import Problem, validate_response
 
     try:
-        problems = list(validate_response(kind.name, body, request))
+        problems = list(validate_response(kind.name, body, request, size=size))
     except Exception as exc:  # noqa: BLE001 - a validator bug must not turn into a crash of the flow
         problems = [Problem("$", "schema", f"the answer could not be validated ({type(exc).__name__}: {exc})")]
     return problems
@@ -99,7 +99,7 @@ def classify(kind: HookKind, delivery: R.Delivery, request: dict) -> tuple[bool,
         body = json.loads(raw.decode("utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
         return False, None, [], _deserialize_error(exc), note
-    problems = _problems(kind, body, request)
+    problems = _problems(kind, body, request, len(raw))
     if not isinstance(body, dict) and not problems:  # never judge a non-object answer as "empty"
         from ..payloads.validate import Problem
 

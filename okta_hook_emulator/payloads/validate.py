@@ -413,15 +413,17 @@ def validate_request(kind: str, body: Any) -> list[Problem]:
     return _finish(_schema_problems(hook.request_schema, body))
 
 
-def validate_response(kind: str, body: Any, request: Any = None) -> list[Problem]:
+def validate_response(kind: str, body: Any, request: Any = None, *, size: int | None = None) -> list[Problem]:
     """Every problem with a hook's parsed JSON answer for ``kind``; ``[]`` means Okta would accept it.
 
     ``request`` (the request body that was sent) enables the rules that compare against it; for the event hook
-    kind it may be the verification challenge string. Never raises for any JSON value.
+    kind it may be the verification challenge string. ``size`` is the answer's size in bytes when the caller
+    has the raw body (otherwise it is measured by re-encoding ``body``). Never raises for any JSON value.
     """
     hook = get_kind(kind)
     found = _schema_problems(hook.response_schema, body)
-    size = _size_of(body)
+    if size is None:
+        size = _size_of(body)
     if size is not None:
         problem = response_size_problem(size)
         if problem is not None:
