@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
         print()
         print(text_report(results))
         ok = all(r.passed for r in results)
-        print(f"Dashboard: {handle.url}/   Deliveries: {handle.url}/_emulator/deliveries")
+        print(f"Dashboard: {handle.url}/   Deliveries: {handle.url}/deliveries")
         if args.once:
             return 0 if ok else 1
         print("Press Ctrl-C to stop the emulator server and the sample hook.", flush=True)
