@@ -562,12 +562,12 @@ def test_unknown_policy_setting_is_a_usage_error(emu):
 
 @pytest.mark.slow
 def test_okta_real_three_second_timeout(hook, emu):
-    """Okta's real budget: a hook answering after 3.5 s is a timeout whose record names 3 s."""
-    hook.expect_request("/sleepy").respond_with_handler(sleeper(3.5))
+    """Okta's real budget: a hook answering after 5 s is a timeout at 3 s whose record names 3 s."""
+    hook.expect_request("/sleepy").respond_with_handler(sleeper(5))
     t0 = time.monotonic()
     result = emu.verify(hook.url_for("/sleepy"), max_retries=0)
     took = time.monotonic() - t0
     assert result.delivery.final.transport == R.TIMEOUT
     assert "3 s" in result.delivery.final.error
     assert "3 s" in result.checks[0].detail
-    assert 2.9 <= took < 3.5
+    assert 2.9 <= took < 4.5  # at the budget, well before the hook's answer (slack for a loaded machine)
