@@ -44,7 +44,7 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def emu() -> Iterator[Any]:
-    handle = serve({"policy": {"timeout": 0.3}, "worker_interval": 0.02})
+    handle = serve({"policy": {"timeout": 2.0}, "worker_interval": 0.02})
     try:
         yield handle
     finally:

@@ -29,7 +29,7 @@ PAGES = ["/", "/deliveries", "/deliveries/live", "/fire", "/logs", "/latency"]
 
 @pytest.fixture
 def emu() -> Iterator[Any]:
-    handle = serve({"api_token": TOKEN, "policy": {"timeout": 0.3}, "worker_interval": 0.02})
+    handle = serve({"api_token": TOKEN, "policy": {"timeout": 1.5}, "worker_interval": 0.02})
     try:
         yield handle
     finally:
@@ -214,7 +214,7 @@ def test_latency_chart_marks_timeouts_against_the_budget(emu: Any, web: httpx.Cl
     import time
 
     def slow(request: Request) -> Response:
-        time.sleep(0.5)  # longer than this server's 0.3 s timeout
+        time.sleep(2.0)  # longer than this server's 1.5 s timeout
         return Response("{}", content_type="application/json")
 
     httpserver.expect_request("/slow", method="POST").respond_with_handler(slow)
@@ -222,7 +222,7 @@ def test_latency_chart_marks_timeouts_against_the_budget(emu: Any, web: httpx.Cl
     register(web, token, type="token", name="Slow tokens", uri=httpserver.url_for("/slow"))
     web.post("/fire/flow", data={"csrf_token": token, "kind": "token"})
     page = web.get("/latency").text
-    assert "Okta's 3 s budget</text>" in page and "this server's timeout: 300 ms</text>" in page
+    assert "Okta's 3 s budget</text>" in page and "this server's timeout: 1.5 s</text>" in page
     assert page.count('class="bar bar-timeout"') == 1 and 'class="mark-timeout"' in page
     assert re.search(r"<dt>timeouts</dt><dd>1</dd>", page)
 
