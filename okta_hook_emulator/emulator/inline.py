@@ -43,11 +43,6 @@ def serialize_request(request: dict) -> bytes:
     return _COMPACT.encode(request).encode("utf-8")
 
 
-def _request_id(emulator: Any) -> str:
-    make = getattr(emulator, "request_id", None)
-    return make() if callable(make) else emulator.payloads.event_id()
-
-
 def _attempts_text(delivery: R.Delivery) -> str:
     n = len(delivery.attempts)
     return f" after {n} attempts" if n > 1 else ""
@@ -185,7 +180,7 @@ def _judge(kind: HookKind, request: dict, body: Any, transport_ok: bool, problem
 def call_inline(emulator: Any, kind: HookKind, channel: HookChannel, request: dict,
                 policy: DeliveryPolicy) -> InlineResult:
     """POST ``request`` to the inline hook on ``channel`` with ``policy`` and judge the answer as Okta does."""
-    request_id = _request_id(emulator)
+    request_id = emulator.request_id()
     delivery = emulator.sender.send(channel, "POST", serialize_request(request), inline_headers(request_id), policy)
     transport_ok, body, problems, failure_reason, note = classify(kind, delivery, request)
     keys = emulator.keys if kind.name == "token" else None
