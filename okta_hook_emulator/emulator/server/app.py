@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import atexit
 import json
-import string
 import threading
 import warnings
 import weakref
@@ -28,7 +27,6 @@ WARNING_HEADER = "X-Okta-Emulator-Warning"
 # Paths that need no SSWS token: OAuth endpoints, the OpenAPI document, and anything outside the APIs
 # (the dashboard pages at "/").
 _AUTH_PREFIXES = ("/api/", "/_emulator/")
-_ALPHABET = string.ascii_letters + string.digits
 _PUBLIC_PATHS = frozenset({"/_emulator/openapi.json"})
 
 
@@ -71,8 +69,7 @@ class ServerState:
         """A fresh 20-character Okta id with ``prefix`` (seeded), unique in the store."""
         with self.lock:
             for _ in range(100):
-                make = getattr(self.emulator.payloads, "new_id", None)
-                candidate = make(prefix) if make else prefix + "".join(self.emulator.rng.choices(_ALPHABET, k=17))
+                candidate = self.emulator.payloads.new_id(prefix)
                 if not self.store.id_exists(candidate):
                     return candidate
         raise RuntimeError("could not find a free id")  # pragma: no cover
