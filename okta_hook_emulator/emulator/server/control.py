@@ -149,15 +149,15 @@ def org() -> Response:
 
     st = state()
     cid, secret = demo_client(st)
-    synthetic = getattr(st.emulator.payloads, "org", None)
+    synthetic = st.emulator.payloads.org
     users = [{"id": u.id, "login": u.login, "firstName": u.first_name, "lastName": u.last_name}
-             for u in getattr(synthetic, "users", ())[:10]]
+             for u in synthetic.users[:10]]
     base = org_url()
     return okta_json({
         "orgUrl": base, "issuer": base + "/oauth2/default", "dashboard": base + "/",
         "seed": st.seed, "strict": st.config.strict, "clientId": cid, "clientSecret": secret,
         "demoPassword": DEMO_PASSWORD, "users": users,
-        "syntheticDomain": getattr(synthetic, "domain", None),
+        "syntheticDomain": synthetic.domain,
     })
 
 

@@ -31,7 +31,7 @@ def demo_client(st: Any) -> tuple[str, str]:
     cid = st.config.client_id or st.store.get_meta("client_id")
     secret = st.config.client_secret or st.store.get_meta("client_secret")
     if not cid or not secret:
-        apps = st.emulator.payloads.org.oidc_apps if hasattr(st.emulator.payloads, "org") else ()
+        apps = st.emulator.payloads.org.oidc_apps
         cid = cid or (apps[0].id if apps else "0oa" + hashlib.sha256(str(st.seed).encode()).hexdigest()[:17])
         digest = hashlib.sha256(f"okta-hook-emulator:{st.seed}:{cid}".encode()).digest()
         secret = secret or base64.urlsafe_b64encode(digest).decode().rstrip("=")
@@ -85,9 +85,8 @@ def _client_credentials() -> tuple[str | None, str | None]:
 
 
 def _find_user(st: Any, username: str) -> Any:
-    org = getattr(st.emulator.payloads, "org", None)
-    for user in getattr(org, "users", ()):
-        if username.lower() in (user.login.lower(), user.email.lower() if hasattr(user, "email") else ""):
+    for user in st.emulator.payloads.org.users:
+        if username.lower() in (user.login.lower(), user.email.lower()):
             return user
     return None
 
