@@ -22,7 +22,7 @@ judgement asks for, and assembles the ``InlineResult``.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -100,6 +100,15 @@ def commands_of(body: dict | None) -> list:
     return cmds if isinstance(cmds, list) else []
 
 
+def typed_commands(body: dict | None) -> Iterator[tuple[int, Any, Any]]:
+    """``(index, type, value)`` of every command of an answer; ``None`` parts for a command that isn't an object."""
+    for i, cmd in enumerate(commands_of(body)):
+        if isinstance(cmd, dict):
+            yield i, cmd.get("type"), cmd.get("value")
+        else:
+            yield i, None, None
+
+
 def problem_text(problems: list) -> str:
     """A short description of the first problem (validator ``Problem`` or plain dict/str)."""
     if not problems:
@@ -129,9 +138,7 @@ def apply_patch_commands(body: dict | None, refuse: Callable[[Any, Any], str | N
     results: list[CommandResult] = []
     changes: list[str] = []
     first_refusal: str | None = None
-    for i, cmd in enumerate(commands_of(body)):
-        ctype = cmd.get("type") if isinstance(cmd, dict) else None
-        ops = cmd.get("value") if isinstance(cmd, dict) else None
+    for i, ctype, ops in typed_commands(body):
         refusal = refuse(ctype, ops)
         if refusal:
             results.append(CommandResult(index=i, type=str(ctype), applied=False, reason=refusal, value=ops))

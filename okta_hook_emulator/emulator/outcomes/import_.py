@@ -23,6 +23,7 @@ from . import (
     has_error,
     json_copy,
     problem_text,
+    typed_commands,
     with_invalid,
 )
 
@@ -88,9 +89,7 @@ def _apply(request: dict, body: dict) -> tuple[ImportOutcome, list[CommandResult
     refusal_first: str | None = None
     requested_action: str | None = None
     new_id: str | None = None
-    for i, cmd in enumerate(commands_of(body)):
-        ctype = cmd.get("type") if isinstance(cmd, dict) else None
-        value = cmd.get("value") if isinstance(cmd, dict) else None
+    for i, ctype, value in typed_commands(body):
         refusal = None
         if ctype in (APP_USER_UPDATE, USER_UPDATE_PROFILE):
             if not isinstance(value, dict):

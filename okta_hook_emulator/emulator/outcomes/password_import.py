@@ -18,10 +18,10 @@ from . import (
     Judgement,
     LogSpec,
     Outcome,
-    commands_of,
     error_summary,
     has_error,
     problem_text,
+    typed_commands,
     with_invalid,
 )
 
@@ -72,9 +72,7 @@ def _apply(body: dict) -> tuple[str, list[CommandResult], str | None]:
     credential = UNVERIFIED
     results: list[CommandResult] = []
     refusal_first = None
-    for i, cmd in enumerate(commands_of(body)):
-        ctype = cmd.get("type") if isinstance(cmd, dict) else None
-        value = cmd.get("value") if isinstance(cmd, dict) else None
+    for i, ctype, value in typed_commands(body):
         if ctype != ACTION_UPDATE:
             refusal = f"unknown command type {ctype!r}: the password import hook accepts only {ACTION_UPDATE}"
         else:

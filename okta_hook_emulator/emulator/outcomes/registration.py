@@ -18,10 +18,10 @@ from . import (
     Judgement,
     LogSpec,
     Outcome,
-    commands_of,
     has_error,
     json_copy,
     problem_text,
+    typed_commands,
     with_invalid,
 )
 
@@ -118,9 +118,7 @@ def _apply(request: dict, body: dict, request_type: str) -> tuple[str, dict, lis
     modified = False
     results: list[CommandResult] = []
     refusal_first: str | None = None
-    for i, cmd in enumerate(commands_of(body)):
-        ctype = cmd.get("type") if isinstance(cmd, dict) else None
-        value = cmd.get("value") if isinstance(cmd, dict) else None
+    for i, ctype, value in typed_commands(body):
         refusal = None
         if ctype == ACTION_UPDATE:
             reg = value.get("registration") if isinstance(value, dict) else None

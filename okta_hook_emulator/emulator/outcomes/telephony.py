@@ -17,10 +17,10 @@ from . import (
     JudgeContext,
     Judgement,
     Outcome,
-    commands_of,
     error_summary,
     has_error,
     problem_text,
+    typed_commands,
     with_invalid,
 )
 
@@ -70,9 +70,7 @@ def _apply(body: dict) -> tuple[dict | None, list[CommandResult], str | None]:
     action: dict | None = None
     results: list[CommandResult] = []
     refusal_first = None
-    for i, cmd in enumerate(commands_of(body)):
-        ctype = cmd.get("type") if isinstance(cmd, dict) else None
-        value = cmd.get("value") if isinstance(cmd, dict) else None
+    for i, ctype, value in typed_commands(body):
         if ctype != TELEPHONY_ACTION:
             refusal = f"unknown command type {ctype!r}: the telephony hook accepts only {TELEPHONY_ACTION}"
         elif not isinstance(value, list) or not value or not isinstance(value[0], dict):
