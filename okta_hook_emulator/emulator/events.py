@@ -3,12 +3,11 @@ at-least-once (duplicate switch) and unordered (out-of-order switch)."""
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from .. import fidelity
+from .. import fidelity, wire_json
 from ..errors import EmulatorUsageError
 from . import records as R
 from .policy import DeliveryPolicy
@@ -81,7 +80,7 @@ def send_events(emulator: Emulator, channel: HookChannel, policy: DeliveryPolicy
     def post(envelope: dict, duplicate_of: str | None) -> BatchDelivery:
         if delay > 0:
             time.sleep(delay)
-        body = json.dumps(envelope, separators=(",", ":")).encode("utf-8")
+        body = wire_json.dumps(envelope)
         delivery = emulator.sender.send(channel, "POST", body, event_delivery_headers(_hook_id(channel, envelope)),
                                         policy)
         accepted, note = judge_delivery(delivery)

@@ -20,11 +20,10 @@ Never raises for anything a hook answers.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
-from .. import fidelity
+from .. import fidelity, wire_json
 from ..payloads.catalog import HookKind
 from ..payloads.generate import cached_callable
 from . import records as R
@@ -34,13 +33,10 @@ from .results import VERDICT_FAILED, VERDICT_OK, DeferredList, InlineResult
 from .sender import inline_headers
 from .transport import HookChannel
 
-# == json.dumps(..., separators=(",", ":"), ensure_ascii=False), without building an encoder per call.
-_COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
-
 
 def serialize_request(request: dict) -> bytes:
     """The exact bytes POSTed: compact JSON (Okta sends no insignificant whitespace), UTF-8."""
-    return _COMPACT.encode(request).encode("utf-8")
+    return wire_json.dumps(request)
 
 
 def _attempts_text(delivery: R.Delivery) -> str:
@@ -91,7 +87,7 @@ def classify(kind: HookKind, delivery: R.Delivery, request: dict) -> tuple[bool,
     if status == 204 or not raw.strip():
         return True, None, [], "", note
     try:
-        body = json.loads(raw.decode("utf-8"))
+        body = wire_json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         return False, None, [], _deserialize_error(exc), note
     problems = _problems(kind, body, request, len(raw))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from .. import fidelity
+from .. import fidelity, wire_json
 from . import records as R
 from .policy import DeliveryPolicy
 from .records import Delivery
@@ -62,7 +62,7 @@ def checklist(delivery: Delivery, challenge: str, policy: DeliveryPolicy) -> lis
         final.error or "" if final.transport == R.TOO_LARGE else f"{final.response.size if final.response else 0} bytes")
     parsed: Any = None
     try:
-        parsed = json.loads((delivery.final_body or b"").decode("utf-8"))
+        parsed = wire_json.loads(delivery.final_body or b"")
         is_object = isinstance(parsed, dict)
         detail = "JSON object" if is_object else f"JSON {type(parsed).__name__}, expected an object"
     except (UnicodeDecodeError, ValueError) as exc:

@@ -22,6 +22,7 @@ from importlib import resources
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from .. import wire_json
 from ..fidelity import MAX_RESPONSE_BYTES, SAML_REPLACE_NEEDS_EXISTING_PATH, TOKEN_LIFETIME_REMOVABLE
 from .catalog import get_kind
 
@@ -449,7 +450,7 @@ def validate_response_text(kind: str, text: str | bytes, request: Any = None) ->
     raw = text.encode("utf-8") if isinstance(text, str) else text
     size_problem = response_size_problem(len(raw))
     try:
-        body = json.loads(raw)
+        body = wire_json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         line, col = getattr(exc, "lineno", 1), getattr(exc, "colno", 1)
         what = "inline hook response" if hook.inline else "response"
@@ -481,12 +482,10 @@ def _finish(found: list[tuple[tuple, Problem]]) -> list[Problem]:
     return out
 
 
-_COMPACT = json.JSONEncoder(separators=(",", ":"))  # == json.dumps(..., separators=(",", ":")), built once
-
-
 def _size_of(body: Any) -> int | None:
+    """Bytes of ``body`` as it would travel (compact UTF-8 JSON)."""
     try:
-        return len(_COMPACT.encode(body).encode("utf-8"))
+        return len(wire_json.dumps(body))
     except (TypeError, ValueError, RecursionError):
         return None
 
