@@ -80,3 +80,27 @@ def test_hand_off_falls_back_to_crossing_cpus_when_affinity_cannot_be_set(emu, m
     results = [emu.call_inline("token", make_hook(lambda: None), timeout=2) for _ in range(3)]
     assert [r.verdict for r in results] == ["ok"] * 3
     assert emu.sender._workers()._same_cpu.enabled is False
+
+
+def test_calls_made_while_another_is_in_flight_are_not_pinned(emu):
+    main = threading.get_native_id()
+    normal = os.sched_getaffinity(0)
+    release, entered = threading.Event(), threading.Event()
+    seen: list[set[int]] = []
+
+    def slow_then_fast():
+        if not entered.is_set():  # the other thread's call: stay in flight until the main thread's call is done
+            entered.set()
+            release.wait(2)
+        else:
+            seen.append(os.sched_getaffinity(main))
+
+    hook = make_hook(slow_then_fast)
+    emu.call_inline("token", make_hook(lambda: None), timeout=2)  # a worker exists and main called last
+    other = threading.Thread(target=lambda: emu.call_inline("token", hook, timeout=3))
+    other.start()
+    assert entered.wait(2)
+    emu.call_inline("token", hook, timeout=2)
+    release.set()
+    other.join()
+    assert seen == [normal]

@@ -154,7 +154,8 @@ class _SameCpu:
     has to wake the other, idle, CPU, which on a virtual machine costs tens of microseconds and far more when
     the host is busy. Pinned to one CPU, each hand-off is a context switch. The caller's affinity is restored as
     soon as it has the result; the worker restores its own as soon as it wakes, so threads a hook starts get the
-    normal affinity. Any ``OSError`` turns this off for the pool: hand-offs then cross CPUs as usual."""
+    normal affinity. Only a thread calling again with no other call in flight is pinned (concurrent callers spread
+    over the CPUs run faster unpinned). Any ``OSError`` turns this off for the pool: hand-offs then cross CPUs as usual."""
 
     def __init__(self) -> None:
         self.enabled = _GETCPU is not None
@@ -197,6 +198,7 @@ class _DaemonPool:
         self._all: list[_Worker] = []
         self._closed = False
         self._same_cpu = _SameCpu()
+        self._last_caller: int | None = None  # thread ident of the latest call
 
     def call(self, fn: Callable[..., Any], args: tuple, timeout: float) -> Any:
         """Run ``fn(*args)`` on a worker and return its value; raises ``TimeoutError`` after ``timeout`` seconds
@@ -211,7 +213,12 @@ class _DaemonPool:
                 self._all.append(worker)
                 threading.Thread(target=self._work, args=(worker,), name=f"{self._name}-{len(self._all)}",
                                  daemon=True).start()
-        mask = self._same_cpu.pin(worker)
+            # Only a caller making its calls one after another, with no other call in flight, is kept on one
+            # CPU: concurrent callers are better spread over the CPUs.
+            me = threading.get_ident()
+            alone = self._last_caller == me and len(self._idle) == len(self._all) - 1
+            self._last_caller = me
+        mask = self._same_cpu.pin(worker) if alone else None
         try:
             worker.queue.put(job)
             return job.result(timeout)
