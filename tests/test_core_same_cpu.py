@@ -14,7 +14,8 @@ from okta_hook_emulator.clock import FixedClock
 from okta_hook_emulator.emulator import sender
 from okta_hook_emulator.emulator.core import Emulator
 
-pytestmark = pytest.mark.skipif(sender._GETCPU is None, reason="CPU affinity is a Linux facility")
+getcpu = sender._load_getcpu()
+pytestmark = pytest.mark.skipif(getcpu is None, reason="CPU affinity is a Linux facility")
 
 ANSWER = json.dumps({"commands": [{"type": "com.okta.identity.patch",
                                    "value": [{"op": "add", "path": "/claims/x", "value": 1}]}]}).encode()
@@ -48,9 +49,9 @@ def test_caller_is_pinned_only_while_it_waits_for_the_hook(emu):
 
 
 def test_worker_runs_the_hook_on_the_callers_cpu(emu):
-    where = collections.Counter()
-    hook = make_hook(lambda: where.update([os.sched_getaffinity(caller) == {sender._GETCPU()}]))
     caller = threading.get_native_id()
+    where = collections.Counter()
+    hook = make_hook(lambda: where.update([os.sched_getaffinity(caller) == {getcpu()}]))
     for _ in range(30):
         emu.call_inline("token", hook, timeout=2)
     assert where[True] >= 25, where  # the worker woke on the caller's CPU (a later migration is the scheduler's)

@@ -8,6 +8,7 @@ recorded in an :class:`~okta_hook_emulator.emulator.records.Attempt` and classif
 from __future__ import annotations
 
 import asyncio
+import functools
 import io
 import os
 import queue
@@ -121,8 +122,10 @@ class _Job:
                 self._error = exc
 
 
+@functools.cache
 def _load_getcpu() -> Callable[[], int] | None:
-    """libc's ``sched_getcpu`` (Linux), or None where CPU affinity cannot be set."""
+    """libc's ``sched_getcpu`` (Linux), or None where CPU affinity cannot be set. Looked up on first use, so
+    importing the sender does not import ctypes."""
     if not hasattr(os, "sched_setaffinity"):
         return None
     try:
@@ -131,9 +134,6 @@ def _load_getcpu() -> Callable[[], int] | None:
         return ctypes.CDLL(None).sched_getcpu
     except (OSError, AttributeError):
         return None
-
-
-_GETCPU = _load_getcpu()  # a constant: the C function, looked up once
 
 
 class _Worker:
@@ -158,14 +158,15 @@ class _SameCpu:
     over the CPUs run faster unpinned). Any ``OSError`` turns this off for the pool: hand-offs then cross CPUs as usual."""
 
     def __init__(self) -> None:
-        self.enabled = _GETCPU is not None
+        self._getcpu = _load_getcpu()
+        self.enabled = self._getcpu is not None
 
     def pin(self, worker: _Worker) -> set[int] | None:
         """Pin the calling thread and ``worker`` to the current CPU; returns the caller's mask to restore."""
-        if not self.enabled or worker.tid is None or _GETCPU is None:
+        if not self.enabled or worker.tid is None or self._getcpu is None:
             return None
         try:
-            cpu = _GETCPU()
+            cpu = self._getcpu()
             mask = os.sched_getaffinity(0)
             os.sched_setaffinity(0, {cpu})
             try:
