@@ -166,6 +166,18 @@ def test_plugin_can_be_disabled(pytester: pytest.Pytester) -> None:
     assert "okta-hooks: seed" not in result.stdout.str()
 
 
+def test_fakers_own_plugin_can_be_turned_off_and_ours_still_works(pytester: pytest.Pytester) -> None:
+    # README "Performance": Faker (our dependency) registers a `faker` fixture plugin; `-p no:faker` drops it.
+    pytester.makeconftest("import pytest\n\n@pytest.fixture\ndef okta_hook_target():\n"
+                          "    def hook(environ, start_response):\n"
+                          "        start_response('204 No Content', [])\n        return [b'']\n    return hook\n")
+    pytester.makepyfile(test_x="def test_a(okta):\n    okta.token_hook().assert_ok()\n\n"
+                               "def test_b(faker):\n    pass\n")
+    result = pytester.runpytest_subprocess("-p", "no:faker")
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(["*fixture 'faker' not found*"])
+
+
 def test_ini_seed_is_used_and_option_wins(pytester: pytest.Pytester) -> None:
     pytester.makeini("[pytest]\nokta_hooks_seed = 42\nokta_hooks_timeout = 0.5\n")
     pytester.makepyfile(test_x="def test_a():\n    pass\n")
