@@ -39,10 +39,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-slow", action="store_true", help="leave out the 3 s timeout scenario")
     args = parser.parse_args(argv)
 
-    from .emulator.server.runner import serve
     from .scenarios import builtin_names, load, run_scenario, text_report
     from .scenarios.remote import ServerClient, register_hooks
     from .scenarios.reports import progress_line
+    from .server.runner import serve
 
     sample = load_sample_hook()
     hook_server, hook_thread, hook_base = sample.serve(sample.create_app(), "127.0.0.1", args.hook_port)

@@ -11,7 +11,7 @@ import httpx
 import pytest
 from werkzeug import Request, Response
 
-from okta_hook_emulator.emulator.server import serve
+from okta_hook_emulator.server import serve
 
 TOKEN = "00test-token-for-the-emulator"
 AUTH = {"Authorization": f"SSWS {TOKEN}"}

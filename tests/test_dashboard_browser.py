@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from server_support import answer_token_with_claim, answer_verification
 
-from okta_hook_emulator.emulator.server import serve
+from okta_hook_emulator.server import serve
 
 pytestmark = pytest.mark.browser
 

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from server_support import answer_token_with_claim, answer_verification
 from werkzeug import Request, Response
 
-from okta_hook_emulator.emulator.server import serve
+from okta_hook_emulator.server import serve
 
 REPO = Path(__file__).resolve().parents[1]
 TOKEN = "00dashboard-test-api-token"

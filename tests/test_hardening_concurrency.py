@@ -11,7 +11,7 @@ import httpx
 import pytest
 from example_support import hostile_hook
 
-from okta_hook_emulator.emulator.server import serve
+from okta_hook_emulator.server import serve
 
 TOKEN = "00hardening-concurrency-token"
 CLIENTS = 50

@@ -16,8 +16,8 @@ from inline_support import EXAMPLES, REQUESTS
 
 from okta_hook_emulator.emulator.core import Emulator
 from okta_hook_emulator.emulator.results import VERDICT_ERROR, VERDICT_FAILED, VERDICT_INVALID, VERDICT_OK
-from okta_hook_emulator.emulator.server import create_app
 from okta_hook_emulator.payloads.catalog import INLINE_KINDS, KINDS
+from okta_hook_emulator.server import create_app
 
 VERDICTS = {VERDICT_OK, VERDICT_ERROR, VERDICT_INVALID, VERDICT_FAILED}
 TOKEN = "00hardening-fuzz-token"
@@ -120,7 +120,7 @@ query_values = st.sampled_from(["", "0", "-1", "1e9", "abc", "10", "2026-01-01T0
 
 
 def _spec() -> dict:
-    return json.loads(resources.files("okta_hook_emulator.emulator.server").joinpath("openapi.json").read_text())
+    return json.loads(resources.files("okta_hook_emulator.server").joinpath("openapi.json").read_text())
 
 
 OPERATIONS = [(path, method.upper(), op) for path, ops in _spec()["paths"].items()

@@ -13,7 +13,7 @@ import pytest
 from example_support import hostile_hook
 
 from okta_hook_emulator.emulator.results import VERDICT_ERROR, VERDICT_FAILED, VERDICT_INVALID, VERDICT_OK
-from okta_hook_emulator.emulator.server import serve
+from okta_hook_emulator.server import serve
 
 BUDGET = 0.3  # seconds per attempt (Okta: 3 s)
 SLACK = 2.5  # an enforced budget ends a call far below this; an unenforced one (sleep 1 s, dribble 3 s) does not

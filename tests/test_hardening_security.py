@@ -21,7 +21,7 @@ import httpx
 import pytest
 from example_support import hostile_hook
 
-from okta_hook_emulator.emulator.server import serve
+from okta_hook_emulator.server import serve
 
 TOKEN = "00PlantedApiToken-7f3k2j9q"
 EVENT_SECRET = "planted-event-secret-5b1d"
@@ -222,7 +222,7 @@ def test_management_api_refuses_requests_without_the_token():
 
 def test_default_bind_is_loopback(tmp_path):
     from okta_hook_emulator.commands import serve as serve_command
-    from okta_hook_emulator.emulator.server import runner
+    from okta_hook_emulator.server import runner
 
     assert inspect.signature(runner.serve).parameters["host"].default == "127.0.0.1"
     host_option = next(p for p in serve_command.command.params if p.name == "host")

@@ -7,7 +7,7 @@ from example_support import sample_hook
 
 from okta_hook_emulator import demo
 from okta_hook_emulator.commands.run import run
-from okta_hook_emulator.emulator.server.runner import serve
+from okta_hook_emulator.server.runner import serve
 
 SAMPLE = sample_hook()
 

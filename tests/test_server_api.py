@@ -19,8 +19,8 @@ from server_support import (  # noqa: F401
     server,
 )
 
-from okta_hook_emulator.emulator.server import serve
 from okta_hook_emulator.payloads.event_types import event_types
+from okta_hook_emulator.server import serve
 
 HOOK = "https://hooks.example.com/okta"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from okta_hook_emulator.emulator.server.el_filter import compile_filter, passes
+from okta_hook_emulator.server.el_filter import compile_filter, passes
 
 EVENT = {
     "eventType": "group.user_membership.add",

@@ -20,7 +20,7 @@ from server_support import (  # noqa: F401
 )
 
 from okta_hook_emulator.clock import FixedClock
-from okta_hook_emulator.emulator.server import serve
+from okta_hook_emulator.server import serve
 
 
 def _verified_hook(api: httpx.Client, httpserver: Any, path: str = "/events", **kw: Any) -> dict:  # noqa: F811

@@ -9,12 +9,13 @@ from typing import Any
 import httpx
 from server_support import server  # noqa: F401
 
-from okta_hook_emulator.emulator.server import create_app
-from okta_hook_emulator.emulator.server.control import documented_routes, load_openapi
+from okta_hook_emulator.dashboard import bp as dashboard_bp
+from okta_hook_emulator.server import create_app
+from okta_hook_emulator.server.control import documented_routes, load_openapi
 
 
 def _app_routes() -> set[tuple[str, str, str]]:
-    app = create_app(start_worker=False)
+    app = create_app(start_worker=False, blueprints=[dashboard_bp])
     try:
         return {(path, method, getattr(view, "__module__", "")) for path, method, view in documented_routes(app)}
     finally:
@@ -39,8 +40,8 @@ def test_hand_kept_file_covers_every_api_route() -> None:
     hand = load_openapi()
     documented = {(path, method) for path, ops in hand["paths"].items() for method in ops}
     api_routes = {(path, method) for path, method, module in _app_routes()
-                  if module.startswith("okta_hook_emulator.emulator.server")}
-    assert api_routes - documented == set(), "served but not documented in emulator/server/openapi.json"
+                  if module.startswith("okta_hook_emulator.server")}
+    assert api_routes - documented == set(), "served but not documented in server/openapi.json"
     assert documented - api_routes == set(), "documented but not served"
     assert {p for p, _ in api_routes} >= {"/api/v1/eventHooks", "/api/v1/inlineHooks", "/api/v1/logs",
                                           "/oauth2/default/v1/token", "/_emulator/events"}

@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 from server_support import TOKEN, answer_verification, event_hook_body, inline_hook_body
 
-from okta_hook_emulator.emulator.server.store import Store
+from okta_hook_emulator.server.store import Store
 
 AUTH = {"Authorization": f"SSWS {TOKEN}"}
 

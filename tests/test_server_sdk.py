@@ -13,7 +13,7 @@ import okta.models as models
 import pytest
 from server_support import TOKEN, answer_verification, server  # noqa: F401
 
-from okta_hook_emulator.emulator.server import serve
+from okta_hook_emulator.server import serve
 
 
 def _client(url: str) -> Any:

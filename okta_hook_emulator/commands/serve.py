@@ -26,8 +26,8 @@ def command(host: str, port: int, db: str, seed: int, token: str | None, strict:
             quiet: bool) -> None:
     """Serve the emulated Okta org: /api/v1/eventHooks, /api/v1/inlineHooks, /api/v1/logs, /oauth2/default,
     the /_emulator/ control API and the dashboard at /."""
-    from ..emulator.server import serve
-    from ..emulator.server.oauth import DEMO_PASSWORD, demo_client
+    from ..server import serve
+    from ..server.oauth import DEMO_PASSWORD, demo_client
 
     try:
         handle = serve({"db": db, "seed": seed, "api_token": token, "strict": strict}, host=host, port=port,

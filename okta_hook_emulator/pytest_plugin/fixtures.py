@@ -73,7 +73,7 @@ def okta_server(request: pytest.FixtureRequest) -> Iterator[Any]:
     """The real emulator HTTP server (Management API, OAuth, ``/_emulator/`` control API) on 127.0.0.1,
     port 0, with an in-memory store. ``okta_server.url`` is its base URL and ``okta_server.token`` the SSWS
     API token; POST ``/_emulator/reset`` to clear it between tests. It stops at the end of the session."""
-    from ..emulator.server import serve
+    from ..server import serve
 
     settings = settings_from_config(request.config)
     server = serve(host="127.0.0.1", port=0, seed=settings.seed, policy={"timeout": settings.timeout})

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..results import VERDICT_FAILED, VERDICT_OK
+from ..emulator.results import VERDICT_FAILED, VERDICT_OK
 
 
 def _record(st: Any, *, hook: dict | None, kind: str, event_type: str | None, verdict: str, delivery: Any,

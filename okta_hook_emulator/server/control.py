@@ -11,8 +11,8 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
-from ...errors import EmulatorUsageError, OktaAPIError, did_you_mean
-from ...payloads.catalog import INLINE_KINDS, get_kind
+from ..errors import EmulatorUsageError, OktaAPIError, did_you_mean
+from ..payloads.catalog import INLINE_KINDS, get_kind
 from .app import json_body, okta_json, org_url, state
 
 bp = Blueprint("control", __name__, url_prefix="/_emulator")
@@ -39,7 +39,7 @@ def trigger_events() -> Response:
     overrides = body.get("overrides") or {}
     if not isinstance(overrides, dict):
         raise _usage("overrides", 'overrides: Expected an object of {"dotted.path": value}.')
-    from ...payloads.event_types import get_event_type
+    from ..payloads.event_types import get_event_type
 
     for t in types:
         try:
@@ -179,7 +179,7 @@ def _camel(name: str) -> str:
 
 
 def load_openapi() -> dict:
-    """The hand-kept OpenAPI document (``emulator/server/openapi.json``) of the API routes."""
+    """The hand-kept OpenAPI document (``server/openapi.json``) of the API routes."""
     return json.loads(resources.files(__package__).joinpath("openapi.json").read_text())
 
 

@@ -9,16 +9,15 @@ from __future__ import annotations
 import atexit
 import json
 import threading
-import warnings
 import weakref
 from typing import Any
 
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
-from ...clock import SystemClock, iso
-from ...errors import EmulatorUsageError, OktaAPIError, okta_error
-from ..policy import DeliveryPolicy
+from ..clock import SystemClock, iso
+from ..emulator.policy import DeliveryPolicy
+from ..errors import EmulatorUsageError, OktaAPIError, okta_error
 from .config import ServerConfig
 from .store import Store
 
@@ -46,7 +45,7 @@ class ServerState:
     """Per-app state: config, store, emulator, worker. Reached with ``app.extensions["okta_hooks"]``."""
 
     def __init__(self, config: ServerConfig):
-        from ..core import Emulator  # the core facade
+        from ..emulator.core import Emulator  # the core facade
 
         self.config = config
         self.clock = config.clock or SystemClock()
@@ -185,36 +184,16 @@ def _check_auth() -> Response | None:
     return None
 
 
-# Optional modules that, when present, contribute a blueprint named ``bp`` (the dashboard pages at "/").
-OPTIONAL_BLUEPRINTS = ("okta_hook_emulator.emulator.dashboard",)
-
-
 def _blueprints() -> list[Any]:
-    import importlib
-
     from . import control, event_hooks, inline_hooks, logs, oauth
 
-    found = [event_hooks.bp, inline_hooks.bp, logs.bp, oauth.bp, control.bp]
-    for name in OPTIONAL_BLUEPRINTS:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue
-            warnings.warn(f"{name} is not available: {exc}", RuntimeWarning, stacklevel=2)
-            continue
-        except ImportError as exc:  # a broken optional UI must not take the API down
-            warnings.warn(f"{name} is not available: {exc}", RuntimeWarning, stacklevel=2)
-            continue
-        found.append(module.bp)
-    return found
+    return [event_hooks.bp, inline_hooks.bp, logs.bp, oauth.bp, control.bp]
 
 
 def create_app(config: ServerConfig | dict[str, Any] | None = None, **overrides: Any) -> Flask:
     """Build the emulator's Flask app. ``config`` is a :class:`ServerConfig`, a dict of its fields, or None."""
     cfg = ServerConfig.build(config, **overrides)
-    # Rooted at the emulator package so the dashboard's emulator/templates and emulator/static resolve.
-    app = Flask("okta_hook_emulator.emulator")
+    app = Flask("okta_hook_emulator.server")
     app.json.sort_keys = False  # type: ignore[attr-defined]
     st = ServerState(cfg)
     app.extensions[EXTENSION] = st

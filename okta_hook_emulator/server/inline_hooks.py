@@ -7,9 +7,9 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
-from ... import fidelity
-from ...errors import OktaAPIError, did_you_mean
-from ...payloads.catalog import KINDS
+from .. import fidelity
+from ..errors import OktaAPIError, did_you_mean
+from ..payloads.catalog import KINDS
 from . import hooks_common as H
 from . import validation as V
 from .app import add_warning, json_body, okta_json, org_url, state

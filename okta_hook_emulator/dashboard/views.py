@@ -9,9 +9,9 @@ from typing import Any
 
 from flask import Response, redirect, render_template, request, url_for
 
-from ...errors import EmulatorUsageError
-from ...payloads.catalog import KINDS
-from ..records import SECRET_MASK
+from ..emulator.records import SECRET_MASK
+from ..errors import EmulatorUsageError
+from ..payloads.catalog import KINDS
 from . import bp
 from .charts import latency_chart, latency_stats
 from .support import (
@@ -49,7 +49,7 @@ OVERRIDE_EXAMPLES = {
 # -- shared helpers -------------------------------------------------------------------------------------------
 
 def _event_type_names() -> list[str]:
-    from ...payloads.event_types import event_types
+    from ..payloads.event_types import event_types
 
     return sorted(event_types())
 
@@ -292,7 +292,7 @@ def delivery_detail(delivery_id: str) -> Any:
 
 
 def _budget_ms() -> float:
-    from ..policy import DeliveryPolicy
+    from ..emulator.policy import DeliveryPolicy
 
     return DeliveryPolicy().timeout * 1000
 
@@ -318,8 +318,8 @@ def _delivery_summary(record: dict) -> str:
 # -- Fire -----------------------------------------------------------------------------------------------------
 
 def _fire_context(**extra: Any) -> dict:
-    from ...payloads.generate import REQUEST_TYPES, VARIANTS
-    from ...scenarios import builtin_names, load_builtin
+    from ..payloads.generate import REQUEST_TYPES, VARIANTS
+    from ..scenarios import builtin_names, load_builtin
 
     scenarios = []
     for name in builtin_names():
@@ -413,13 +413,13 @@ def fire_flow() -> Any:
 @bp.post("/fire/scenario")
 def fire_scenario() -> Any:
     """Run a built-in scenario through this server (same path as ``okta-hooks run NAME --server URL``)."""
-    from ...scenarios import ScenarioError, builtin_names, load_builtin, run_scenario, text_report
+    from ..scenarios import ScenarioError, builtin_names, load_builtin, run_scenario, text_report
 
     f = request.form
     form = {k: f.get(k, "").strip() for k in ("scenario", "target", "seed")}
     try:
         if form["scenario"] not in builtin_names():
-            from ...errors import did_you_mean
+            from ..errors import did_you_mean
 
             raise EmulatorUsageError(f"Scenario: {form['scenario']!r} is not a built-in scenario."
                                      f"{did_you_mean(form['scenario'], builtin_names())}")
@@ -453,7 +453,7 @@ def fire_scenario() -> Any:
 @bp.get("/logs")
 def logs_page() -> Any:
     """The org's System Log, newest first: free-text search and Okta filter expressions."""
-    from ...errors import OktaAPIError
+    from ..errors import OktaAPIError
     from ..server.logs import parse_filter
 
     st = server_state()

@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Response, request
 
-from ...errors import OktaAPIError
+from ..errors import OktaAPIError
 from . import validation as V
 from .app import no_content, okta_json, org_url, state
 

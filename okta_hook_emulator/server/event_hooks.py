@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Blueprint, Response
 
-from ...errors import OktaAPIError
+from ..errors import OktaAPIError
 from . import hooks_common as H
 from . import validation as V
 from .app import add_warning, json_body, okta_json, org_url, state
@@ -45,7 +45,7 @@ def _log(action: str, hook: dict, **kw: Any) -> dict:
 
 
 def _eligible() -> dict:
-    from ...payloads.event_types import event_types
+    from ..payloads.event_types import event_types
 
     return event_types()
 
@@ -83,7 +83,7 @@ def _validate(body: dict, old: dict | None) -> dict:
                           "'user.lifecycle.create'.")
         else:
             eligible = _eligible()
-            from ...errors import did_you_mean
+            from ..errors import did_you_mean
 
             for item in raw_items:
                 if not isinstance(item, str):

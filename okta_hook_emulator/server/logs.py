@@ -12,8 +12,8 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, request
 
-from ...clock import iso
-from ...errors import OktaAPIError
+from ..clock import iso
+from ..errors import OktaAPIError
 from .app import okta_json, org_url, state
 
 bp = Blueprint("logs", __name__, url_prefix="/api/v1/logs")

@@ -11,9 +11,9 @@ from typing import Any
 
 from flask import current_app
 
-from ...errors import EmulatorUsageError
-from ..records import SECRET_MASK
-from ..sender import is_secret_header
+from ..emulator.records import SECRET_MASK
+from ..emulator.sender import is_secret_header
+from ..errors import EmulatorUsageError
 
 EXTENSION = "okta_hooks_dashboard"
 CSRF_FIELD = "csrf_token"
@@ -135,7 +135,7 @@ def pretty(value: Any, secrets_: list[str]) -> str:
 
 def parse_lines(text: str, what: str) -> dict[str, Any]:
     """``path=value`` lines (one per line, ``#`` comments allowed) as an overrides dict."""
-    from ...payloads.overrides import parse_set
+    from ..payloads.overrides import parse_set
 
     items = [line.strip() for line in (text or "").splitlines() if line.strip() and not line.strip().startswith("#")]
     try:

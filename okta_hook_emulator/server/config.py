@@ -6,8 +6,8 @@ import secrets
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from ...clock import Clock
-from ...errors import EmulatorUsageError
+from ..clock import Clock
+from ..errors import EmulatorUsageError
 
 
 @dataclass

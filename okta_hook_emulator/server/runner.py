@@ -85,10 +85,18 @@ class QuietHandler(WSGIRequestHandler):
 
 
 def serve(config: ServerConfig | dict[str, Any] | None = None, *, host: str = "127.0.0.1", port: int = 0,
-          tls: bool = False, app: Flask | None = None, quiet: bool = True, **overrides: Any) -> ServerHandle:
-    """Start the emulator on ``host:port`` (0 = any free port) in a daemon thread; returns a ``ServerHandle``."""
+          tls: bool = False, app: Flask | None = None, quiet: bool = True, dashboard: bool = True,
+          **overrides: Any) -> ServerHandle:
+    """Start the emulator on ``host:port`` (0 = any free port) in a daemon thread; returns a ``ServerHandle``.
+    ``dashboard`` adds the dashboard pages at ``/`` (a blueprint from ``okta_hook_emulator.dashboard``)."""
     if app is None:
-        app = create_app(config, **overrides)
+        cfg = ServerConfig.build(config, **overrides)
+        if dashboard:
+            from ..dashboard import bp as dashboard_bp
+
+            if dashboard_bp not in cfg.blueprints:
+                cfg.blueprints = [*cfg.blueprints, dashboard_bp]
+        app = create_app(cfg)
     ssl_context = self_signed_context(host) if tls else None
     server = make_server(host, port, app, threaded=True, ssl_context=ssl_context,
                          request_handler=QuietHandler if quiet else None)

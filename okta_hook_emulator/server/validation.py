@@ -122,7 +122,7 @@ def query_timeout(raw: str) -> float:
     """The emulator-only ``?timeout=`` (seconds per attempt): a finite number in (0, 60], else a 400 E0000001."""
     import math
 
-    from ...errors import OktaAPIError
+    from ..errors import OktaAPIError
 
     try:
         value = float(raw)

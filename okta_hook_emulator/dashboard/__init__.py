@@ -1,7 +1,7 @@
 """The demo dashboard served at ``/`` by the emulator server: Hooks, Deliveries, Fire, System Log and Latency pages.
 
-Server-rendered (Flask + Jinja, templates in ``emulator/templates/``, CSS and a small vanilla script in
-``emulator/static/``; nothing is loaded from anywhere but the emulator). Every state-changing form carries a
+Server-rendered (Flask + Jinja, templates in ``dashboard/templates/``, CSS and a small vanilla script in
+``dashboard/static/``; nothing is loaded from anywhere but the emulator). Every state-changing form carries a
 per-app secret form token (``csrf_token``) that is checked on every dashboard POST; the pages never show a
 secret value. The dashboard calls the same Management / control API, store and scenario runner the HTTP clients
 use: it never re-implements sending, judging or storage."""
@@ -16,14 +16,14 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Response, request
 from flask.blueprints import BlueprintSetupState
 
-from ...errors import OktaAPIError
+from ..errors import OktaAPIError
 from .support import CSRF_FIELD, EXTENSION, DashboardState, dashboard_state
 
 _HERE = Path(__file__).resolve().parent
 STATIC_URL = "/dashboard-static"
 
-bp = Blueprint("dashboard", __name__, template_folder=str(_HERE.parent / "templates"),
-               static_folder=str(_HERE.parent / "static"), static_url_path=STATIC_URL)
+bp = Blueprint("dashboard", __name__, template_folder=str(_HERE / "templates"),
+               static_folder=str(_HERE / "static"), static_url_path=STATIC_URL)
 
 # Everything the page loads or talks to is the emulator itself.
 CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
