@@ -1,5 +1,6 @@
-"""Every behaviour the fact sheet marks UNCONFIRMED is decided here, once, and listed in the README's
-"Fidelity notes". Code elsewhere imports these names instead of repeating the choice."""
+"""Every behaviour Okta's documentation leaves open is decided here, once, and listed in
+docs/okta-behaviour.md#unconfirmed-choices and the README's "Fidelity notes". Code elsewhere imports these
+names instead of repeating the choice."""
 
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ RETRY_ON_TOO_LARGE = False
 VERIFICATION_ALLOW_EXTRA_FIELDS = True
 # The challenge value: 40 URL-safe characters, as in the one captured example.
 VERIFICATION_CHALLENGE_LENGTH = 40
-# Delivery POSTs and inline calls: headers as captured in the fact sheet §7 (User-Agent etc.).
+# Delivery POSTs and inline calls: User-Agents as captured from real orgs
+# (docs/okta-behaviour.md#event-delivery-headers, #inline-hook-headers).
 EVENT_DELIVERY_USER_AGENT = "Okta Hook Service v1.0.0 - {hook_id}"
 INLINE_USER_AGENT = "Okta-Integrations"
 # Invalid commands for SAML/registration/import/password import: like token, one bad command skips the whole
@@ -37,7 +39,7 @@ TELEPHONY_FAILOVER_STATUSES = frozenset({"FAILED"})
 TELEPHONY_VOICE_CHANNEL = "voice call"
 # Token hook refresh-token grant: original grant key casing.
 TOKEN_ORIGINAL_GRANT_KEY = "OriginalGrant"
-# Inline hook org limit (fact sheet §6.2): 100, not the stale 50.
+# Inline hook org limit (docs/okta-behaviour.md#org-limits): 100, not the stale 50.
 MAX_INLINE_HOOKS = 100
 # Management API `execute` on an INACTIVE inline hook (Okta only links `execute` on ACTIVE hooks): refused.
 EXECUTE_INACTIVE_INLINE_HOOK = False

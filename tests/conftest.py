@@ -13,7 +13,7 @@ OKTA_EXAMPLES = DATA / "okta_examples"
 
 @pytest.fixture
 def okta_example():
-    """Load one of Okta's documented payloads copied from the fact sheet (tests/data/okta_examples)."""
+    """Load one of Okta's documented payloads (tests/data/okta_examples; docs/okta-behaviour.md#sources)."""
 
     def load(name: str):
         return json.loads((OKTA_EXAMPLES / name).read_text())

@@ -1,5 +1,6 @@
 """Every documented inline-hook response example (tests/data/okta_examples/*.response*.json), served over real HTTP
-by a pytest-httpserver hook on 127.0.0.1, produces the outcome the fact sheet describes (§3.1–3.6)."""
+by a pytest-httpserver hook on 127.0.0.1, produces the outcome Okta documents
+(docs/okta-behaviour.md#inline-hook-kinds)."""
 
 from __future__ import annotations
 
@@ -58,7 +59,7 @@ def test_every_response_example_is_covered():
     assert files == set(RESPONSE_EXAMPLES)
 
 
-# -- token (§3.1) ------------------------------------------------------------------------------------------------
+# -- token (docs/okta-behaviour.md#token-hook) -----------------------------------------------------------------------
 
 def test_token_add_claims(emu, hook):
     result = call(emu, hook, "token", "token.response.add-claims.json")
@@ -101,7 +102,8 @@ def test_token_remove_claims(emu, hook):
 
 
 def test_token_remove_claims_against_documented_request_skips_hook(emu, hook):
-    """§3.1: removing a claim that isn't in the token fails the entire PATCH; tokens are minted unmodified."""
+    """docs/okta-behaviour.md#token-hook: removing a claim that isn't in the token fails the entire PATCH;
+    tokens are minted unmodified."""
     request = load("token.request.json")
     result = call(emu, hook, "token", "token.response.remove-claims.json", request)
     assert result.verdict == VERDICT_INVALID
@@ -119,7 +121,7 @@ def test_token_error(emu, hook):
     assert out.error == {"error": "server_error", "error_description": "Human-readable summary of the error"}
 
 
-# -- SAML (§3.2) -------------------------------------------------------------------------------------------------
+# -- SAML (docs/okta-behaviour.md#saml-assertion-hook) ---------------------------------------------------------------
 
 def test_saml_patch(emu, hook):
     result = call(emu, hook, "saml", "saml.response.json")
@@ -150,7 +152,7 @@ def test_saml_patch(emu, hook):
     assert root.find("saml:Subject/saml:NameID", SAML_NS).text == "administrator1@example.com"
 
 
-# -- registration (§3.3) -----------------------------------------------------------------------------------------
+# -- registration (docs/okta-behaviour.md#registration-hook) ---------------------------------------------------------
 
 def test_registration_ssr_deny_with_error(emu, hook):
     result = call(emu, hook, "registration", "registration-ssr.response.deny.json")
@@ -184,7 +186,7 @@ def test_registration_pp_profile_update(emu, hook):
     assert out.profile["login"] == "rosario.jones@example.com"  # the existing profile is kept
 
 
-# -- telephony (§3.6) --------------------------------------------------------------------------------------------
+# -- telephony (docs/okta-behaviour.md#telephony-hook) ---------------------------------------------------------------
 
 def test_telephony_success(emu, hook):
     result = call(emu, hook, "telephony", "telephony.response.success.json")

@@ -1,5 +1,6 @@
-"""The §3.7 matrix / §2.6 failure table: for every inline kind, a hook that times out, answers 4xx, 5xx, a redirect,
-malformed JSON, an ``error`` object or an empty 204 leads to the outcome Okta reaches — over real HTTP."""
+"""The failure table (docs/okta-behaviour.md#failure-modes): for every inline kind, a hook that times out,
+answers 4xx, 5xx, a redirect, malformed JSON, an ``error`` object or an empty 204 leads to the outcome Okta
+reaches — over real HTTP."""
 
 from __future__ import annotations
 
@@ -62,7 +63,8 @@ def state(kind: str, outcome) -> str:
 
 
 F, E, OK = VERDICT_FAILED, VERDICT_ERROR, VERDICT_OK
-# kind -> condition -> (verdict, flow state, attempts)  — fact sheet §3.7 (with fidelity.py choices)
+# kind -> condition -> (verdict, flow state, attempts) — docs/okta-behaviour.md#failure-modes
+# (with fidelity.py choices)
 MATRIX = {
     "token": {"timeout": (F, "unmodified", 1), "4xx": (F, "unmodified", 1), "5xx": (F, "unmodified", 1),
               "redirect": (F, "unmodified", 1), "malformed": (F, "unmodified", 1), "error": (E, "no-token", 1),
@@ -116,7 +118,8 @@ def test_failure_matrix(emu, hook_server, kind, condition):
 
 
 def test_failure_messages_shown_to_end_users(emu, hook_server):
-    """§2.6: registration fails closed with Okta's messages; SAML / token errors with the default text."""
+    """docs/okta-behaviour.md#failure-modes: registration fails closed with Okta's messages; SAML / token
+    errors with the default text."""
     hook_server.clear()
     hook_server.expect_request("/hook", method="POST").respond_with_handler(answer("5xx"))
     url = hook_server.url_for("/hook")

@@ -1,5 +1,6 @@
-"""Okta's rules for applying inline answers (fact sheet §3.1–3.6), one behaviour per test, over real HTTP:
-token patch rules and minted JWTs, SAML pointers, registration / import / password import / telephony commands."""
+"""Okta's rules for applying inline answers (docs/okta-behaviour.md#inline-hook-kinds), one behaviour per
+test, over real HTTP: token patch rules and minted JWTs, SAML pointers, registration / import / password
+import / telephony commands."""
 
 from __future__ import annotations
 
@@ -175,7 +176,8 @@ URI_CLAIM = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/foo"
 
 
 def test_saml_pointer_escaping_for_uri_claim_names(run):
-    """§3.2: URI claim names are JSON-Pointer escaped (~1 for '/', ~0 for '~')."""
+    """docs/okta-behaviour.md#saml-assertion-hook: URI claim names are JSON-Pointer escaped (~1 for '/',
+    ~0 for '~')."""
     value = {"attributes": {"NameFormat": "urn:oasis:names:tc:SAML:2.0:attrname-format:uri"},
              "attributeValues": [{"attributes": {"xsi:type": "xs:string"}, "value": "bar"}]}
     request = load("saml.request.filled.json")

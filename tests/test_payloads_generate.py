@@ -127,7 +127,7 @@ def test_log_event_has_every_field_of_the_documented_logevent(okta_example):
     missing = _keys(doc) - _keys(event)
     assert not missing
     extra = {k for k in _keys(event) - _keys(doc) if not k.startswith("request")}
-    assert not extra  # only the top-level `request.ipChain` of §1.4 is added
+    assert not extra  # only the top-level `request.ipChain` (docs/okta-behaviour.md#logevent-shape) is added
     assert event["request"]["ipChain"][0]["ip"] == event["client"]["ipAddress"]
     assert [t["type"] for t in event["target"]] == ["AuthenticatorEnrollment", "AppInstance"]
     assert event["legacyEventType"] == "core.user_auth.login_success"

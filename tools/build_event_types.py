@@ -1,8 +1,10 @@
-"""Build ``okta_hook_emulator/payloads/data/event_types.json`` from Appendix A of the fact sheet.
+"""Build ``okta_hook_emulator/payloads/data/event_types.json`` from a Markdown list of Okta's event-hook-eligible
+event types (docs/okta-behaviour.md#eligible-event-types): the maintainers' notes on Okta's event-types.json, whose
+section "## Appendix A" lists one type a line and "## Appendix B" follows it.
 
-Run once by a maintainer (the project never reads the fact sheet at run time)::
+Run once by a maintainer (the project never reads these notes at run time)::
 
-    python tools/build_event_types.py /work/shared/reference/okta-hooks-facts.md
+    python tools/build_event_types.py <path to the notes>.md
 
 Each Appendix A line ``- `name` [flags] — Description.`` becomes one entry. Hand-specified shapes (``HAND``) cover
 the most used types; every other type gets the shape of its family template (longest matching prefix in
@@ -112,7 +114,7 @@ HAND: dict[str, tuple[str, list[dict], str | None, dict]] = {
     "system.import.group.create": ("system", [T["AppInstance"], T["UserGroup"]], None, {}),
     "system.import.group.delete": ("system", [T["AppInstance"], T["UserGroup"]], None, {}),
     "inline_hook.executed": ("system", [T["InlineHook"]], None, {}),
-    # OIE puts the phone in debugData instead of a MobilePhone target (fact sheet §1.4, [EH-UPGRADE]).
+    # OIE puts the phone in debugData instead of a MobilePhone target (docs/okta-behaviour.md#logevent-shape).
     "system.sms.send_phone_verification_message": ("self", [], None, {"debug": ["phoneNumber", "countryCallingCode"]}),
     "system.voice.send_phone_verification_call": ("self", [], None, {"debug": ["phoneNumber", "countryCallingCode"]}),
 }
@@ -256,7 +258,8 @@ def build(text: str) -> dict:
     unknown = set(HAND) - set(entries)
     if unknown:
         raise SystemExit(f"hand-specified types not in Appendix A: {sorted(unknown)}")
-    return {"source": "Okta event-types.json (release 2026.08.1), event-hook-eligible tag; fact sheet Appendix A",
+    return {"source": "Okta event-types.json (release 2026.08.1), event-hook-eligible tag; see "
+                      "docs/okta-behaviour.md#eligible-event-types",
             "count": len(entries), "eventTypes": dict(sorted(entries.items()))}
 
 

@@ -20,8 +20,8 @@ from .results import EventDeliveryResult, InlineResult, VerificationResult
 from .sender import Sender
 from .transport import HookChannel, Target
 
-# Hook bookkeeping System Log events that are not event-hook-eligible (fact sheet Appendix B):
-# event type -> displayMessage.
+# Hook bookkeeping System Log events that are not event-hook-eligible
+# (docs/okta-behaviour.md#hook-bookkeeping-events): event type -> displayMessage.
 HOOK_LOG_EVENTS: Mapping[str, str] = MappingProxyType({
     "event_hook.created": "Event hook created",
     "event_hook.updated": "Event hook updated",
@@ -144,7 +144,8 @@ class Emulator:
                   targets: list[dict] | None = None, **kw: Any) -> dict:
         """A System Log event Okta would write (built by the payload factory). Besides the event-hook-eligible
         types this also builds Okta's hook bookkeeping events that are not eligible (``event_hook.verified``,
-        ``event_hook.delivery``, ``inline_hook.response.processed``...; fact sheet Appendix B)."""
+        ``event_hook.delivery``, ``inline_hook.response.processed``...;
+        docs/okta-behaviour.md#hook-bookkeeping-events)."""
         message = HOOK_LOG_EVENTS.get(event_type)
         if message is None:
             return self.payloads.log_event(event_type, outcome=outcome, debug_data=debug_data, targets=targets,

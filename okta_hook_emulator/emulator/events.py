@@ -1,5 +1,6 @@
-"""Event delivery POSTs (fact sheet §1.3, §1.5, §1.6): ``com.okta.event_hook`` envelopes in batches,
-at-least-once (duplicate switch) and unordered (out-of-order switch)."""
+"""Event delivery POSTs: ``com.okta.event_hook`` envelopes in batches, at-least-once (duplicate switch) and
+unordered (out-of-order switch). See docs/okta-behaviour.md#event-envelope,
+docs/okta-behaviour.md#batching-and-ordering and docs/okta-behaviour.md#delivery-answers."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@
    telephony — any status but 200, or a body that is not JSON → ``VERDICT_FAILED``; 204 / empty body → no change;
    JSON → ``payloads.validate.validate_response`` problems;
 3. hand everything to the kind's judge (``emulator/outcomes/<kind>.py``), which decides ``ok`` / ``error`` /
-   ``invalid`` / ``failed`` and the outcome (fail open / closed / over per fact sheet §2.6 and §3.7);
+   ``invalid`` / ``failed`` and the outcome (fail open / closed / over, docs/okta-behaviour.md#failure-modes);
 4. write the System Log events Okta would write: ``inline_hook.executed`` when the call failed,
    ``inline_hook.response.processed`` always (with the answer's ``debugContext``), plus the flow's own events
    (``user.import.password``, ``user.lifecycle.create`` ...). What decides each event (clock reading, a child
@@ -104,7 +104,7 @@ def _hook_target(kind: HookKind, channel: HookChannel) -> dict:
 
 
 # System Log types Okta writes that are not event-hook-eligible (so not in the payload catalog): built from an
-# eligible template of the same family, then renamed. Descriptions from fact sheet §2.7 / Appendix B.
+# eligible template of the same family, then renamed. See docs/okta-behaviour.md#events-per-inline-call.
 _NOT_ELIGIBLE = {
     "inline_hook.response.processed": ("inline_hook.executed",
                                        "Triggered after Okta has finished processing response from an inline hook"),

@@ -32,7 +32,7 @@ from .policy import DeliveryPolicy
 from .records import Delivery
 from .transport import ASGI, URL, WSGI, HookChannel, Target
 
-# Confirmed on the wire (fact sheet §1.2 / §7): the verification GET's User-Agent.
+# Confirmed on the wire (docs/okta-behaviour.md#verification-get-headers): the verification GET's User-Agent.
 VERIFICATION_USER_AGENT = "Okta-Integrations"
 JSON = "application/json"
 
@@ -41,7 +41,8 @@ _SECRET_NAME = re.compile(r"authorization|api[-_]?key|token|secret|password|pass
 
 
 def verification_headers(challenge: str, request_id: str) -> dict[str, str]:
-    """Headers of the event-hook verification GET, in Okta's order and casing (fact sheet §1.2, §7)."""
+    """Headers of the event-hook verification GET, in Okta's order and casing
+    (docs/okta-behaviour.md#verification-get-headers)."""
     return {
         "User-Agent": VERIFICATION_USER_AGENT,
         "Accept": JSON,
@@ -51,7 +52,8 @@ def verification_headers(challenge: str, request_id: str) -> dict[str, str]:
 
 
 def event_delivery_headers(hook_id: str | None) -> dict[str, str]:
-    """Headers of an event delivery POST (fact sheet §7): no ``X-Okta-Request-Id``."""
+    """Headers of an event delivery POST (docs/okta-behaviour.md#event-delivery-headers): no
+    ``X-Okta-Request-Id``."""
     return {
         "User-Agent": fidelity.EVENT_DELIVERY_USER_AGENT.format(hook_id=hook_id or ""),
         "Accept": JSON,
@@ -60,7 +62,7 @@ def event_delivery_headers(hook_id: str | None) -> dict[str, str]:
 
 
 def inline_headers(request_id: str) -> dict[str, str]:
-    """Headers of an inline hook POST (fact sheet §7)."""
+    """Headers of an inline hook POST (docs/okta-behaviour.md#inline-hook-headers)."""
     return {
         "User-Agent": fidelity.INLINE_USER_AGENT,
         "X-Okta-Request-Id": request_id,

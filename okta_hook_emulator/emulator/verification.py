@@ -1,4 +1,4 @@
-"""The one-time event-hook verification GET (fact sheet §1.2) and its checklist."""
+"""The one-time event-hook verification GET (docs/okta-behaviour.md#verification) and its checklist."""
 
 from __future__ import annotations
 

@@ -23,7 +23,7 @@ class HookKind:
     commands: tuple[str, ...] = ()  # command types Okta accepts from this hook
     retried: bool = True  # at most one retry after timeout / connection error / 5xx
     failure_mode: str = "open"  # "open" | "closed" | "failover" | "n/a" (event hooks)
-    on_failure: str = ""  # what the end user / flow sees when the hook fails (fact sheet §2.6)
+    on_failure: str = ""  # what the end user / flow sees on failure (docs/okta-behaviour.md#failure-modes)
     request_schema: str = ""  # file name under payloads/schemas/
     response_schema: str = ""
     generator: str = ""  # "module:function" building a request body, see payloads/generate.py

@@ -1,5 +1,6 @@
 """The 314 event-hook-eligible System Log event types (Okta release 2026.08.1), loaded from
-``payloads/data/event_types.json`` (built by ``tools/build_event_types.py`` from the fact sheet's Appendix A)."""
+``payloads/data/event_types.json`` (built by ``tools/build_event_types.py``;
+docs/okta-behaviour.md#eligible-event-types)."""
 
 from __future__ import annotations
 

@@ -253,7 +253,8 @@ class PayloadFactory:
     def log_event(self, event_type: str, *, overrides: dict[str, Any] | None = None, actor: dict | None = None,
                   targets: list[dict] | None = None, outcome: str | dict | None = None,
                   debug_data: dict | None = None) -> dict:
-        """One System Log ``LogEvent`` of ``event_type`` (fact sheet §1.4), actors/targets from the org."""
+        """One System Log ``LogEvent`` of ``event_type`` (docs/okta-behaviour.md#logevent-shape), actors and
+        targets from the org."""
         return self._build_log_event(self.random, self.org, self.clock.now(), get_event_type(event_type),
                                      overrides, actor, targets, outcome, debug_data)
 
@@ -357,7 +358,8 @@ class PayloadFactory:
         return [self.log_event(event_types[i % n], overrides=overrides) for i in range(count)]
 
     def event_hook_envelope(self, events: list[dict], *, hook_id: str | None = None) -> dict:
-        """The delivery POST body (fact sheet §1.3) carrying ``events`` in ``data.events``."""
+        """The delivery POST body (docs/okta-behaviour.md#event-envelope) carrying ``events`` in
+        ``data.events``."""
         hook_id = hook_id or self.org.event_hook_ids[0]
         return {
             "eventType": "com.okta.event_hook",
@@ -448,9 +450,9 @@ def _token_claims_id(f: PayloadFactory, u: OrgUser, issuer: str, client_id: str,
 
 def generate_token(factory: PayloadFactory, request_type: str | None = None, variant: str | None = None,
                    hook_id: str | None = None) -> dict:
-    """Token inline hook request (§3.1). ``request_type`` = OAuth grant (``authorization_code`` default,
-    ``client_credentials``, ``refresh_token``); ``variant`` = tokens minted (``both`` default, ``id_token``,
-    ``access_token``)."""
+    """Token inline hook request (docs/okta-behaviour.md#token-hook). ``request_type`` = OAuth grant
+    (``authorization_code`` default, ``client_credentials``, ``refresh_token``); ``variant`` = tokens minted
+    (``both`` default, ``id_token``, ``access_token``)."""
     f, org, r = factory, factory.org, factory.random
     grant = _choose("token", "grant type (request type)", request_type, REQUEST_TYPES)
     tokens = _choose("token", "variant", variant, VARIANTS)
@@ -545,8 +547,9 @@ def _saml_attr(values: list[str], xsi: str = "xs:string") -> dict:
 
 def generate_saml(factory: PayloadFactory, request_type: str | None = None, variant: str | None = None,
                   hook_id: str | None = None) -> dict:
-    """SAML assertion inline hook request (§3.2). ``variant``: ``claims`` (documented shape, with attribute
-    statements) or ``no-claims`` (the 2025 captured shape: ``idx`` session, no ``claims``, no ``user._links``)."""
+    """SAML assertion inline hook request (docs/okta-behaviour.md#saml-assertion-hook). ``variant``:
+    ``claims`` (documented shape, with attribute statements) or ``no-claims`` (the 2025 captured shape:
+    ``idx`` session, no ``claims``, no ``user._links``)."""
     f, org, r = factory, factory.org, factory.random
     if request_type is not None:
         raise EmulatorUsageError("SAML hooks have no request types; use --variant claims|no-claims instead.")
@@ -588,8 +591,8 @@ def generate_saml(factory: PayloadFactory, request_type: str | None = None, vari
 
 def generate_registration(factory: PayloadFactory, request_type: str | None = None, variant: str | None = None,
                           hook_id: str | None = None) -> dict:
-    """Registration inline hook request (§3.3): ``self.service.registration`` (default) or
-    ``progressive.profile``."""
+    """Registration inline hook request (docs/okta-behaviour.md#registration-hook):
+    ``self.service.registration`` (default) or ``progressive.profile``."""
     f, org, r = factory, factory.org, factory.random
     rtype = _choose("registration", "request type", request_type, REQUEST_TYPES)
     if variant is not None:
@@ -622,8 +625,9 @@ def generate_registration(factory: PayloadFactory, request_type: str | None = No
 
 def generate_import(factory: PayloadFactory, request_type: str | None = None, variant: str | None = None,
                     hook_id: str | None = None) -> dict:
-    """User import inline hook request (§3.4). ``variant``: ``plain`` (new user, no conflicts), ``conflict``
-    (login conflicts with an existing user) or ``match`` (matched to an existing user; ``data.user.id`` set)."""
+    """User import inline hook request (docs/okta-behaviour.md#user-import-hook). ``variant``: ``plain``
+    (new user, no conflicts), ``conflict`` (login conflicts with an existing user) or ``match`` (matched to an
+    existing user; ``data.user.id`` set)."""
     f, org, r = factory, factory.org, factory.random
     if request_type is not None:
         raise EmulatorUsageError("Import hooks have no request types; use --variant plain|conflict|match.")
@@ -662,7 +666,7 @@ def generate_import(factory: PayloadFactory, request_type: str | None = None, va
 
 def generate_password_import(factory: PayloadFactory, request_type: str | None = None, variant: str | None = None,
                              hook_id: str | None = None) -> dict:
-    """Password import inline hook request (§3.5), OIE sign-in URL."""
+    """Password import inline hook request (docs/okta-behaviour.md#password-import-hook), OIE sign-in URL."""
     f, org, r = factory, factory.org, factory.random
     if request_type is not None or variant is not None:
         raise EmulatorUsageError("Password import hooks have no request types or variants.")
@@ -685,8 +689,9 @@ _TELEPHONY_URLS = {
 
 def generate_telephony(factory: PayloadFactory, request_type: str | None = None, variant: str | None = None,
                        hook_id: str | None = None) -> dict:
-    """Telephony inline hook request (§3.6) for one of the four request types; ``variant`` ``sms`` (default) or
-    ``voice`` (``deliveryChannel`` = ``fidelity.TELEPHONY_VOICE_CHANNEL``, no ``msgTemplate``)."""
+    """Telephony inline hook request (docs/okta-behaviour.md#telephony-hook) for one of the four request
+    types; ``variant`` ``sms`` (default) or ``voice`` (``deliveryChannel`` =
+    ``fidelity.TELEPHONY_VOICE_CHANNEL``, no ``msgTemplate``)."""
     f, org, r = factory, factory.org, factory.random
     rtype = _choose("telephony", "request type", request_type, REQUEST_TYPES)
     variant = _choose("telephony", "variant", variant, VARIANTS)

@@ -90,7 +90,7 @@ RULES: dict[str, str] = {
     "verification_mismatch": "'verification' doesn't equal the X-Okta-Verification-Challenge value (needs the challenge).",
 }
 
-# Reserved claims, fact sheet §3.1 [TOKEN-REF].
+# Reserved claims (docs/okta-behaviour.md#reserved-claims).
 RESERVED_BOTH = frozenset({"acr", "auth_time", "cid", "cnf", "exp", "groups", "iat", "iss", "jti", "sid",
                            "token_type", "ver"})
 RESERVED_ID_ONLY = frozenset({

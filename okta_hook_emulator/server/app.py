@@ -29,7 +29,8 @@ _AUTH_PREFIXES = ("/api/", "/_emulator/")
 _PUBLIC_PATHS = frozenset({"/_emulator/openapi.json"})
 
 
-# System Log events the Management API writes that are not event-hook eligible (fact sheet Appendix B).
+# System Log events the Management API writes that are not event-hook eligible
+# (docs/okta-behaviour.md#hook-bookkeeping-events).
 ADMIN_EVENT_MESSAGES = {
     "event_hook.created": "Event hook created", "event_hook.updated": "Event hook updated",
     "event_hook.deleted": "Event hook deleted", "event_hook.activated": "Event hook activated",

@@ -1,4 +1,5 @@
-"""Event hook filters: the subset of Okta Expression Language that Okta documents for them (fact sheet §1.8):
+"""Event hook filters (docs/okta-behaviour.md#event-hook-filters): the subset of Okta Expression Language that
+Okta documents for them:
 ``event.eventType``, ``event.outcome.result`` / ``.reason``, ``event.actor.*``, ``event.debugData.*`` and
 ``event.target.?[<condition on each target>].size()``, with ``eq`` / ``ne`` (also ``==`` / ``!=``), ``>``, ``<``,
 ``>=``, ``<=``, ``&&``, ``||``, ``!`` and parentheses. ``compile_filter`` raises ``ValueError`` with a

@@ -1,4 +1,4 @@
-"""Event hooks Management API: ``/api/v1/eventHooks`` (fact sheet §4.1 and the recorded traffic)."""
+"""Event hooks Management API: ``/api/v1/eventHooks`` (docs/okta-behaviour.md#event-hooks-api)."""
 
 from __future__ import annotations
 

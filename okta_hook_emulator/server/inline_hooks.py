@@ -1,4 +1,4 @@
-"""Inline hooks Management API: ``/api/v1/inlineHooks`` (fact sheet §4.2 and the recorded traffic)."""
+"""Inline hooks Management API: ``/api/v1/inlineHooks`` (docs/okta-behaviour.md#inline-hooks-api)."""
 
 from __future__ import annotations
 

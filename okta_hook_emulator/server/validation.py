@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 MAX_NAME = 255
 MAX_URI = 1024
-# Headers Okta sets itself; "Some reserved headers, such as Accept, are disallowed" (fact sheet §1.3).
+# Headers Okta sets itself; custom headers may not use them (docs/okta-behaviour.md#reserved-headers).
 RESERVED_HEADERS = frozenset(h.lower() for h in (
     "Accept", "Content-Type", "Content-Length", "Host", "User-Agent", "Transfer-Encoding", "Connection",
     "X-Okta-Verification-Challenge", "X-Okta-Request-Id"))

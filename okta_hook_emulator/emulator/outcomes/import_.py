@@ -1,4 +1,4 @@
-"""User import inline hook (``com.okta.import.transform``), fact sheet §3.4.
+"""User import inline hook (``com.okta.import.transform``), docs/okta-behaviour.md#user-import-hook.
 
 Commands: ``com.okta.appUser.profile.update`` and ``com.okta.user.profile.update`` (attribute updates),
 ``com.okta.action.update`` ``{result: CREATE_USER|LINK_USER}`` and ``com.okta.user.update`` ``{id}`` (required with

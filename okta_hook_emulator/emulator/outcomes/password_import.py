@@ -1,4 +1,5 @@
-"""Password import inline hook (``com.okta.user.credential.password.import``), fact sheet §3.5.
+"""Password import inline hook (``com.okta.user.credential.password.import``),
+docs/okta-behaviour.md#password-import-hook.
 
 Only ``com.okta.action.update`` ``{credential: VERIFIED|UNVERIFIED}``. VERIFIED: the sign-in goes through and Okta
 stores the password (the hook is not called again for this user). Anything else — UNVERIFIED, an empty 204, an

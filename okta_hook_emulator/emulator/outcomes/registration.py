@@ -1,5 +1,6 @@
 """Registration inline hook (``com.okta.user.pre-registration``): self-service registration
-(``self.service.registration``) and progressive profile (``progressive.profile``), fact sheet §3.3.
+(``self.service.registration``) and progressive profile (``progressive.profile``),
+docs/okta-behaviour.md#registration-hook.
 
 ALLOW/DENY via ``com.okta.action.update``; profile updates applied in the order of the commands and of the
 attributes inside each; ``com.okta.user.profile.update`` is SSR-only, ``com.okta.user.progressive.profile.update``
@@ -32,19 +33,20 @@ PROFILE_UPDATE = "com.okta.user.profile.update"
 PP_UPDATE = "com.okta.user.progressive.profile.update"
 ALLOW, DENY = "ALLOW", "DENY"
 
-# End-user messages (fact sheet §3.3 and §2.6, verbatim).
+# End-user messages, in Okta's words (docs/okta-behaviour.md#registration-hook).
 MESSAGES = {
     SSR: {
         "deny": "Registration denied.",
         "error_no_causes": "Registration cannot be completed at this time.",
-        # §2.6 (IH-CONCEPT) text, exactly as quoted there (the quote closes before the final period).
+        # The inline hooks concept page's failure table, exactly (its quote closes before the final period).
         "failure": "There was an error creating your account. Please try registering again",
     },
     PP: {
         "deny": "Profile update denied.",
         "error_no_causes": "We found some errors. Please review the form and make corrections.",
-        # §2.6 (IH-CONCEPT) text; REG-REF words it "Your profile couldn't be updated at this time. Please try
-        # again later." — we follow the concept page, which documents the failure table.
+        # The concept page's failure table; the registration reference words it "Your profile couldn't be
+        # updated at this time. Please try again later." — we follow the concept page, which documents the
+        # failure table.
         "failure": "There was an error updating your profile. Please try again later.",
     },
 }

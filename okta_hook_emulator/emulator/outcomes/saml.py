@@ -1,5 +1,6 @@
 """SAML assertion inline hook (``com.okta.saml.tokens.transform``): ``com.okta.assertion.patch`` ops (add /
-replace, JSON Pointer escaping) applied to ``data.assertion``, then the final ``<saml:Assertion>`` (fact sheet §3.2).
+replace, JSON Pointer escaping) applied to ``data.assertion``, then the final ``<saml:Assertion>``
+(docs/okta-behaviour.md#saml-assertion-hook).
 
 Failure, an empty answer or an invalid answer: the original assertion is issued (fail open). An ``error``
 object: the SSO is denied and the end user sees ``errorSummary`` on an error page.

@@ -1,4 +1,4 @@
-"""Telephony inline hook (``com.okta.telephony.provider``), fact sheet §3.6.
+"""Telephony inline hook (``com.okta.telephony.provider``), docs/okta-behaviour.md#telephony-hook.
 
 ``com.okta.telephony.action`` with ``value: [{status, provider, transactionId, transactionMetadata}]``. The hook
 delivered the OTP when it reports SUCCESSFUL (or PENDING, ``fidelity.TELEPHONY_FAILOVER_STATUSES``). Okta fails over

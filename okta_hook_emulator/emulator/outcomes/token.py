@@ -1,5 +1,5 @@
 """Token inline hook (``com.okta.oauth2.tokens.transform``): patch ops applied with Okta's rules, then real
-RS256 tokens minted (fact sheet §3.1).
+RS256 tokens minted (docs/okta-behaviour.md#token-hook).
 
 Rules: ``add`` on an existing claim replaces it; ``replace``/``remove`` only on claims the token carries;
 array indexes and ``-`` (append); reserved claims refused (``aud``/``sub`` editable in access tokens only);
@@ -43,7 +43,8 @@ IDENTITY_PATCH = "com.okta.identity.patch"
 ACCESS_PATCH = "com.okta.access.patch"
 DEFAULT_LIFETIME = 3600
 
-# Reserved claims and lifetime bounds (fact sheet §3.1): one source of truth in payloads/validate.py.
+# Reserved claims and lifetime bounds (docs/okta-behaviour.md#reserved-claims and #token-lifetime): one
+# source of truth in payloads/validate.py.
 RESERVED = {"identity": RESERVED_BOTH | RESERVED_ID_ONLY, "access": RESERVED_BOTH | RESERVED_ACCESS_ONLY}
 TOKEN_NAMES = {"identity": "ID token", "access": "access token"}
 COMMAND_TARGET = {IDENTITY_PATCH: "identity", ACCESS_PATCH: "access"}
