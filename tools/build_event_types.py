@@ -264,7 +264,10 @@ def build(text: str) -> dict:
 
 
 def main() -> None:
-    src = Path(sys.argv[1] if len(sys.argv) > 1 else "/work/shared/reference/okta-hooks-facts.md")
+    if len(sys.argv) != 2:
+        raise SystemExit("usage: python tools/build_event_types.py EVENT_TYPE_TABLE.md (a Markdown file with the "
+                         "Appendix A/B tables of event-hook-eligible types)")
+    src = Path(sys.argv[1])
     data = build(src.read_text())
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n")
