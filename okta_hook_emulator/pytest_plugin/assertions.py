@@ -119,14 +119,12 @@ class HookResult:
     @property
     def verdict(self) -> str:
         """Inline: ``ok``/``error``/``invalid``/``failed``; verification: ``VERIFIED``/``UNVERIFIED``;
-        events: ``delivered``/``not delivered``; scenario: ``passed``/``failed``."""
+        events: ``ok``/``failed``; scenario: ``passed``/``failed``."""
         raw = self.raw
-        if isinstance(raw, InlineResult):
+        if isinstance(raw, InlineResult | EventDeliveryResult):
             return raw.verdict
         if isinstance(raw, VerificationResult):
             return raw.status
-        if isinstance(raw, EventDeliveryResult):
-            return "delivered" if raw.delivered else "not delivered"
         return "passed" if _scenario_passed(raw) else "failed"
 
     @property
