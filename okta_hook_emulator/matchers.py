@@ -168,7 +168,7 @@ def status(expected: Any, actual: int | None | Sequence[int | None]) -> Result:
     if not bad:
         return _OK
     if len(statuses) == 1:
-        return False, f"HTTP {bad[0]}"
+        return False, "no HTTP response" if bad[0] is None else f"HTTP {bad[0]}"
     return False, f"{len(bad)} of {len(statuses)} differ"
 
 
