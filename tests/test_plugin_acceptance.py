@@ -282,7 +282,7 @@ def test_strict_mode_fails_unchecked_bad_answers(pytester: pytest.Pytester) -> N
     result = pytester.runpytest_subprocess()
     result.assert_outcomes(passed=2, errors=1)
     result.stdout.fnmatch_lines(["*okta_hooks_strict: these hook calls went wrong*",
-                                 "*event delivery of user.lifecycle.create: verdict not delivered*"])
+                                 "*event delivery of user.lifecycle.create: verdict failed*"])
 
 
 def test_ini_timeout_applies_in_process(pytester: pytest.Pytester) -> None:

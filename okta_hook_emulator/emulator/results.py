@@ -133,6 +133,13 @@ class BatchDelivery:
                 "envelope": self.envelope, "delivery": self.delivery.to_dict()}
 
 
+def event_delivery_verdict(accepted: Iterable[bool]) -> str:
+    """The verdict on an event delivery from whether each of its batches was accepted: ``VERDICT_OK`` when at
+    least one batch was sent and the hook accepted every one, else ``VERDICT_FAILED``."""
+    flags = list(accepted)
+    return VERDICT_OK if flags and all(flags) else VERDICT_FAILED
+
+
 @dataclass
 class EventDeliveryResult:
     """All batches sent for one ``send_events`` call."""
@@ -145,11 +152,16 @@ class EventDeliveryResult:
         return all(b.accepted for b in self.batches)
 
     @property
+    def verdict(self) -> str:
+        """``ok`` when every batch was accepted (and there was one), else ``failed`` (``VERDICT_*``)."""
+        return event_delivery_verdict(b.accepted for b in self.batches)
+
+    @property
     def attempts(self) -> int:
         return sum(len(b.delivery.attempts) for b in self.batches)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"delivered": self.delivered, "attempts": self.attempts,
+        return {"verdict": self.verdict, "delivered": self.delivered, "attempts": self.attempts,
                 "batches": [b.to_dict() for b in self.batches], "log_events": self.log_events}
 
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from .. import matchers
 from ..emulator.records import TIMEOUT, Attempt, Delivery
 from ..emulator.results import VERDICT_OK, EventDeliveryResult, InlineResult, VerificationResult
 from ..errors import EmulatorUsageError
+from ..matchers import ANY
 
-_UNSET: Any = object()
 _BODY_LIMIT = 1500
 
 
@@ -56,21 +57,6 @@ def format_attempt(attempt: Attempt) -> str:
         lines += [f"  < {k}: {v}" for k, v in resp.headers.items()]
         lines.append(_indent(_pretty_body(resp.body), "  < "))
     return "\n".join(lines)
-
-
-def _problem_text(problem: Any) -> str:
-    if isinstance(problem, str):
-        return problem
-    if hasattr(problem, "passed") and hasattr(problem, "name"):  # a failed Check
-        return f"{problem.name}: {problem.detail}" if getattr(problem, "detail", "") else problem.name
-    for attr in ("message", "summary"):
-        text = getattr(problem, attr, None)
-        if isinstance(text, str) and text:
-            where = getattr(problem, "path", None) or getattr(problem, "location", None)
-            return f"{where}: {text}" if where else text
-    if hasattr(problem, "to_dict"):
-        return _short(problem.to_dict(), 400)
-    return str(problem)
 
 
 class HookResult:
@@ -133,14 +119,12 @@ class HookResult:
     @property
     def verdict(self) -> str:
         """Inline: ``ok``/``error``/``invalid``/``failed``; verification: ``VERIFIED``/``UNVERIFIED``;
-        events: ``delivered``/``not delivered``; scenario: ``passed``/``failed``."""
+        events: ``ok``/``failed``; scenario: ``passed``/``failed``."""
         raw = self.raw
-        if isinstance(raw, InlineResult):
+        if isinstance(raw, InlineResult | EventDeliveryResult):
             return raw.verdict
         if isinstance(raw, VerificationResult):
             return raw.status
-        if isinstance(raw, EventDeliveryResult):
-            return "delivered" if raw.delivered else "not delivered"
         return "passed" if _scenario_passed(raw) else "failed"
 
     @property
@@ -186,7 +170,7 @@ class HookResult:
             parts.append(f"Outcome: {outcome.summary}")
         problems = self.problems
         if problems:
-            parts.append("Problems found:\n" + "\n".join(f"  - {_problem_text(p)}" for p in problems))
+            parts.append("Problems found:\n" + "\n".join(f"  - {matchers.problem_text(p)}" for p in problems))
         else:
             parts.append("Problems found: none")
         attempts = self.attempts
@@ -277,9 +261,10 @@ class HookResult:
         if isinstance(raw, EventDeliveryResult):
             return self.assert_delivered()
         if isinstance(raw, InlineResult):
-            if raw.verdict != VERDICT_OK:
+            ok, why = matchers.verdict(VERDICT_OK, raw.verdict)
+            if not ok:
                 self._fail("assert_ok", "a usable answer: HTTP 200 with valid commands (or 204) within "
-                           f"{self._budget()}", f"verdict {raw.verdict!r}: {raw.reason or raw.transport}")
+                           f"{self._budget()}", f"{why}: {raw.reason or raw.transport}")
             return self
         if not _scenario_passed(raw):
             failed = [s.name for s in getattr(raw, "steps", []) if not s.passed]
@@ -291,10 +276,9 @@ class HookResult:
         """Okta found nothing wrong with the answer (no schema or rule problems)."""
         __tracebackhide__ = True
         self.checked = True
-        problems = self.problems
-        if problems:
-            self._fail("assert_no_problems", "an answer that follows Okta's rules for this hook",
-                       f"{len(problems)} problem(s): " + "; ".join(_problem_text(p) for p in problems[:5]))
+        ok, why = matchers.no_problems(self.problems)
+        if not ok:
+            self._fail("assert_no_problems", "an answer that follows Okta's rules for this hook", why)
         return self
 
     def _wire_commands(self) -> list[dict]:
@@ -302,7 +286,7 @@ class HookResult:
         cmds = body.get("commands") if isinstance(body, dict) else None
         return [c for c in cmds if isinstance(c, dict)] if isinstance(cmds, list) else []
 
-    def assert_command(self, type: str, path: str | None = None, value: Any = _UNSET) -> HookResult:  # noqa: A002
+    def assert_command(self, type: str, path: str | None = None, value: Any = ANY) -> HookResult:  # noqa: A002
         """The hook answered with command ``type`` (with an op on ``path`` and/or ``value``) and Okta
         applied it."""
         __tracebackhide__ = True
@@ -310,21 +294,15 @@ class HookResult:
         self._need("assert_command", InlineResult)
         raw: InlineResult = self.raw
         wanted = f"command {type}" + (f" with an op on {path}" if path else "") + (
-            f" with value {_short(value)}" if value is not _UNSET else "")
+            f" with value {_short(value)}" if value is not ANY else "")
         cmds = self._wire_commands()
-        match_index = None
-        near: list[str] = []
-        for i, cmd in enumerate(cmds):
-            ok, why = _command_matches(cmd, type, path, value)
-            if ok:
-                match_index = i
-                break
-            near.append(f"  - commands[{i}] {_short(cmd, 400)} ({why})")
+        match_index, misses = matchers.find_command(cmds, type, path, value)
+        near = [f"  - commands[{i}] {_short(cmds[i], 400)} ({why})" for i, why in misses]
         if match_index is None:
             actual = (f"answered {len(cmds)} command(s), none matching" if cmds else
                       "answered no commands" + (f" (HTTP {raw.status})" if raw.status else ""))
             self._fail("assert_command", wanted, actual,
-                       "Commands sent (near misses first):\n" + "\n".join(_near_first(near, type)) if near else "")
+                       "Commands sent (near misses first):\n" + "\n".join(near) if near else "")
         not_applied = [c for c in raw.commands if c.index == match_index and not c.applied]
         applied = [c for c in raw.commands if c.index == match_index and c.applied]
         if raw.verdict != VERDICT_OK or (not_applied and not applied):
@@ -332,25 +310,23 @@ class HookResult:
             self._fail("assert_command", f"{wanted}, applied", f"sent it, but Okta did not apply it: {reasons}")
         return self
 
-    def assert_claim(self, name: str, value: Any = _UNSET, token: str = "id") -> HookResult:
+    def assert_claim(self, name: str, value: Any = ANY, token: str = "id") -> HookResult:
         """The issued ``id`` (or ``access``) token carries claim ``name`` (equal to ``value`` if given)."""
         __tracebackhide__ = True
         self.checked = True
         self._need_kind("assert_claim", ("token",))
         if token not in ("id", "access"):
             raise EmulatorUsageError(f"assert_claim(token=...) must be 'id' or 'access', got {token!r}")
-        wanted = f"claim {name!r}" + (f" = {_short(value)}" if value is not _UNSET else "") + f" in the {token} token"
+        wanted = f"claim {name!r}" + (f" = {_short(value)}" if value is not ANY else "") + f" in the {token} token"
         issued = getattr(self.outcome, f"{token}_token", None)
         if issued is None:
             err = getattr(self.outcome, "error", None)
             self._fail("assert_claim", wanted, f"Okta issued no {token} token"
                        + (f" (OAuth error {_short(err)})" if err else ""))
         claims = dict(issued.claims or {})
-        if name not in claims:
-            self._fail("assert_claim", wanted, f"the {token} token has no claim {name!r}",
-                       _claims_section(claims, self.raw.request, token), self._commands_section())
-        if value is not _UNSET and claims[name] != value:
-            self._fail("assert_claim", wanted, f"{name!r} = {_short(claims[name])}",
+        ok, why = matchers.claim(claims, name, value)
+        if not ok:
+            self._fail("assert_claim", wanted, why if name in claims else f"the {token} token has {why}",
                        _claims_section(claims, self.raw.request, token), self._commands_section())
         return self
 
@@ -438,36 +414,6 @@ def _scenario_report(raw: Any) -> str:
 
         return report(raw)
     return _short(raw.to_dict(), 4000) if hasattr(raw, "to_dict") else str(raw)
-
-
-def _subset(expected: Any, actual: Any) -> bool:
-    if isinstance(expected, dict) and isinstance(actual, dict):
-        return all(k in actual and _subset(v, actual[k]) for k, v in expected.items())
-    return expected == actual
-
-
-def _command_matches(cmd: dict, type_: str, path: str | None, value: Any) -> tuple[bool, str]:
-    if cmd.get("type") != type_:
-        return False, f"type is {cmd.get('type')!r}"
-    body = cmd.get("value")
-    if path is not None:
-        ops = body if isinstance(body, list) else []
-        on_path = [op for op in ops if isinstance(op, dict) and op.get("path") == path]
-        if not on_path:
-            paths = [op.get("path") for op in ops if isinstance(op, dict)]
-            return False, f"no op on {path}; paths: {paths}"
-        if value is _UNSET or any(_subset(value, op.get("value")) for op in on_path):
-            return True, ""
-        return False, f"op on {path} has value {_short([op.get('value') for op in on_path])}"
-    if value is _UNSET or _subset(value, body):
-        return True, ""
-    if isinstance(body, list) and any(_subset(value, item) for item in body):
-        return True, ""
-    return False, f"value is {_short(body)}"
-
-
-def _near_first(lines: list[str], type_: str) -> list[str]:
-    return sorted(lines, key=lambda s: f"'{type_}'" in s or "type is" in s)
 
 
 def _claims_section(claims: dict, request: Any, token: str) -> str:

@@ -22,7 +22,7 @@ EXPECT_KEYS = ("verdict", "status", "attempts", "commands", "problems", "outcome
                "elapsed_over", "timed_out", "delivered", "batches", "events")
 VERDICTS = {
     "verify": ("VERIFIED", "UNVERIFIED"),
-    "events": ("delivered", "failed"),
+    "events": ("ok", "failed", "delivered"),  # "delivered": the older name of "ok", still accepted
     "inline": ("ok", "error", "invalid", "failed"),
     "flow": ("ok", "error", "invalid", "failed"),
 }

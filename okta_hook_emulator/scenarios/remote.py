@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 
+from ..emulator.results import VERDICT_OK, event_delivery_verdict
 from .model import ScenarioError
 from .runner import InProcessBackend, events_doc, inline_doc, verify_doc
 
@@ -197,8 +198,9 @@ class ServerBackend:
             if uuids <= seen:
                 break
             time.sleep(0.05)
-        doc = events_doc({"delivered": bool(batches) and all(b.get("accepted") for b in batches),
-                          "batches": batches, "log_events": []})
+        verdict = event_delivery_verdict(bool(b.get("accepted")) for b in batches)
+        doc = events_doc({"verdict": verdict, "delivered": verdict == VERDICT_OK, "batches": batches,
+                          "log_events": []})
         doc["via"] = "server: POST /_emulator/events + delivery worker"
         return doc
 

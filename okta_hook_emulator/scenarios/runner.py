@@ -199,9 +199,8 @@ def verify_doc(d: dict[str, Any]) -> dict[str, Any]:
 
 
 def events_doc(d: dict[str, Any]) -> dict[str, Any]:
-    """Add the normalised keys to an ``EventDeliveryResult.to_dict()``."""
+    """Add the normalised keys to an ``EventDeliveryResult.to_dict()`` (which carries the ``verdict``)."""
     batches = d.get("batches", [])
-    d["verdict"] = "delivered" if d.get("delivered") else "failed"
     d["http_statuses"] = [(b.get("delivery") or {}).get("status") for b in batches]
     d["http_status"] = d["http_statuses"][-1] if batches else None
     d["attempt_count"] = sum(len((b.get("delivery") or {}).get("attempts", [])) for b in batches)
