@@ -82,6 +82,9 @@ KNOWN_OURS_WRONG: dict[tuple[str, str, str], str] = {
     # captures: 8x8-telephony-voice
     ("inline:telephony", "data.context.request.id", "format"):
         "okta string:token{31}; ours string:reqtoken{22}",
+    # captures: 8x8-telephony-voice (fidelity.TELEPHONY_VOICE_CHANNEL)
+    ("inline:telephony", "data.messageProfile.deliveryChannel", "value"):
+        "okta enum:Voice; ours enum:voice call",
     # captures: 8x8-telephony-voice
     ("inline:telephony", "data.messageProfile.msgTemplate", "missing"):
         "okta string:text; ours -",

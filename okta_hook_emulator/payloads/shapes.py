@@ -173,7 +173,9 @@ RULES: tuple[Rule, ...] = (
     Rule("*target[].type", ("value",), "unclear", "targets depend on the event"),
     Rule("*outcome.result", ("value",), "benign", "outcome of this instance"),
     Rule("*outcome.reason", ("missing", "extra", "type"), "benign", "outcome reason of this instance"),
-    Rule("*deliveryChannel", ("value",), "benign", "SMS or voice: the variant of this instance"),
+    # Our variant (sms / voice) is matched to the capture's, so a different literal is ours (capture:
+    # 8x8-telephony-voice sends "Voice").
+    Rule("*deliveryChannel", ("value",), "ours-wrong", "same channel, a different literal"),
     # Fixed per event type: Okta's message and legacy type are the same on every event of the type.
     Rule("*displayMessage", ("value",), "ours-wrong", "displayMessage is fixed per event type"),
     Rule("*legacyEventType", ("value", "type"), "ours-wrong", "legacyEventType is fixed per event type"),
