@@ -35,6 +35,9 @@ KNOWN_OURS_WRONG: dict[tuple[str, str, str], str] = {
     # system@okta.com), transaction {"id": "unknown"} with no type, client with only an empty ipChain.
     # Sessions are 102.../trs... (Classic) where we always send idx...; legacyEventType is set per type;
     # targetEventHookIds is on every delivered event; deliveries carry no top-level `request`.
+    # System Log events: legacyEventType / displayMessage per type, securityContext filled, 32-hex request ids
+    # from 2024, flow keys in debugData, `target: null` when there is none. Inline: request.id is Okta's
+    # request id (27 characters, later 32 hex), never our req... placeholder.
     # captures: cru-alb-user-lifecycle-create, cru-sns-user-lifecycle-create,
     #   cru-sns-user-lifecycle-deactivate, cru-sns-user-lifecycle-reactivate
     ("delivery:event", "data.events[].actor.id", "format"):
@@ -45,6 +48,12 @@ KNOWN_OURS_WRONG: dict[tuple[str, str, str], str] = {
     #   cru-sns-user-lifecycle-reactivate
     ("delivery:event", "data.events[].authenticationContext.externalSessionId", "format"):
         "okta string:102token{22} | string:trstoken{22}; ours string:idxtoken{22}",
+    # captures: cru-alb-user-lifecycle-create, cru-alb-user-lifecycle-delete-initiated,
+    #   cru-alb-user-account-update-profile, cru-sns-user-account-update-profile,
+    #   cru-sns-user-lifecycle-create, cru-sns-user-lifecycle-deactivate,
+    #   cru-sns-user-lifecycle-reactivate
+    ("delivery:event", "data.events[].debugContext.debugData.targetEventHookIds", "missing"):
+        "okta string:text | string:who{17}; ours -",
     # captures: cru-alb-user-lifecycle-create, cru-sns-user-lifecycle-create
     ("delivery:event", "data.events[].displayMessage", "value"):
         "okta enum:Create okta user; ours enum:Create Okta user",
@@ -54,6 +63,12 @@ KNOWN_OURS_WRONG: dict[tuple[str, str, str], str] = {
         "okta enum:core.user.config.profile_update.success | "
         "enum:core.user.config.user_reactivation.success | "
         "enum:core.user.config.user_status.delete.initiated; ours null",
+    # captures: cru-alb-user-lifecycle-create, cru-alb-user-lifecycle-delete-initiated,
+    #   cru-alb-user-account-update-profile, cru-sns-user-account-update-profile,
+    #   cru-sns-user-lifecycle-create, cru-sns-user-lifecycle-deactivate,
+    #   cru-sns-user-lifecycle-reactivate
+    ("delivery:event", "data.events[].request", "extra"):
+        "okta -; ours object",
     # captures: cru-alb-user-account-update-profile
     ("delivery:event", "data.events[].securityContext.asNumber", "type"):
         "okta int; ours null",

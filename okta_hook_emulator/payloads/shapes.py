@@ -233,12 +233,13 @@ def _only_null(descriptors: set[str]) -> bool:
     return descriptors == {"null"}
 
 
-def _under_absent(path: str, other: Shape) -> bool:
-    """True when a parent of ``path`` is itself absent from ``other`` (report only the top of a subtree)."""
+def _under_absent(path: str, own: Shape, other: Shape) -> bool:
+    """True when an ancestor of ``path`` that ``own`` has is absent from ``other``: only the top of an absent
+    subtree is reported."""
     parent = path
     while "." in parent or parent.endswith("[]"):
         parent = parent[:-2] if parent.endswith("[]") else parent.rsplit(".", 1)[0]
-        if parent and parent not in other:
+        if parent in own and parent not in other:
             return True
     return False
 
@@ -276,11 +277,11 @@ def diff_shapes(real: Shape, ours: Shape, *, origin: str = "inline") -> list[Dif
     for path in sorted(set(real) | set(ours)):
         r, o = real.get(path, set()), ours.get(path, set())
         if not o:
-            if _under_absent(path, ours):
+            if _under_absent(path, real, ours):
                 continue
             kind = "missing"
         elif not r:
-            if _under_absent(path, real):
+            if _under_absent(path, ours, real):
                 continue
             kind = "extra"
         else:
