@@ -36,7 +36,7 @@ DEFAULT_ERROR_MESSAGE = "The callback service returned an error"
 class JudgeContext:
     """What a judge may need besides the request and answer: signing keys, the clock, the HTTP status."""
 
-    keys: Any = None  # emulator.keys.SigningKeys (token judge only)
+    keys: Any = None  # emulator.keys.SigningKeys (for judges that mint tokens)
     clock: Clock = field(default_factory=SystemClock)
     status: int | None = None
     failure_reason: str = ""  # why transport_ok is False (one sentence)
@@ -67,9 +67,27 @@ class Judgement:
 
 class Outcome:
     """Base of the kinds' outcome dataclasses: ``to_dict()`` = every field in declaration order (values as they
-    are) plus ``summary``, which each kind computes as a property (only when asked for)."""
+    are) plus ``summary``, which each kind computes as a property (only when asked for).
+
+    Every kind also says whether Okta let the flow go on: ``denied`` is ``True`` when the flow was denied (the
+    end user is refused: registration DENY, SAML error page, no tokens, password not verified), ``False`` when it
+    went on, and ``None`` when the kind's flow has no allow/deny decision (user import, telephony). It is a
+    field or a property of each kind's outcome (declared here, not defined: a dataclass field may take it).
+    ``denial_message`` is what the end user is shown when denied (when known) and ``decision`` a few words for
+    messages ("action DENY")."""
 
     summary: str
+    denied: bool | None
+
+    @property
+    def denial_message(self) -> str | None:
+        """What the end user is shown when the flow is denied (``None`` when not known)."""
+        return None
+
+    @property
+    def decision(self) -> str:
+        """Okta's allow/deny decision in a few words, for messages (default: the summary)."""
+        return self.summary
 
     def to_dict(self) -> dict[str, Any]:
         """Every field plus ``summary``."""
