@@ -6,7 +6,8 @@ Every module here exposes the same function (named in ``payloads/catalog.py`` ``
         -> Judgement
 
 - ``transport_ok=False``: the call failed (timeout, connection error, non-2xx, redirect, too large, not JSON,
-  or for telephony any status but 200). The kind's failure mode applies; ``response_body`` is ``None``.
+  or a status the kind does not accept: ``HookKind.success_statuses``, telephony 200 only). The kind's failure
+  mode applies; ``response_body`` is ``None``.
 - ``transport_ok=True`` and ``response_body is None``: an empty answer (204 or an empty 2xx body).
 - ``problems`` non-empty: the answer broke Okta's rules; the whole answer is skipped
   (``fidelity.INVALID_COMMAND_SKIPS_WHOLE_RESPONSE``) and the flow goes on as on failure for that kind
