@@ -13,7 +13,7 @@ from okta_hook_emulator.clock import FixedClock
 from okta_hook_emulator.errors import EmulatorUsageError
 from okta_hook_emulator.payloads.catalog import INLINE_KINDS, KINDS
 from okta_hook_emulator.payloads.event_types import event_types
-from okta_hook_emulator.payloads.generate import REQUEST_TYPES, VARIANTS, PayloadFactory, to_json
+from okta_hook_emulator.payloads.generate import PayloadFactory, to_json
 from okta_hook_emulator.payloads.validate import validate_request
 
 OKTA_ID = re.compile(r"^[0-9A-Za-z]{20}$")
@@ -25,8 +25,8 @@ def all_cases() -> list[tuple[str, str | None, str | None]]:
     """Every (kind, request_type, variant) the generators support."""
     cases: list[tuple[str, str | None, str | None]] = []
     for kind in INLINE_KINDS:
-        rtypes = REQUEST_TYPES.get(kind) or (None,)
-        variants = VARIANTS.get(kind) or (None,)
+        rtypes = KINDS[kind].request_types or (None,)
+        variants = KINDS[kind].variants or (None,)
         for rt in rtypes:
             for v in variants:
                 if kind == "token" and rt == "client_credentials" and v != "access_token":

@@ -9,7 +9,7 @@ import pytest
 
 from okta_hook_emulator.payloads.catalog import KINDS
 from okta_hook_emulator.payloads.event_types import event_types
-from okta_hook_emulator.payloads.generate import REQUEST_TYPES, VARIANTS, PayloadFactory
+from okta_hook_emulator.payloads.generate import PayloadFactory
 from okta_hook_emulator.payloads.validate import validate_request
 
 SEEDS = 500
@@ -17,10 +17,10 @@ BLOCK = 100
 
 
 def _combos(kind: str, seed: int) -> list[tuple[str | None, str | None]]:
-    variants = VARIANTS.get(kind) or (None,)
+    variants = KINDS[kind].variants or (None,)
     variant = variants[seed % len(variants)]
     out = []
-    for request_type in REQUEST_TYPES.get(kind) or (None,):
+    for request_type in KINDS[kind].request_types or (None,):
         if request_type == "client_credentials":  # mints an access token only
             out.append((request_type, "access_token"))
         else:
@@ -33,9 +33,9 @@ def test_matrix_covers_every_kind_request_type_and_variant():
     for kind in KINDS:
         if kind == "event":
             continue
-        for request_type in REQUEST_TYPES.get(kind) or (None,):
+        for request_type in KINDS[kind].request_types or (None,):
             assert any(k == kind and rt == request_type for k, rt, _ in seen), (kind, request_type)
-        for variant in VARIANTS.get(kind) or (None,):
+        for variant in KINDS[kind].variants or (None,):
             assert any(k == kind and v == variant for k, _, v in seen), (kind, variant)
     assert SEEDS >= len(event_types())
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import click
 
 from ..errors import EmulatorUsageError
-from ..payloads.catalog import KINDS, get_kind
+from ..payloads.catalog import get_kind, kinds
 from ..payloads.event_types import event_types, get_event_type
-from ..payloads.generate import DEFAULT_EVENT_TYPE, REQUEST_TYPES, VARIANTS, PayloadFactory, to_json
+from ..payloads.generate import DEFAULT_EVENT_TYPE, PayloadFactory, to_json
 from ..payloads.overrides import apply_overrides, parse_set
 
 
@@ -32,7 +32,7 @@ def payload(kind: str, event_type: tuple[str, ...], count: int, seed: int, sets:
         hk = get_kind(kind)
         overrides = parse_set(sets)
         factory = PayloadFactory(seed=seed)
-        if hk.name == "event":
+        if not hk.inline:  # the event hook: a delivery envelope of System Log events
             if request_type or variant:
                 raise EmulatorUsageError("Event hooks take --event-type (repeatable) and --count, not "
                                          "--request-type/--variant.")
@@ -52,13 +52,13 @@ def payload(kind: str, event_type: tuple[str, ...], count: int, seed: int, sets:
 
 
 def _kind_line(name: str) -> str:
-    k = KINDS[name]
+    k = kinds()[name]
     facts = [f"{k.okta_type}", "inline" if k.inline else "event",
              f"failure={k.failure_mode}", f"retried={'yes' if k.retried else 'no'}"]
-    if name in REQUEST_TYPES:
-        facts.append("request-types=" + ",".join(REQUEST_TYPES[name]))
-    if name in VARIANTS:
-        facts.append("variants=" + ",".join(VARIANTS[name]))
+    if k.request_types:
+        facts.append("request-types=" + ",".join(k.request_types))
+    if k.variants:
+        facts.append("variants=" + ",".join(k.variants))
     if k.commands:
         facts.append("commands=" + ",".join(k.commands))
     return f"{name:<16} " + "  ".join(facts)
@@ -77,7 +77,7 @@ def catalog(what: str, word: str | None) -> None:
             targets = ",".join(t.type for t in et.targets) or "-"
             lines.append(f"{et.name:<60} {et.severity:<5} targets={targets}{flags}  {et.display_message}")
     else:
-        lines = [_kind_line(name) for name in KINDS]
+        lines = [_kind_line(name) for name in kinds()]
     if word:
         lines = [line for line in lines if word.lower() in line.lower()]
     for line in lines:

@@ -11,7 +11,7 @@ from flask import Response, redirect, render_template, request, url_for
 
 from ..emulator.records import SECRET_MASK
 from ..errors import EmulatorUsageError
-from ..payloads.catalog import KINDS
+from ..payloads.catalog import kinds
 from . import bp
 from .charts import latency_chart, latency_stats
 from .support import (
@@ -28,14 +28,15 @@ from .support import (
     server_state,
 )
 
-INLINE_KINDS = [k for k in KINDS.values() if k.inline]
-KIND_TITLES = {"verification": "Verification", **{k.name: k.title for k in KINDS.values()}}
+INLINE_KINDS = [k for k in kinds().values() if k.inline]
+KIND_TITLES = {"verification": "Verification", **{k.name: k.title for k in kinds().values()}}
 VERDICTS = ("ok", "failed", "error", "invalid")
 NOTICES = {"created": "registered", "verify": "verified", "activate": "activated", "deactivate": "deactivated",
            "delete": "deleted"}
 HOOK_ACTIONS = {"verify": ("POST", "/lifecycle/verify"), "activate": ("POST", "/lifecycle/activate"),
                 "deactivate": ("POST", "/lifecycle/deactivate"), "delete": ("DELETE", "")}
 API_PATHS = {"event": "/api/v1/eventHooks", "inline": "/api/v1/inlineHooks"}
+# Presentation only: one sample override per built-in kind for the Fire page (a kind without one shows none).
 OVERRIDE_EXAMPLES = {
     "token": "data.context.user.profile.login=isaac.brock@example.com",
     "saml": "data.context.user.profile.login=isaac.brock@example.com",
@@ -68,7 +69,7 @@ def _hook_view(category: str, hook: dict) -> dict:
     secrets_ = secret_values()
     cfg = hook["channel"]["config"]
     scheme = cfg.get("authScheme") or None
-    kind = KINDS["event"] if category == "event" else next(
+    kind = kinds()["event"] if category == "event" else next(
         (k for k in INLINE_KINDS if k.okta_type == hook.get("type")), None)
     return {
         "id": hook["id"], "name": hook["name"], "category": category,
@@ -156,7 +157,7 @@ def register_hook() -> Any:
                                                                           "items": form["event_types"]},
                                 "channel": {"type": "HTTP", "version": "1.0.0", "config": config}}
     else:
-        kind = KINDS.get(form["type"])
+        kind = kinds().get(form["type"])
         if kind is None or not kind.inline:
             return _render_hooks(form=form, error=_error_view(EmulatorUsageError(
                 f"Hook type: choose the event hook or one of {', '.join(k.name for k in INLINE_KINDS)}.")),
@@ -264,7 +265,8 @@ def delivery_detail(delivery_id: str) -> Any:
     result = record.get("result") or {}
     outcome = record.get("outcome") or {}
     token = None
-    if record["kind"] == "token" and isinstance(outcome, dict):
+    if isinstance(outcome, dict) and ("original_id_claims" in outcome or "original_access_claims" in outcome):
+        # an outcome with minted tokens (the token hook's): show what the hook changed in each token
         token = []
         for label, key, orig in (("ID token", "id_token", "original_id_claims"),
                                  ("Access token", "access_token", "original_access_claims")):
@@ -318,7 +320,6 @@ def _delivery_summary(record: dict) -> str:
 # -- Fire -----------------------------------------------------------------------------------------------------
 
 def _fire_context(**extra: Any) -> dict:
-    from ..payloads.generate import REQUEST_TYPES, VARIANTS
     from ..scenarios import builtin_names, load_builtin
 
     scenarios = []
@@ -333,7 +334,8 @@ def _fire_context(**extra: Any) -> dict:
     subscribed = sorted({t for h in st.store.list_hooks("event") if h["status"] == "ACTIVE"
                          and h.get("verificationStatus") == "VERIFIED" for t in h["events"]["items"]})
     ctx = {"page": "fire", "event_type_names": _event_type_names(), "inline_kinds": INLINE_KINDS,
-           "request_types": REQUEST_TYPES, "variants": VARIANTS, "scenarios": scenarios, "ready": ready,
+           "request_types": {k.name: k.request_types for k in INLINE_KINDS if k.request_types},
+           "variants": {k.name: k.variants for k in INLINE_KINDS if k.variants}, "scenarios": scenarios, "ready": ready,
            "subscribed": subscribed, "examples": OVERRIDE_EXAMPLES, "form": {}, "error": None, "fired": None,
            "report": None, "section": None, "server_url": request.host_url.rstrip("/")}
     ctx.update(extra)
@@ -381,7 +383,7 @@ def fire_flow() -> Any:
     f = request.form
     form = {k: f.get(k, "").strip() for k in ("kind", "request_type", "variant", "timeout")}
     form["flow_overrides"] = f.get("flow_overrides", "")
-    kind = KINDS.get(form["kind"])
+    kind = kinds().get(form["kind"])
     try:
         if kind is None or not kind.inline:
             raise EmulatorUsageError(f"Flow: choose one of {', '.join(k.name for k in INLINE_KINDS)}.")

@@ -195,7 +195,7 @@ class Emulator:
                                      f"verify() for event hooks.")
         channel = self.channel(target, auth_header, headers, hook_id)
         if request is None:
-            request = self.payloads.inline_request(hook_kind.name, request_type=request_type, variant=variant,
+            request = self.payloads.inline_request(hook_kind, request_type=request_type, variant=variant,
                                                    overrides=overrides, hook_id=hook_id)
         elif overrides:
             from ..payloads.overrides import apply_overrides

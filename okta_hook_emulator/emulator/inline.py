@@ -4,9 +4,10 @@
 
 1. serialise the request (compact JSON, UTF-8) and POST it with Okta's inline headers through the sender
    (timeouts, retries, size limit, redirects: the ``DeliveryPolicy``);
-2. classify the answer: transport failure (timeout, connection error, non-2xx, redirect, too large), or — for
-   telephony — any status but 200, or a body that is not JSON → ``VERDICT_FAILED``; 204 / empty body → no change;
-   JSON → ``payloads.validate.validate_response`` problems;
+2. classify the answer: transport failure (timeout, connection error, non-2xx, redirect, too large), a status
+   outside the kind's ``success_statuses`` that the kind does not accept (telephony: any status but 200), or a
+   body that is not JSON → ``VERDICT_FAILED``; 204 / empty body → no change; JSON →
+   ``payloads.validate.validate_response`` problems;
 3. hand everything to the kind's judge (``emulator/outcomes/<kind>.py``), which decides ``ok`` / ``error`` /
    ``invalid`` / ``failed`` and the outcome (fail open / closed / over, docs/okta-behaviour.md#failure-modes);
 4. write the System Log events Okta would write: ``inline_hook.executed`` when the call failed,
@@ -25,7 +26,6 @@ from typing import Any
 
 from .. import fidelity, wire_json
 from ..payloads.catalog import HookKind
-from ..payloads.generate import cached_callable
 from . import records as R
 from .outcomes import JudgeContext, Judgement, LogSpec
 from .policy import DeliveryPolicy
@@ -62,7 +62,7 @@ def _problems(kind: HookKind, body: Any, request: dict, size: int) -> list[Any]:
     from ..payloads.validate import Problem, validate_response
 
     try:
-        problems = list(validate_response(kind.name, body, request, size=size))
+        problems = list(validate_response(kind, body, request, size=size))
     except Exception as exc:  # noqa: BLE001 - a validator bug must not turn into a crash of the flow
         problems = [Problem("$", "schema", f"the answer could not be validated ({type(exc).__name__}: {exc})")]
     return problems
@@ -75,14 +75,15 @@ def classify(kind: HookKind, delivery: R.Delivery, request: dict) -> tuple[bool,
     if delivery.transport != R.OK:
         return False, None, [], _failure_reason(delivery), ""
     status = delivery.status or 0
-    if kind.name == "telephony" and status != 200:
-        return False, None, [], (f"The hook answered HTTP {status}; a telephony hook must answer 200 with a "
-                                 "telephony action"), ""
     note = ""
-    if status not in (200, 204):
+    if status not in kind.success_statuses:
+        expected = " or ".join(str(s) for s in kind.success_statuses)
+        if not kind.accepts_other_2xx:
+            return False, None, [], f"The hook answered HTTP {status}; a {kind.title.lower()} must answer {expected}", ""
         if not fidelity.INLINE_ACCEPT_ANY_2XX:
-            return False, None, [], f"The hook answered HTTP {status}; Okta expects 200 or 204", ""
-        note = f" (HTTP {status} accepted as success; Okta documents 200 and 204)"
+            return False, None, [], f"The hook answered HTTP {status}; Okta expects {expected}", ""
+        note = (f" (HTTP {status} accepted as success; Okta documents "
+                f"{' and '.join(str(s) for s in kind.success_statuses)})")
     raw = delivery.final_body or b""
     if status == 204 or not raw.strip():
         return True, None, [], "", note
@@ -159,7 +160,7 @@ def _log_spec(emulator: Any, spec: LogSpec) -> Callable[[], dict]:
 
 def _judge(kind: HookKind, request: dict, body: Any, transport_ok: bool, problems: list,
            ctx: JudgeContext) -> Judgement:
-    judge = cached_callable(kind.judge)  # == kind.resolve("judge"), imported once
+    judge = kind.resolve("judge")
     if isinstance(body, dict) or not transport_ok:
         judged = body if transport_ok else None
     elif problems:  # JSON that is not an object (null, a list, a number...): judged as an invalid answer
@@ -179,8 +180,7 @@ def call_inline(emulator: Any, kind: HookKind, channel: HookChannel, request: di
     request_id = emulator.request_id()
     delivery = emulator.sender.send(channel, "POST", serialize_request(request), inline_headers(request_id), policy)
     transport_ok, body, problems, failure_reason, note = classify(kind, delivery, request)
-    keys = emulator.keys if kind.name == "token" else None
-    ctx = JudgeContext(keys=keys, clock=emulator.clock, status=delivery.status, failure_reason=failure_reason,
+    ctx = JudgeContext(keys=emulator.keys, clock=emulator.clock, status=delivery.status, failure_reason=failure_reason,
                        hook_id=channel.hook_id)
     judgement = _judge(kind, request, body, transport_ok, problems, ctx)
     log_events = _log_events(emulator, kind, channel, request_id, judgement, body, ctx.failure_reason or failure_reason,

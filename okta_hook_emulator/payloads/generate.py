@@ -7,8 +7,6 @@ seeded ``random.Random``; Faker is only used to build the org (and through ``Pay
 from __future__ import annotations
 
 import base64
-import functools
-import importlib
 import json
 import random
 import uuid
@@ -22,24 +20,11 @@ from faker import Faker
 from .. import fidelity
 from ..clock import Clock, FixedClock, iso
 from ..errors import EmulatorUsageError, did_you_mean
-from .catalog import KINDS, get_kind
+from .catalog import HookKind, get_kind
 from .event_types import EventType, TargetSpec, get_event_type
 from .org import ID_ALPHABET, URLSAFE_ALPHABET, OktaOrgProvider, OrgApp, OrgClient, OrgUser, SyntheticOrg
 from .overrides import apply_overrides
 
-# What each kind accepts: request types (the top-level ``requestType`` for registration/telephony, the OAuth grant
-# for token) and variants. The first entry is the default.
-REQUEST_TYPES: dict[str, tuple[str, ...]] = {
-    "token": ("authorization_code", "client_credentials", "refresh_token"),
-    "registration": ("self.service.registration", "progressive.profile"),
-    "telephony": KINDS["telephony"].request_types,
-}
-VARIANTS: dict[str, tuple[str, ...]] = {
-    "token": ("both", "id_token", "access_token"),
-    "saml": ("claims", "no-claims"),
-    "import": ("plain", "conflict", "match"),
-    "telephony": ("sms", "voice"),
-}
 DEFAULT_EVENT_TYPE = "user.lifecycle.create"
 # Okta's UUID v1 epoch offset (100 ns intervals between 1582-10-15 and 1970-01-01).
 _UUID_EPOCH = 0x01B21DD213814000
@@ -76,13 +61,6 @@ def _id_chars(r: random.Random, k: int) -> str:
     return _draw(r, k, _ID_TABLE)
 
 
-@functools.cache
-def cached_callable(target: str) -> Callable[..., Any]:
-    """``HookKind.resolve``'s callable for a ``"module:function"`` name, imported once."""
-    module, _, func = target.partition(":")
-    return getattr(importlib.import_module(module), func)
-
-
 def _new_id(r: random.Random, org: SyntheticOrg, prefix: str) -> str:
     return prefix + _id_chars(r, 20 - len(prefix) - len(org.cell)) + org.cell
 
@@ -97,8 +75,10 @@ def to_json(obj: Any) -> str:
     return json.dumps(obj, indent=2, ensure_ascii=False)
 
 
-def _choose(kind: str, what: str, value: str | None, allowed: dict[str, tuple[str, ...]]) -> str | None:
-    options = allowed.get(kind, ())
+def _choose(kind: str, what: str, value: str | None, attr: str) -> str | None:
+    """``value`` checked against the kind's ``request_types`` or ``variants`` (``attr``); ``None`` gives the
+    first, the default."""
+    options: tuple[str, ...] = getattr(get_kind(kind), attr)
     if value is None:
         return options[0] if options else None
     if value not in options:
@@ -225,7 +205,7 @@ class PayloadFactory:
         if pool == "inline_hook":
             kind, hook_id = r.choice(org.inline_hook_ids)
             return {"id": hook_id, "type": "InlineHook", "alternateId": "unknown",
-                    "displayName": f"{KINDS[kind].title}", "detailEntry": None}
+                    "displayName": f"{get_kind(kind).title}", "detailEntry": None}
         if pool == "auth_server":
             a = r.choice(org.auth_servers)
             return {"id": a.id, "type": "AuthorizationServer", "alternateId": "unknown", "displayName": a.name,
@@ -373,22 +353,19 @@ class PayloadFactory:
         }
 
     # ---- inline hooks ---------------------------------------------------------------------------------------
-    def inline_request(self, kind: str, *, request_type: str | None = None, variant: str | None = None,
+    def inline_request(self, kind: str | HookKind, *, request_type: str | None = None, variant: str | None = None,
                        overrides: dict[str, Any] | None = None, hook_id: str | None = None) -> dict:
-        """An inline hook request body of ``kind`` (``token``, ``saml``, ``registration``, ``import``,
-        ``password-import``, ``telephony``; ``event`` gives a delivery envelope)."""
-        hk = get_kind(kind)
-        if hk.name == "event":
-            types = [request_type] if request_type else [DEFAULT_EVENT_TYPE]
-            body = generate_event_hook(self, event_types=types, count=1, hook_id=hook_id)
-        else:
-            body = cached_callable(hk.generator)(self, request_type=request_type, variant=variant, hook_id=hook_id)
+        """A request body of ``kind`` (``token``, ``saml``, ``registration``, ``import``, ``password-import``,
+        ``telephony``, any registered kind or a ``HookKind``; ``event`` gives a delivery envelope with one event
+        of type ``request_type``), built by the kind's generator."""
+        generator = get_kind(kind).resolve("generator")
+        body = generator(self, request_type=request_type, variant=variant, hook_id=hook_id)
         return apply_overrides(body, overrides) if overrides else body
 
     def _envelope(self, kind: str, source: str, data: dict, request_type: str | None = None,
                   order: tuple[str, ...] = _INLINE_ORDER, now: datetime | None = None) -> dict:
         now = (now or self.clock.now()).replace(microsecond=0)
-        values = {"eventId": self.event_id(), "eventTime": iso(now), "eventType": KINDS[kind].okta_type,
+        values = {"eventId": self.event_id(), "eventTime": iso(now), "eventType": get_kind(kind).okta_type,
                   "eventTypeVersion": "1.0", "contentType": "application/json", "cloudEventVersion": "0.1",
                   "source": source, "requestType": request_type, "data": data}
         return {k: values[k] for k in order if k != "requestType" or request_type is not None}
@@ -434,9 +411,13 @@ class PayloadFactory:
 
 
 # ---- per-kind generators (named by payloads/catalog.py KINDS[...].generator) ----------------------------------
-def generate_event_hook(factory: PayloadFactory, event_types: list[str] | tuple[str, ...] | None = None,
-                        count: int = 1, hook_id: str | None = None, **_: Any) -> dict:
-    """An event hook delivery envelope with ``count`` events cycling through ``event_types``."""
+def generate_event_hook(factory: PayloadFactory, request_type: str | None = None, variant: str | None = None,
+                        hook_id: str | None = None, *, event_types: list[str] | tuple[str, ...] | None = None,
+                        count: int = 1) -> dict:
+    """An event hook delivery envelope with ``count`` events cycling through ``event_types`` (or one event of
+    type ``request_type``; default ``user.lifecycle.create``). Event hooks have no variants."""
+    if event_types is None and request_type:
+        event_types = [request_type]
     events = factory.log_events(list(event_types or [DEFAULT_EVENT_TYPE]), count)
     return factory.event_hook_envelope(events, hook_id=hook_id)
 
@@ -454,8 +435,8 @@ def generate_token(factory: PayloadFactory, request_type: str | None = None, var
     (``authorization_code`` default, ``client_credentials``, ``refresh_token``); ``variant`` = tokens minted
     (``both`` default, ``id_token``, ``access_token``)."""
     f, org, r = factory, factory.org, factory.random
-    grant = _choose("token", "grant type (request type)", request_type, REQUEST_TYPES)
-    tokens = _choose("token", "variant", variant, VARIANTS)
+    grant = _choose("token", "grant type (request type)", request_type, "request_types")
+    tokens = _choose("token", "variant", variant, "variants")
     if grant == "client_credentials" and variant not in (None, "access_token"):
         raise EmulatorUsageError("client_credentials mints an access token only: use variant 'access_token' "
                                  "(or leave it out).")
@@ -553,7 +534,7 @@ def generate_saml(factory: PayloadFactory, request_type: str | None = None, vari
     f, org, r = factory, factory.org, factory.random
     if request_type is not None:
         raise EmulatorUsageError("SAML hooks have no request types; use --variant claims|no-claims instead.")
-    variant = _choose("saml", "variant", variant, VARIANTS)
+    variant = _choose("saml", "variant", variant, "variants")
     now = f.clock.now()
     user = r.choice(org.users)
     app = r.choice(org.saml_apps)
@@ -594,7 +575,7 @@ def generate_registration(factory: PayloadFactory, request_type: str | None = No
     """Registration inline hook request (docs/okta-behaviour.md#registration-hook):
     ``self.service.registration`` (default) or ``progressive.profile``."""
     f, org, r = factory, factory.org, factory.random
-    rtype = _choose("registration", "request type", request_type, REQUEST_TYPES)
+    rtype = _choose("registration", "request type", request_type, "request_types")
     if variant is not None:
         raise EmulatorUsageError("Registration hooks have no variants; choose --request-type "
                                  "self.service.registration or progressive.profile.")
@@ -631,7 +612,7 @@ def generate_import(factory: PayloadFactory, request_type: str | None = None, va
     f, org, r = factory, factory.org, factory.random
     if request_type is not None:
         raise EmulatorUsageError("Import hooks have no request types; use --variant plain|conflict|match.")
-    variant = _choose("import", "variant", variant, VARIANTS)
+    variant = _choose("import", "variant", variant, "variants")
     p = r.choice(org.prospects)
     first, last, email, user_name = p.first_name, p.last_name, p.login, p.user_name
     existing = r.choice(org.users)
@@ -693,8 +674,8 @@ def generate_telephony(factory: PayloadFactory, request_type: str | None = None,
     types; ``variant`` ``sms`` (default) or ``voice`` (``deliveryChannel`` =
     ``fidelity.TELEPHONY_VOICE_CHANNEL``, no ``msgTemplate``)."""
     f, org, r = factory, factory.org, factory.random
-    rtype = _choose("telephony", "request type", request_type, REQUEST_TYPES)
-    variant = _choose("telephony", "variant", variant, VARIANTS)
+    rtype = _choose("telephony", "request type", request_type, "request_types")
+    variant = _choose("telephony", "variant", variant, "variants")
     now = f.clock.now()
     u = r.choice(org.users)
     otp = f"{r.randint(0, 999_999):06d}"

@@ -4,9 +4,12 @@ Two layers, both reported as :class:`Problem` objects (never raised):
 
 * JSON Schema 2020-12 files under ``payloads/schemas/`` (one per shape, shared parts in ``common.json``).
   A schema node may carry ``x-rule`` (the rule name a failure maps to) and ``x-message`` (Okta-worded text);
-  both may be a string or an object keyed by the failing JSON Schema keyword.
+  both may be a string or an object keyed by the failing JSON Schema keyword. jsonschema-rs answers "valid?"
+  first; only a body it rejects goes through jsonschema (the Python library), which words every problem.
 * Semantic rules a schema can't express (reserved claims, token lifetime, claims that must exist in the
-  request, SSR-only / progressive-profile-only commands, ``LINK_USER`` + ``com.okta.user.update``, size).
+  request, SSR-only / progressive-profile-only commands, ``LINK_USER`` + ``com.okta.user.update``, size). Each
+  kind names its rule functions in ``payloads/catalog.py`` (``HookKind.rules``); a rule function is
+  ``rules(body, request) -> list[Problem]`` and must not raise for any JSON value.
 
 Every rule name is listed with a one-line description in :data:`RULES`.
 """
@@ -23,10 +26,12 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from .. import wire_json
+from ..errors import EmulatorUsageError, did_you_mean
 from ..fidelity import MAX_RESPONSE_BYTES, SAML_REPLACE_NEEDS_EXISTING_PATH, TOKEN_LIFETIME_REMOVABLE
-from .catalog import get_kind
+from .catalog import HookKind, get_kind, kinds
 
 if TYPE_CHECKING:  # jsonschema is imported lazily: its format extras take a second to import
+    import jsonschema_rs
     from jsonschema import Draft202012Validator
     from referencing import Registry
 
@@ -137,24 +142,49 @@ def schema_names() -> list[str]:
     return [name for name, _ in _schema_texts()]
 
 
+def _schema_text(name: str) -> str | None:
+    """A packaged schema by file name, or a third-party kind's by ``"package:path.json"``."""
+    package, sep, path = name.rpartition(":")
+    if not sep:
+        return dict(_schema_texts()).get(name)
+    try:
+        return resources.files(package).joinpath(*path.split("/")).read_text(encoding="utf-8")
+    except (ImportError, OSError, TypeError, ValueError):
+        return None
+
+
 def load_schema(name: str) -> dict[str, Any]:
-    """A fresh copy of one packaged schema, by file name."""
-    for file, text in _schema_texts():
-        if file == name:
-            return json.loads(text)
-    from ..errors import EmulatorUsageError, did_you_mean
-    raise EmulatorUsageError(f"No schema named '{name}'.{did_you_mean(name, schema_names())}")
+    """A fresh copy of one schema: a packaged one by file name, a third-party kind's by ``"package:path.json"``."""
+    text = _schema_text(name)
+    if text is None:
+        raise EmulatorUsageError(f"No schema named '{name}'.{did_you_mean(name, schema_names())}")
+    return json.loads(text)
+
+
+@functools.cache
+def _documents() -> tuple[tuple[str, dict[str, Any]], ...]:
+    """``($id, schema)`` of every document a ``$ref`` may name: the packaged schemas, then the ones the
+    registered third-party kinds name."""
+    texts = dict(_schema_texts())
+    for kind in kinds().values():
+        for name in (kind.request_schema, kind.response_schema):
+            if name and name not in texts:
+                text = _schema_text(name)
+                if text is not None:
+                    texts[name] = text
+    documents = []
+    for text in texts.values():
+        contents = json.loads(text)
+        if isinstance(contents, dict) and isinstance(contents.get("$id"), str):
+            documents.append((contents["$id"], contents))
+    return tuple(documents)
 
 
 @functools.cache
 def _registry() -> Registry:
     from referencing import Registry, Resource
 
-    resources_ = []
-    for _, text in _schema_texts():
-        contents = json.loads(text)
-        resources_.append((contents["$id"], Resource.from_contents(contents)))
-    return Registry().with_resources(resources_)
+    return Registry().with_resources((uri, Resource.from_contents(doc)) for uri, doc in _documents())
 
 
 @functools.cache
@@ -163,6 +193,34 @@ def _validator(name: str) -> Draft202012Validator:
 
     schema = load_schema(name)
     return Draft202012Validator(schema, registry=_registry(), format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+# jsonschema resolves every ``$ref`` through its registry on each call, which costs far more than the check
+# itself; jsonschema-rs compiles each schema once (``$ref``s resolved through its own read-only registry of the
+# same documents). It is only a gate: a body it accepts has no schema problem; for anything else jsonschema
+# reports the problems, so every rule, path and message is jsonschema's own.
+
+@functools.cache
+def _gate_registry() -> jsonschema_rs.Registry:
+    import jsonschema_rs
+
+    return jsonschema_rs.Registry(list(_documents()))
+
+
+@functools.cache
+def _gate(name: str) -> jsonschema_rs.Validator:
+    """The jsonschema-rs Draft 2020-12 validator of one schema, built on first use."""
+    import jsonschema_rs
+
+    return jsonschema_rs.Draft202012Validator(load_schema(name), registry=_gate_registry(), validate_formats=True)
+
+
+def _schema_valid(schema_name: str, body: Any) -> bool:
+    """True only when ``body`` surely has no schema problem (jsonschema-rs accepts it)."""
+    try:
+        return _gate(schema_name).is_valid(body)
+    except Exception:  # noqa: BLE001 - e.g. a value JSON can't hold or a very deep body: jsonschema reports it
+        return False
 
 
 def _json_path(parts: Any) -> str:
@@ -175,6 +233,18 @@ def _json_path(parts: Any) -> str:
         else:
             out += "[" + json.dumps(str(part)) + "]"
     return out
+
+
+_PATH_SEGMENT = re.compile(r'\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]')
+
+
+def _path_parts(path: str) -> list[Any]:
+    """The inverse of :func:`_json_path`: ``$.commands[0]["a.b"]`` -> ``["commands", 0, "a.b"]``."""
+    parts: list[Any] = []
+    for match in _PATH_SEGMENT.finditer(path, 1):
+        name, index, quoted = match.groups()
+        parts.append(name if name is not None else int(index) if index is not None else json.loads(quoted))
+    return parts
 
 
 def _short(value: Any, limit: int = 60) -> str:
@@ -194,197 +264,8 @@ def _annotation(schema: Any, key: str, keyword: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
-# ---------------------------------------------------------------------------------------------- fast path
-# jsonschema resolves every ``$ref`` through the registry on each call, which costs far more than the check itself.
-# The schemas are therefore also compiled once, with every ``$ref`` resolved at load time, into one generated
-# Python function per schema node that only answers "valid?". A body the predicate accepts has no schema
-# problems; anything else (and any schema using a keyword the compiler does not know) goes through jsonschema, so
-# every reported problem is still jsonschema's own. The predicate is conservative: when unsure it answers "not
-# valid" (e.g. ``enum`` matches need the same Python type) and jsonschema decides.
-
-Check = Any  # Callable[[Any], bool]
-_ANNOTATIONS = frozenset({"$schema", "$id", "$defs", "$comment", "title", "description", "default", "examples",
-                          "x-rule", "x-message", "deprecated", "readOnly", "writeOnly", "then", "else"})
-_SCALARS = (str, int, float, bool, type(None))
-# jsonschema's Draft 2020-12 type checks, as Python expressions over ``x``.
-_TYPE_TESTS = MappingProxyType({
-    "object": "isinstance(x, dict)", "array": "isinstance(x, list)", "string": "isinstance(x, str)",
-    "null": "x is None", "boolean": "isinstance(x, bool)",
-    "integer": "((isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, float) and x.is_integer()))",
-    "number": "(isinstance(x, (int, float)) and not isinstance(x, bool))",
-})
-
-
-class _Unsupported(Exception):
-    """A schema uses something the fast compiler does not handle: jsonschema alone validates it."""
-
-
-class _FastCompiler:
-    """Generate the source of ``valid?`` functions for one packaged schema (``$ref``s resolved against the
-    packaged documents), one function per schema node."""
-
-    def __init__(self, documents: dict[str, Any]):
-        self.documents = documents
-        self.names: dict[tuple[int, str], str] = {}
-        self.keep: list[Any] = []  # nodes keyed by id() stay alive while compiling
-        self.source: list[str] = []
-        self.constants: dict[str, Any] = {}
-
-    def resolve(self, base: str, ref: str) -> tuple[Any, str]:
-        from urllib.parse import urldefrag, urljoin
-
-        url, fragment = urldefrag(urljoin(base, ref))
-        if url not in self.documents or (fragment and not fragment.startswith("/")):
-            raise _Unsupported(ref)
-        node = self.documents[url]
-        for seg in fragment.split("/")[1:] if fragment else []:
-            seg = seg.replace("~1", "/").replace("~0", "~")
-            if isinstance(node, dict) and seg in node:
-                node = node[seg]
-            elif isinstance(node, list) and seg.isdigit() and int(seg) < len(node):
-                node = node[int(seg)]
-            else:
-                raise _Unsupported(ref)
-        return node, url
-
-    def const(self, value: Any) -> str:
-        name = f"_c{len(self.constants)}"
-        self.constants[name] = value
-        return name
-
-    def function(self, schema: Any, base: str, *, root: bool = False) -> str:
-        """The name of the generated function checking ``schema`` (generated on first use)."""
-        key = (id(schema), base)
-        if key in self.names:
-            return self.names[key]
-        name = self.names[key] = f"_v{len(self.names)}"
-        self.keep.append(schema)
-        lines = [f"def {name}(x):"]
-        if schema is False:
-            lines.append("    return False")
-        elif schema is not True:
-            if not isinstance(schema, dict):
-                raise _Unsupported(repr(schema))
-            if "$id" in schema and not root:
-                raise _Unsupported("$id below a document root")
-            for keyword, value in schema.items():
-                if keyword not in _ANNOTATIONS:
-                    lines += ["    " + line for line in self.keyword(keyword, value, schema, base)]
-            lines.append("    return True")
-        else:
-            lines.append("    return True")
-        self.source.append("\n".join(lines))
-        return name
-
-    def keyword(self, keyword: str, value: Any, schema: dict, base: str) -> list[str]:  # noqa: C901, PLR0911, PLR0912
-        fail = "return False"
-        if keyword == "$ref":
-            node, url = self.resolve(base, value)
-            return [f"if not {self.function(node, url, root=node is self.documents[url])}(x): {fail}"]
-        if keyword == "type":
-            names = [value] if isinstance(value, str) else value
-            if not isinstance(names, list) or not names or not all(n in _TYPE_TESTS for n in names):
-                raise _Unsupported(f"type {value!r}")
-            return [f"if not ({' or '.join(_TYPE_TESTS[n] for n in names)}): {fail}"]
-        if keyword == "properties":
-            out = ["if isinstance(x, dict):"]
-            for prop, sub in value.items():
-                out.append(f"    if {prop!r} in x and not {self.function(sub, base)}(x[{prop!r}]): {fail}")
-            return out if len(out) > 1 else []
-        if keyword == "required":
-            if not value:
-                return []
-            if not all(isinstance(v, str) for v in value):
-                raise _Unsupported("required")
-            return [f"if isinstance(x, dict) and not ({' and '.join(f'{v!r} in x' for v in value)}): {fail}"]
-        if keyword == "additionalProperties":
-            if "patternProperties" in schema:
-                raise _Unsupported("additionalProperties with patternProperties")
-            known = self.const(frozenset(schema.get("properties", {})))
-            check = self.function(value, base)
-            return ["if isinstance(x, dict):", "    for k, v in x.items():",
-                    f"        if k not in {known} and not {check}(v): {fail}"]
-        if keyword == "items":
-            if "prefixItems" in schema:
-                raise _Unsupported("prefixItems")
-            check = self.function(value, base)
-            return ["if isinstance(x, list):", "    for v in x:", f"        if not {check}(v): {fail}"]
-        if keyword in ("enum", "const"):
-            options = value if keyword == "enum" else [value]
-            if not isinstance(options, list) or not all(isinstance(o, _SCALARS) for o in options):
-                raise _Unsupported(f"{keyword} with a non-scalar value")
-            allowed = self.const(frozenset((type(o), o) for o in options))
-            return [f"if type(x) not in _SCALARS or (type(x), x) not in {allowed}: {fail}"]
-        if keyword == "allOf":
-            return [f"if not {self.function(sub, base)}(x): {fail}" for sub in value]
-        if keyword == "anyOf":
-            subs = [f"{self.function(sub, base)}(x)" for sub in value]
-            return [f"if not ({' or '.join(subs)}): {fail}"] if subs else [fail]
-        if keyword == "not":
-            return [f"if {self.function(value, base)}(x): {fail}"]
-        if keyword == "if":
-            cond = self.function(value, base)
-            then = self.function(schema.get("then", True), base)
-            other = self.function(schema.get("else", True), base)
-            return [f"if ({then}(x) if {cond}(x) else {other}(x)) is False: {fail}"]
-        if keyword == "pattern":
-            regex = self.const(re.compile(value))
-            return [f"if isinstance(x, str) and {regex}.search(x) is None: {fail}"]
-        if keyword in ("minLength", "maxLength", "minItems", "maxItems"):
-            if not isinstance(value, int) or isinstance(value, bool):
-                raise _Unsupported(keyword)
-            kind = "list" if keyword.endswith("Items") else "str"
-            op = "<" if keyword.startswith("min") else ">"
-            return [f"if isinstance(x, {kind}) and len(x) {op} {value}: {fail}"]
-        if keyword in ("minimum", "maximum"):
-            if not isinstance(value, int | float) or isinstance(value, bool):
-                raise _Unsupported(keyword)
-            bound = self.const(value)
-            op = "<" if keyword == "minimum" else ">"
-            return [f"if {_TYPE_TESTS['number']} and x {op} {bound}: {fail}"]
-        if keyword == "format":
-            return [f"if not _conforms(x, {self.const(value)}): {fail}"]
-        raise _Unsupported(keyword)
-
-    def build(self, url: str) -> Check:
-        from jsonschema import Draft202012Validator
-
-        entry = self.function(self.documents[url], url, root=True)
-        namespace: dict[str, Any] = {"_SCALARS": _SCALARS, "_conforms": Draft202012Validator.FORMAT_CHECKER.conforms,
-                                     **self.constants}
-        exec(compile("\n\n".join(self.source), f"<fast check {url}>", "exec"), namespace)  # noqa: S102 - own code
-        return namespace[entry]
-
-
-@functools.cache
-def _fast_check(name: str) -> Check | None:
-    """The compiled ``valid?`` predicate of one packaged schema, or ``None`` when jsonschema must do it all."""
-    documents = {}
-    for _, text in _schema_texts():
-        contents = json.loads(text)
-        documents[contents["$id"]] = contents
-    url = SCHEMA_BASE + name
-    if url not in documents:
-        return None
-    try:
-        return _FastCompiler(documents).build(url)
-    except (_Unsupported, re.error, TypeError, AttributeError, SyntaxError):
-        return None
-
-
-def _schema_valid(schema_name: str, body: Any) -> bool:
-    """True only when ``body`` surely has no schema problem (the fast predicate accepts it)."""
-    check = _fast_check(schema_name)
-    if check is None:
-        return False
-    try:
-        return bool(check(body))
-    except Exception:  # noqa: BLE001 - e.g. RecursionError on a very deep body: let jsonschema report it
-        return False
-
-
-def _schema_problems(schema_name: str, body: Any) -> list[tuple[tuple, Problem]]:
-    found: list[tuple[tuple, Problem]] = []
+def _schema_problems(schema_name: str, body: Any) -> list[Problem]:
+    found: list[Problem] = []
     if _schema_valid(schema_name, body):
         return found
     for error in _validator(schema_name).iter_errors(body):
@@ -398,7 +279,7 @@ def _schema_problems(schema_name: str, body: Any) -> list[tuple[tuple, Problem]]
         detail = error.message
         template = _annotation(error.schema, "x-message", str(error.validator))
         message = template.replace("{detail}", detail).replace("{value}", _short(error.instance)) if template else detail
-        found.append((_sort_key(parts), Problem(_json_path(parts), rule, message)))
+        found.append(Problem(_json_path(parts), rule, message))
     return found
 
 
@@ -408,13 +289,14 @@ def _sort_key(parts: list[Any]) -> tuple:
 
 # ---------------------------------------------------------------------------------------------- public API
 
-def validate_request(kind: str, body: Any) -> list[Problem]:
-    """Every problem with a request body Okta would send for ``kind`` (short name or Okta type)."""
+def validate_request(kind: str | HookKind, body: Any) -> list[Problem]:
+    """Every problem with a request body Okta would send for ``kind`` (short name, Okta type or ``HookKind``)."""
     hook = get_kind(kind)
     return _finish(_schema_problems(hook.request_schema, body))
 
 
-def validate_response(kind: str, body: Any, request: Any = None, *, size: int | None = None) -> list[Problem]:
+def validate_response(kind: str | HookKind, body: Any, request: Any = None, *,
+                      size: int | None = None) -> list[Problem]:
     """Every problem with a hook's parsed JSON answer for ``kind``; ``[]`` means Okta would accept it.
 
     ``request`` (the request body that was sent) enables the rules that compare against it; for the event hook
@@ -428,13 +310,9 @@ def validate_response(kind: str, body: Any, request: Any = None, *, size: int | 
     if size is not None:
         problem = response_size_problem(size)
         if problem is not None:
-            found.append(((), problem))
-    if not hook.inline:
-        found.extend(_verification_rules(body, request))
-    elif isinstance(body, dict) and isinstance(body.get("commands"), list):
-        checker = _SEMANTIC.get(hook.name)
-        if checker is not None:
-            found.extend(checker(body["commands"], request if isinstance(request, dict) else None))
+            found.append(problem)
+    for rules in hook.resolve("rules"):
+        found.extend(rules(body, request))
     return _finish(found)
 
 
@@ -444,7 +322,7 @@ def validate_against(schema_name: str, body: Any) -> list[Problem]:
     return _finish(_schema_problems(schema_name, body))
 
 
-def validate_response_text(kind: str, text: str | bytes, request: Any = None) -> list[Problem]:
+def validate_response_text(kind: str | HookKind, text: str | bytes, request: Any = None) -> list[Problem]:
     """Like :func:`validate_response` for a raw body: reports size and JSON parse errors too."""
     hook = get_kind(kind)
     raw = text.encode("utf-8") if isinstance(text, str) else text
@@ -472,10 +350,11 @@ def response_size_problem(n_bytes: int) -> Problem | None:
                    f"limit {MAX_RESPONSE_BYTES}).")
 
 
-def _finish(found: list[tuple[tuple, Problem]]) -> list[Problem]:
+def _finish(found: list[Problem]) -> list[Problem]:
+    """Problems in document order (by path; ties keep their order), each once."""
     seen: set[Problem] = set()
     out: list[Problem] = []
-    for _, problem in sorted(found, key=lambda item: item[0]):
+    for problem in sorted(found, key=lambda p: _sort_key(_path_parts(p.path))):
         if problem not in seen:
             seen.add(problem)
             out.append(problem)
@@ -489,14 +368,21 @@ def _size_of(body: Any) -> int | None:
     except (TypeError, ValueError, RecursionError):
         return None
 
-
 # ---------------------------------------------------------------------------------------------- semantic rules
 
-Found = list[tuple[tuple, Problem]]
+# The rule functions named by ``HookKind.rules``: ``rules(body, request) -> list[Problem]``.
+
+Found = list[Problem]
 
 
 def _add(found: Found, parts: list[Any], rule: str, message: str) -> None:
-    found.append((_sort_key(parts), Problem(_json_path(parts), rule, message)))
+    found.append(Problem(_json_path(parts), rule, message))
+
+
+def _commands_and_request(body: Any, request: Any) -> tuple[list[Any], dict | None]:
+    """The answer's ``commands`` (empty unless a list) and the request (``None`` unless an object)."""
+    commands = body.get("commands") if isinstance(body, dict) else None
+    return (commands if isinstance(commands, list) else []), (request if isinstance(request, dict) else None)
 
 
 def _pointer(path: str) -> list[str]:
@@ -543,7 +429,9 @@ def _request_data(request: dict | None) -> dict | None:
     return data if isinstance(data, dict) else None
 
 
-def _token_rules(commands: list[Any], request: dict | None) -> Found:
+def token_rules(body: Any, request: Any) -> Found:
+    """Token hook: reserved claims, aud/sub, lifetime, remove values, tokens and claims missing from the request."""
+    commands, request = _commands_and_request(body, request)
     found: Found = []
     data = _request_data(request)
     if data is not None:
@@ -598,7 +486,9 @@ def _token_rules(commands: list[Any], request: dict | None) -> Found:
     return found
 
 
-def _saml_rules(commands: list[Any], request: dict | None) -> Found:
+def saml_rules(body: Any, request: Any) -> Found:
+    """SAML hook: session lifetime, new attribute statements, replace of elements missing from the request."""
+    commands, request = _commands_and_request(body, request)
     found: Found = []
     data = _request_data(request)
     assertion = data.get("assertion") if data is not None else None
@@ -628,7 +518,9 @@ def _saml_rules(commands: list[Any], request: dict | None) -> Found:
     return found
 
 
-def _registration_rules(commands: list[Any], request: dict | None) -> Found:
+def registration_rules(body: Any, request: Any) -> Found:
+    """Registration hook: SSR-only and progressive-profile-only profile updates (needs the request)."""
+    commands, request = _commands_and_request(body, request)
     found: Found = []
     if request is None:
         return found
@@ -648,7 +540,9 @@ def _registration_rules(commands: list[Any], request: dict | None) -> Found:
     return found
 
 
-def _import_rules(commands: list[Any], request: dict | None) -> Found:
+def import_rules(body: Any, request: Any) -> Found:
+    """User import hook: LINK_USER needs a com.okta.user.update with the user id."""
+    commands, _ = _commands_and_request(body, request)
     found: Found = []
     link_at: int | None = None
     has_user_update = False
@@ -669,15 +563,8 @@ def _import_rules(commands: list[Any], request: dict | None) -> Found:
     return found
 
 
-_SEMANTIC = MappingProxyType({
-    "token": _token_rules,
-    "saml": _saml_rules,
-    "registration": _registration_rules,
-    "import": _import_rules,
-})
-
-
-def _verification_rules(body: Any, request: Any) -> Found:
+def verification_rules(body: Any, request: Any) -> Found:
+    """Event hook verification: the answer echoes the challenge (``request`` is the challenge string)."""
     found: Found = []
     if isinstance(request, str) and isinstance(body, dict) and isinstance(body.get("verification"), str):
         if body["verification"] != request:

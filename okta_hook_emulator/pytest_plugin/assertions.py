@@ -208,6 +208,18 @@ class HookResult:
             self._fail(check, "an outcome for the flow", "no outcome was produced by the core")
         return self.raw.kind
 
+    def _need_decision(self, check: str) -> Any:
+        """The outcome of an inline flow that Okta allows or denies (``outcome.denied`` is not ``None``)."""
+        __tracebackhide__ = True
+        self._need(check, InlineResult)
+        outcome = self.outcome
+        if outcome is not None and getattr(outcome, "denied", None) is None:
+            raise EmulatorUsageError(f"{check}() applies to inline hooks whose flow Okta allows or denies, not to "
+                                     f"a {self.raw.kind} hook (its outcome has no allow/deny decision).")
+        if outcome is None:
+            self._fail(check, "an outcome for the flow", "no outcome was produced by the core")
+        return outcome
+
     # ------------------------------------------------------------- helpers
     def assert_verified(self) -> HookResult:
         """The event hook verification GET passed every check (``VERIFIED``)."""
@@ -335,28 +347,29 @@ class HookResult:
         return ("Commands sent:\n" + "\n".join(f"  - {_short(c, 400)}" for c in cmds)) if cmds else "Commands sent: none"
 
     def assert_denied(self, message: str | None = None) -> HookResult:
-        """The flow was denied (registration DENY, SAML/token error, password import sign-in refused);
-        ``message`` must appear in the end-user message when given."""
+        """The flow was denied (``outcome.denied``: registration DENY, SAML/token error, password import sign-in
+        refused...); ``message`` must appear in the end-user message when given."""
         __tracebackhide__ = True
         self.checked = True
-        kind = self._need_kind("assert_denied", ("registration", "saml", "token", "password-import"))
-        denied, shown, state = _denial(kind, self.outcome)
+        outcome = self._need_decision("assert_denied")
         wanted = "the flow denied" + (f" with a message containing {message!r}" if message else "")
-        if not denied:
-            self._fail("assert_denied", wanted, f"the flow was allowed ({state})")
+        if not outcome.denied:
+            self._fail("assert_denied", wanted, f"the flow was allowed ({outcome.decision})")
+        shown = outcome.denial_message
         if message is not None and (shown is None or message not in shown):
             self._fail("assert_denied", wanted, f"denied with message {shown!r}")
         return self
 
     def assert_allowed(self) -> HookResult:
-        """The flow went on (registration ALLOW, tokens issued, SAML not denied, password VERIFIED)."""
+        """The flow went on (``outcome.denied`` is false: registration ALLOW, tokens issued, SAML not denied,
+        password VERIFIED...)."""
         __tracebackhide__ = True
         self.checked = True
-        kind = self._need_kind("assert_allowed", ("registration", "saml", "token", "password-import"))
-        denied, shown, state = _denial(kind, self.outcome)
-        if denied:
+        outcome = self._need_decision("assert_allowed")
+        if outcome.denied:
+            shown = outcome.denial_message
             self._fail("assert_allowed", "the flow allowed to continue",
-                       f"the flow was denied ({state})" + (f": {shown!r}" if shown else ""))
+                       f"the flow was denied ({outcome.decision})" + (f": {shown!r}" if shown else ""))
         return self
 
     def assert_failover(self) -> HookResult:
@@ -422,17 +435,3 @@ def _claims_section(claims: dict, request: Any, token: str) -> str:
     return "\n".join(lines)
 
 
-def _denial(kind: str, o: Any) -> tuple[bool, str | None, str]:
-    if kind == "registration":
-        return o.action == "DENY", o.end_user_message, f"action {o.action}"
-    if kind == "saml":
-        return bool(o.denied), o.error_message, "assertion " + ("denied" if o.denied else "issued")
-    if kind == "token":
-        err = o.error
-        shown = None
-        if isinstance(err, dict):
-            shown = err.get("error_description") or err.get("error")
-        return (err is not None or not o.tokens_issued), shown, (
-            f"OAuth error {_short(err)}" if err else ("tokens issued" if o.tokens_issued else "no tokens issued"))
-    # password-import
-    return (not o.sign_in_allowed), None, f"credential {o.credential}"

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, request
 
 from .. import fidelity
 from ..errors import OktaAPIError, did_you_mean
-from ..payloads.catalog import KINDS
+from ..payloads.catalog import kinds
 from . import hooks_common as H
 from . import validation as V
 from .app import add_warning, json_body, okta_json, org_url, state
@@ -19,7 +19,7 @@ bp = Blueprint("inline_hooks", __name__, url_prefix="/api/v1/inlineHooks")
 CATEGORY = "inline"
 FAMILY = H.HookFamily(category=CATEGORY, okta_type="InlineHook", label="inline hook", path="/api/v1/inlineHooks",
                       error_field="inlineHook", log_prefix="inline_hook")
-INLINE_TYPES = {k.okta_type: k for k in KINDS.values() if k.inline}
+INLINE_TYPES = {k.okta_type: k for k in kinds().values() if k.inline}
 OAUTH_AUTH_TYPES = ("client_secret_post", "private_key_jwt")
 OAUTH_NOT_SUPPORTED = ("Calls through an OAUTH channel are not yet supported by the emulator; register the hook "
                        "with an HTTP channel (authScheme header) to call it.")
@@ -146,14 +146,15 @@ def _limits(new_type: str, *, creating: bool, exclude: str | None = None) -> Non
     if creating and len(hooks) >= fidelity.MAX_INLINE_HOOKS:
         raise OktaAPIError("E0000001", "inlineHook", causes=[
             f"An org can have at most {fidelity.MAX_INLINE_HOOKS} inline hooks; delete one first."])
-    if creating and new_type == KINDS["password-import"].okta_type and \
-            any(h["type"] == new_type for h in hooks):
+    kind = INLINE_TYPES.get(new_type)
+    if kind is None:
+        return
+    if creating and kind.one_per_org and any(h["type"] == new_type for h in hooks):
         raise OktaAPIError("E0000001", "inlineHook", causes=[
-            "Only one password import inline hook is allowed per org; delete the existing one first."])
-    if new_type == KINDS["telephony"].okta_type and \
-            any(h["type"] == new_type and h["status"] == "ACTIVE" for h in hooks):
+            f"Only one {kind.title.lower()} is allowed per org; delete the existing one first."])
+    if kind.one_active_per_org and any(h["type"] == new_type and h["status"] == "ACTIVE" for h in hooks):
         raise OktaAPIError("E0000001", "inlineHook", causes=[
-            "Only one ACTIVE telephony inline hook is allowed per org; deactivate the existing one first."])
+            f"Only one ACTIVE {kind.title.lower()} is allowed per org; deactivate the existing one first."])
 
 
 def load(hook_id: str) -> dict:

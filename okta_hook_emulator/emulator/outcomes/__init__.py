@@ -6,7 +6,8 @@ Every module here exposes the same function (named in ``payloads/catalog.py`` ``
         -> Judgement
 
 - ``transport_ok=False``: the call failed (timeout, connection error, non-2xx, redirect, too large, not JSON,
-  or for telephony any status but 200). The kind's failure mode applies; ``response_body`` is ``None``.
+  or a status the kind does not accept: ``HookKind.success_statuses``, telephony 200 only). The kind's failure
+  mode applies; ``response_body`` is ``None``.
 - ``transport_ok=True`` and ``response_body is None``: an empty answer (204 or an empty 2xx body).
 - ``problems`` non-empty: the answer broke Okta's rules; the whole answer is skipped
   (``fidelity.INVALID_COMMAND_SKIPS_WHOLE_RESPONSE``) and the flow goes on as on failure for that kind
@@ -36,7 +37,7 @@ DEFAULT_ERROR_MESSAGE = "The callback service returned an error"
 class JudgeContext:
     """What a judge may need besides the request and answer: signing keys, the clock, the HTTP status."""
 
-    keys: Any = None  # emulator.keys.SigningKeys (token judge only)
+    keys: Any = None  # emulator.keys.SigningKeys (for judges that mint tokens)
     clock: Clock = field(default_factory=SystemClock)
     status: int | None = None
     failure_reason: str = ""  # why transport_ok is False (one sentence)
@@ -67,9 +68,27 @@ class Judgement:
 
 class Outcome:
     """Base of the kinds' outcome dataclasses: ``to_dict()`` = every field in declaration order (values as they
-    are) plus ``summary``, which each kind computes as a property (only when asked for)."""
+    are) plus ``summary``, which each kind computes as a property (only when asked for).
+
+    Every kind also says whether Okta let the flow go on: ``denied`` is ``True`` when the flow was denied (the
+    end user is refused: registration DENY, SAML error page, no tokens, password not verified), ``False`` when it
+    went on, and ``None`` when the kind's flow has no allow/deny decision (user import, telephony). It is a
+    field or a property of each kind's outcome (declared here, not defined: a dataclass field may take it).
+    ``denial_message`` is what the end user is shown when denied (when known) and ``decision`` a few words for
+    messages ("action DENY")."""
 
     summary: str
+    denied: bool | None
+
+    @property
+    def denial_message(self) -> str | None:
+        """What the end user is shown when the flow is denied (``None`` when not known)."""
+        return None
+
+    @property
+    def decision(self) -> str:
+        """Okta's allow/deny decision in a few words, for messages (default: the summary)."""
+        return self.summary
 
     def to_dict(self) -> dict[str, Any]:
         """Every field plus ``summary``."""

@@ -58,6 +58,11 @@ class ImportOutcome(Outcome):
             text += f"; the hook's error was logged ({self.error_logged})"
         return text + "."
 
+    @property
+    def denied(self) -> None:
+        """An import has no allow/deny decision: the user is created or linked either way."""
+        return None
+
 
 def _data(request: dict) -> dict:
     d = request.get("data") if isinstance(request, dict) else None

@@ -49,6 +49,16 @@ class PasswordImportOutcome(Outcome):
         return (f"Password {self.credential}: {who} cannot sign in ({self.end_user_message}); the password is not "
                 "imported and the hook is called again at the next sign-in.")
 
+    @property
+    def denied(self) -> bool:
+        """The sign-in was refused (the credential was not VERIFIED)."""
+        return not self.sign_in_allowed
+
+    @property
+    def decision(self) -> str:
+        """``credential VERIFIED`` / ``credential UNVERIFIED``."""
+        return f"credential {self.credential}"
+
 
 def _username(request: dict) -> str | None:
     try:

@@ -70,6 +70,21 @@ class RegistrationOutcome(Outcome):
             return f"{what} allowed{' with the hook' + chr(39) + 's profile changes' if self.modified else ''}."
         return f"{what} denied; the end user sees: {self.end_user_message}"
 
+    @property
+    def denied(self) -> bool:
+        """The registration / profile update was denied (DENY)."""
+        return self.action == DENY
+
+    @property
+    def denial_message(self) -> str | None:
+        """The end-user message."""
+        return self.end_user_message
+
+    @property
+    def decision(self) -> str:
+        """``action ALLOW`` / ``action DENY``."""
+        return f"action {self.action}"
+
 
 def _request_type(request: dict) -> str:
     rt = request.get("requestType") if isinstance(request, dict) else None

@@ -61,6 +61,18 @@ class SamlOutcome(Outcome):
             return "The original SAML assertion was issued unmodified."
         return f"The SAML assertion was issued with the hook's changes: {'; '.join(self.changes)}."
 
+    # ``denied`` is a field: the sign-in was refused with an error page.
+
+    @property
+    def denial_message(self) -> str | None:
+        """The error page's message."""
+        return self.error_message
+
+    @property
+    def decision(self) -> str:
+        """``assertion issued`` / ``assertion denied``."""
+        return "assertion " + ("denied" if self.denied else "issued")
+
 
 def _assertion(request: dict, *, copy: bool) -> dict:
     """The request's ``data.assertion`` (a copy when ops will change it)."""

@@ -52,6 +52,11 @@ class TelephonyOutcome(Outcome):
         return (f"Failover: Okta sent the OTP{via} through its own telephony providers{reported} "
                 "(heavily rate-limited).")
 
+    @property
+    def denied(self) -> None:
+        """Telephony has no allow/deny decision: the OTP is sent either way (by the hook or by failover)."""
+        return None
+
 
 def _message_profile(request: dict) -> dict:
     try:

@@ -10,6 +10,7 @@ An ``error`` object: no tokens, the client gets ``server_error`` with the ``erro
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -27,6 +28,7 @@ from . import (
     CommandRefused,
     JudgeContext,
     Judgement,
+    Outcome,
     apply_patch_commands,
     error_summary,
     has_error,
@@ -73,7 +75,7 @@ class Token:
 
 
 @dataclass
-class TokenOutcome:
+class TokenOutcome(Outcome):
     """What the OAuth client gets back after the token hook."""
 
     tokens_issued: bool
@@ -102,6 +104,25 @@ class TokenOutcome:
                 "access_token": self.access_token.to_dict() if self.access_token else None,
                 "original_id_claims": self.original_id_claims, "original_access_claims": self.original_access_claims,
                 "modified": self.modified, "changes": self.changes, "summary": self.summary}
+
+    @property
+    def denied(self) -> bool:
+        """The client got an OAuth error or no tokens."""
+        return self.error is not None or not self.tokens_issued
+
+    @property
+    def denial_message(self) -> str | None:
+        """The OAuth error's ``error_description`` (or ``error``)."""
+        err = self.error
+        return (err.get("error_description") or err.get("error")) if isinstance(err, dict) else None
+
+    @property
+    def decision(self) -> str:
+        """``OAuth error {...}``, ``tokens issued`` or ``no tokens issued``."""
+        if self.error:
+            text = json.dumps(self.error, default=str, sort_keys=True)
+            return "OAuth error " + (text if len(text) <= 300 else text[:300] + f"... ({len(text)} chars)")
+        return "tokens issued" if self.tokens_issued else "no tokens issued"
 
 
 def _section(request: dict, name: str) -> dict | None:
