@@ -153,7 +153,7 @@ def test_pytest_plugin_okta_fixture(pytester: pytest.Pytester, hook: HTTPServer,
     """)
     result = pytester.runpytest_subprocess("-p", "no:randomly", f"--okta-hooks-target={hook.url_for('/')}")
     result.assert_outcomes(passed=2, failed=1)
-    result.stdout.fnmatch_lines(["*1 problem(s): $.commands[[]0[]].value.greeting: children are not offered cocktails*",
+    result.stdout.fnmatch_lines(["*1 problem(s): $.commands[[]0[]].value.greeting toy_child_cocktail: children are not offered cocktails*",
                                 "*Verdict: invalid*"])
 
 
