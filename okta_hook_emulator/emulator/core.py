@@ -50,13 +50,15 @@ class Emulator:
     """Plays Okta's side of hooks: builds seeded payloads, sends them with Okta's delivery rules and judges
     the answers. Owns its HTTP clients and worker threads: use it as a context manager or call ``close()``."""
 
-    def __init__(self, seed: int = 0, clock: Clock | None = None, policy: DeliveryPolicy | None = None):
+    def __init__(self, seed: int = 0, clock: Clock | None = None, policy: DeliveryPolicy | None = None,
+                 org: Any = None):
+        """``org``: a ready ``SyntheticOrg`` for the payloads (see ``PayloadFactory``); default: built from ``seed``."""
         from ..payloads.generate import PayloadFactory
 
         self.seed = seed
         self.clock: Clock = clock or SystemClock()
         self.policy: DeliveryPolicy = policy or OKTA_DEFAULT_POLICY
-        self.payloads = PayloadFactory(seed, clock=self.clock)
+        self.payloads = PayloadFactory(seed, clock=self.clock, org=org)
         self.sender = Sender(self.clock)
         self.rng = random.Random(f"okta-hook-emulator:{seed}")  # request ids, shuffles (never global random)
         self._keys: Any = None
