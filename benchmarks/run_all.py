@@ -6,6 +6,7 @@ Benchmarks (each a script in this folder, run as its own process; its full outpu
   bench_payloads.py     payload generation: seeded LogEvent generator vs naive Faker-per-field
   bench_delivery.py     delivery over HTTP vs a bare httpx loop; in-process round trip vs a bare Flask POST
   bench_plugin.py       pytest plugin: collection with vs without okta_hooks
+  bench_suite.py        a 500-test pytest suite through the okta fixture vs the same with a bare Flask test client
   bench_server_day.py   one Okta day (400,000 events) through `okta-hooks serve` to a no-op hook; server peak RSS
   bench_memory.py       core peak heap delivering events vs holding them
 Every goal line reads "met" or "NOT met"; the last line names every missed goal. ``--quick`` shrinks the sizes
@@ -76,6 +77,13 @@ def plugin_rows(out: str) -> list[Row]:
                 _verdict(r"^plugin overhead", out))]
 
 
+def suite_rows(out: str) -> list[Row]:
+    ours, bare = _num(r"okta fixture .*?median\s+([\d.]+) s", out), _num(r"bare Flask test client\s*: median\s+([\d.]+) s", out)
+    ratio = _num(r"^ratio okta-fixture/bare suite wall clock: ([\d.]+)x", out)
+    return [Row("500-test pytest suite, okta fixture", _fmt(ours, "s", 2), f"bare Flask test client {_fmt(bare, 's', 2)}",
+                f"<= 1.5x bare (got {ratio}x)", _verdict(r"^ratio okta-fixture/bare suite wall clock", out))]
+
+
 def day_rows(out: str) -> list[Row]:
     rate, bare = _num(r"server end to end :\s+([\d,.]+)", out), _num(r"bare httpx floor  :\s+([\d,.]+)", out)
     secs = _num(r"^day time \(scaled to 400,000 events\): ([\d.]+) s", out)
@@ -98,6 +106,7 @@ BENCHMARKS: list[tuple[str, list[str], list[str], Callable[[str], list[Row]]]] =
     ("bench_payloads.py", ["20000"], ["3000"], payload_rows),
     ("bench_delivery.py", [], ["--events", "1000", "--inline", "300"], delivery_rows),
     ("bench_plugin.py", ["--runs", "21"], ["--runs", "3"], plugin_rows),
+    ("bench_suite.py", ["--runs", "3"], ["--tests", "100", "--runs", "1"], suite_rows),
     ("bench_server_day.py", ["--events", "400000"], ["--events", "20000"], day_rows),
     ("bench_memory.py", ["--events", "10000"], ["--events", "2000"], memory_rows),
 ]
