@@ -6,6 +6,7 @@ Benchmarks (each a script in this folder, run as its own process; its full outpu
   bench_payloads.py     payload generation: seeded LogEvent generator vs naive Faker-per-field
   bench_delivery.py     delivery over HTTP vs a bare httpx loop; in-process round trip vs a bare Flask POST
   bench_plugin.py       pytest plugin: collection with vs without okta_hooks
+  bench_suite.py        a 500-test pytest suite through the okta fixture vs the same with a bare Flask test client
   bench_server_day.py   one Okta day (400,000 events) through `okta-hooks serve` to a no-op hook; server peak RSS
   bench_memory.py       core peak heap delivering events vs holding them
 Every goal line reads "met" or "NOT met"; the last line names every missed goal. ``--quick`` shrinks the sizes
@@ -64,7 +65,7 @@ def delivery_rows(out: str) -> list[Row]:
     return [Row("delivery over HTTP (POST/s)", _fmt(emu, "POST/s"), f"bare httpx {_fmt(bare, 'POST/s')}",
                 f">= 0.8x bare (got {http_ratio})", _verdict(r"^ratio emulator/bare HTTP delivery rate", out)),
             Row("in-process token round trip", _fmt(call, "us/call"), f"bare Flask {_fmt(flask, 'us/call')}",
-                f"<= 2x bare (got {rt_ratio}x)", _verdict(r"^ratio emulator/bare in-process round trip", out))]
+                f"<= 2.5x bare (got {rt_ratio}x)", _verdict(r"^ratio emulator/bare in-process round trip", out))]
 
 
 def plugin_rows(out: str) -> list[Row]:
@@ -74,6 +75,13 @@ def plugin_rows(out: str) -> list[Row]:
     return [Row("pytest collection with plugin", _fmt(with_p, "ms", 1), f"without plugin {_fmt(without, 'ms', 1)}",
                 f"overhead <= 30 ms (got {diff:+.1f} ms)" if diff is not None else "overhead <= 30 ms",
                 _verdict(r"^plugin overhead", out))]
+
+
+def suite_rows(out: str) -> list[Row]:
+    ours, bare = _num(r"okta fixture .*?median\s+([\d.]+) s", out), _num(r"bare Flask test client\s*: median\s+([\d.]+) s", out)
+    ratio = _num(r"^ratio okta-fixture/bare suite wall clock: ([\d.]+)x", out)
+    return [Row("500-test pytest suite, okta fixture", _fmt(ours, "s", 2), f"bare Flask test client {_fmt(bare, 's', 2)}",
+                f"<= 1.5x bare (got {ratio}x)", _verdict(r"^ratio okta-fixture/bare suite wall clock", out))]
 
 
 def day_rows(out: str) -> list[Row]:
@@ -98,6 +106,7 @@ BENCHMARKS: list[tuple[str, list[str], list[str], Callable[[str], list[Row]]]] =
     ("bench_payloads.py", ["20000"], ["3000"], payload_rows),
     ("bench_delivery.py", [], ["--events", "1000", "--inline", "300"], delivery_rows),
     ("bench_plugin.py", ["--runs", "21"], ["--runs", "3"], plugin_rows),
+    ("bench_suite.py", ["--runs", "3"], ["--runs", "1"], suite_rows),  # 500 tests: the size is the point
     ("bench_server_day.py", ["--events", "400000"], ["--events", "20000"], day_rows),
     ("bench_memory.py", ["--events", "10000"], ["--events", "2000"], memory_rows),
 ]

@@ -8,6 +8,9 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
+import subprocess
+import sys
+import textwrap
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -534,6 +537,57 @@ def test_in_process_hook_slower_than_budget_returns_at_the_budget(emu, app):
     assert result.delivery.final.transport == R.TIMEOUT
     assert took < 2.0  # the hook sleeps 3 s
     assert result.delivery.final.elapsed_ms < 2000
+
+
+def test_hung_in_process_hook_blocks_neither_the_next_call_nor_interpreter_exit(tmp_path):
+    script = tmp_path / "hung.py"
+    script.write_text(textwrap.dedent("""
+        import threading
+        from okta_hook_emulator.emulator.core import Emulator
+
+        never = threading.Event()
+
+        def hung(environ, start_response):
+            never.wait()  # never returns
+
+        def fine(environ, start_response):
+            start_response("204 No Content", [])
+            return [b""]
+
+        with Emulator(seed=1) as emu:
+            first = emu.send_events(hung, ["user.lifecycle.create"], timeout=0.2, max_retries=0)
+            second = emu.send_events(fine, ["user.lifecycle.create"], timeout=2, max_retries=0)
+        print(first.batches[0].delivery.final.transport, second.delivered)
+    """))
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == [R.TIMEOUT, "True"]
+
+
+def test_calls_one_after_another_reuse_one_worker_thread(emu):
+    seen = set()
+
+    def hook(environ, start_response):
+        seen.add(threading.get_ident())
+        start_response("204 No Content", [])
+        return [b""]
+
+    for _ in range(30):
+        assert emu.send_events(hook, ["user.lifecycle.create"], timeout=BUDGET).delivered
+    assert len(seen) == 1
+
+
+def test_in_process_hook_exception_escaping_the_wsgi_call_is_a_connection_error(emu):
+    class Broken:
+        def __call__(self, environ, start_response):
+            start_response("200 OK", [])
+            return self
+
+        def __iter__(self):
+            raise KeyboardInterrupt  # a BaseException from the body iterator: recorded, never raised
+
+    result = emu.send_events(Broken(), ["user.lifecycle.create"], timeout=BUDGET, max_retries=0)
+    assert result.batches[0].delivery.final.transport == R.CONNECTION_ERROR
 
 
 def test_app_crash_is_a_500_not_an_exception(emu):

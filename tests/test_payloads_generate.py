@@ -306,3 +306,17 @@ def test_default_clock_is_deterministic_not_wall_clock():
     f = PayloadFactory()
     published = datetime.fromisoformat(f.log_event("user.lifecycle.create")["published"].replace("Z", "+00:00"))
     assert published == datetime(2026, 1, 15, 9, 30, tzinfo=UTC)
+
+
+def test_a_factory_given_its_seeds_org_generates_the_same_bytes():
+    shared = PayloadFactory(5).org
+    built, reused = PayloadFactory(5), PayloadFactory(5, org=shared)
+    assert reused.org is shared and built.org == shared
+    for kind, request_type, variant in all_cases():
+        assert to_json(reused.inline_request(kind, request_type=request_type, variant=variant)) == \
+            to_json(built.inline_request(kind, request_type=request_type, variant=variant))
+    types = ["user.lifecycle.create", "user.session.start", "group.user_membership.add"]
+    assert to_json(reused.log_events(types, 6)) == to_json(built.log_events(types, 6))
+    assert reused.faker.first_name() == PayloadFactory(5, org=shared).faker.first_name()  # seeded, made on use
+    reused.reseed(6)
+    assert reused.org == PayloadFactory(6).org

@@ -174,3 +174,8 @@ def test_okta_scenario_marker_and_per_test_reseeding(pytester: pytest.Pytester) 
     assert "no-such-scenario" in out  # the unknown name is reported at setup
     uuids = [line.split("UUID ")[1][:36] for line in out.splitlines() if "UUID " in line]
     assert len(uuids) == 2 and uuids[0] == uuids[1]
+
+
+def test_every_okta_fixture_draws_from_the_org_of_the_run_seed(okta, okta_payloads):
+    assert okta.payloads.org == okta_payloads.org == PayloadFactory(0).org
+    assert okta.payloads.new_id("00u") == PayloadFactory(0).new_id("00u")  # sequences start afresh per test

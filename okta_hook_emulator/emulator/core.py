@@ -18,7 +18,7 @@ from ..payloads.catalog import HookKind, get_kind
 from .policy import OKTA_DEFAULT_POLICY, DeliveryPolicy
 from .results import EventDeliveryResult, InlineResult, VerificationResult
 from .sender import Sender
-from .transport import HookChannel, Target
+from .transport import HookChannel
 
 # Hook bookkeeping System Log events that are not event-hook-eligible
 # (docs/okta-behaviour.md#hook-bookkeeping-events): event type -> displayMessage.
@@ -50,18 +50,18 @@ class Emulator:
     """Plays Okta's side of hooks: builds seeded payloads, sends them with Okta's delivery rules and judges
     the answers. Owns its HTTP clients and worker threads: use it as a context manager or call ``close()``."""
 
-    def __init__(self, seed: int = 0, clock: Clock | None = None, policy: DeliveryPolicy | None = None):
+    def __init__(self, seed: int = 0, clock: Clock | None = None, policy: DeliveryPolicy | None = None,
+                 org: Any = None):
+        """``org``: a ready ``SyntheticOrg`` for the payloads (see ``PayloadFactory``); default: built from ``seed``."""
         from ..payloads.generate import PayloadFactory
 
         self.seed = seed
         self.clock: Clock = clock or SystemClock()
         self.policy: DeliveryPolicy = policy or OKTA_DEFAULT_POLICY
-        self.payloads = PayloadFactory(seed, clock=self.clock)
+        self.payloads = PayloadFactory(seed, clock=self.clock, org=org)
         self.sender = Sender(self.clock)
         self.rng = random.Random(f"okta-hook-emulator:{seed}")  # request ids, shuffles (never global random)
         self._keys: Any = None
-        self._kind_policies: tuple[DeliveryPolicy, dict[bool, DeliveryPolicy]] = (self.policy, {})
-        self._app_targets: dict[int, tuple[Any, Target]] = {}  # id(app) -> (app, Target.of(app))
 
     # -- lifecycle --------------------------------------------------------------------------------------------
 
@@ -95,42 +95,17 @@ class Emulator:
     def channel(self, target: Any, auth_header: tuple[str, str] | None = None, headers: Headers = None,
                 hook_id: str | None = None) -> HookChannel:
         """A :class:`HookChannel` for a URL / WSGI app / ASGI app / ``Target`` with Okta's auth + custom headers."""
-        return HookChannel.build(self._target(target), auth_header, headers, hook_id)
-
-    def _target(self, target: Any) -> Any:
-        # In-process apps: Target.of inspects the callable (coroutine function or not) on every call; remember
-        # the answer per app object (kept alive with its entry, so an id is never reused while cached).
-        if isinstance(target, str | Target | HookChannel):
-            return target
-        entry = self._app_targets.get(id(target))
-        if entry is not None and entry[0] is target:
-            return entry[1]
-        built = Target.of(target)
-        if len(self._app_targets) >= 64:  # bounded: a long-lived emulator may see many apps
-            self._app_targets.clear()
-        self._app_targets[id(target)] = (target, built)
-        return built
+        return HookChannel.build(target, auth_header, headers, hook_id)
 
     def resolve_policy(self, kind: HookKind | None = None, **policy_overrides: Any) -> DeliveryPolicy:
         """The base policy, Okta's per-kind rule applied, then the caller's overrides."""
-        base = self._policy_for_kind(kind) if kind is not None else self.policy
+        base = self.policy.for_kind(kind) if kind is not None else self.policy
         if not policy_overrides:
             return base
         try:
             return base.with_overrides(**policy_overrides)
         except TypeError as exc:
             raise EmulatorUsageError(str(exc)) from None
-
-    def _policy_for_kind(self, kind: HookKind) -> DeliveryPolicy:
-        # DeliveryPolicy is frozen and for_kind depends on kind.retried only: remember the answer until
-        # emu.policy is replaced.
-        policy, cache = self._kind_policies
-        if policy is not self.policy:
-            policy, cache = self._kind_policies = (self.policy, {})
-        resolved = cache.get(kind.retried)
-        if resolved is None:
-            resolved = cache[kind.retried] = policy.for_kind(kind)
-        return resolved
 
     def request_id(self) -> str:
         """A seeded ``X-Okta-Request-Id`` value (27 characters, like ``XOZfPkReFFZ10KWyGkzAMwAAADA``)."""

@@ -8,9 +8,7 @@ recorded in an :class:`~okta_hook_emulator.emulator.records.Attempt` and classif
 from __future__ import annotations
 
 import asyncio
-import functools
 import io
-import os
 import queue
 import re
 import threading
@@ -88,174 +86,56 @@ def mask_headers(headers: Mapping[str, str], secret_names: set[str] = frozenset(
 # Worker threads and the private event loop (owned by one Sender)
 
 
-class _Job:
-    """One call handed to a pool worker: a lean one-shot stand-in for ``concurrent.futures.Future`` (a plain
-    lock the caller waits on; the worker releases it when done), with the same ``result`` / ``cancel``."""
-
-    __slots__ = ("fn", "args", "_done", "_value", "_error", "_cancelled")
-
-    def __init__(self, fn: Callable[..., Any], args: tuple) -> None:
-        self.fn, self.args = fn, args
-        self._done = threading.Lock()
-        self._done.acquire()
-        self._value: Any = None
-        self._error: BaseException | None = None
-        self._cancelled = False
-
-    def result(self, timeout: float | None = None) -> Any:
-        """The call's return value; raises its exception, or ``TimeoutError`` when not done within ``timeout``."""
-        if not self._done.acquire(True, -1 if timeout is None else max(0.0, timeout)):
-            raise FutureTimeout()
-        self._done.release()  # stays "done" for any later result() call
-        if self._error is not None:
-            raise self._error
-        return self._value
-
-    def cancel(self) -> bool:
-        """Skip the call if no worker has started it yet (the worker checks this flag)."""
-        self._cancelled = True
-        return True
-
-    def run(self) -> None:
-        if not self._cancelled:
-            try:
-                self._value = self.fn(*self.args)
-            except BaseException as exc:  # noqa: BLE001 - handed to the waiting caller
-                self._error = exc
-
-
-@functools.cache
-def _load_getcpu() -> Callable[[], int] | None:
-    """libc's ``sched_getcpu`` (Linux), or None where CPU affinity cannot be set. Looked up on first use, so
-    importing the sender does not import ctypes."""
-    if not hasattr(os, "sched_setaffinity"):
-        return None
-    try:
-        import ctypes
-
-        return ctypes.CDLL(None).sched_getcpu
-    except (OSError, AttributeError):
-        return None
-
-
-class _Worker:
-    """One pool thread with its own hand-off queue, so a caller knows which thread will run its job."""
-
-    __slots__ = ("queue", "tid", "mask")
-
-    def __init__(self) -> None:
-        self.queue: queue.SimpleQueue = queue.SimpleQueue()
-        self.tid: int | None = None  # native thread id, set by the thread when it starts
-        self.mask: set[int] | None = None  # the thread's own CPU affinity, restored before each job
-
-
-class _SameCpu:
-    """Keeps a caller and the worker running its job on the caller's CPU for the hand-off (Linux).
-
-    The caller always waits while the worker runs, so the two never need two CPUs; on two CPUs, each hand-off
-    has to wake the other, idle, CPU, which on a virtual machine costs tens of microseconds and far more when
-    the host is busy. Pinned to one CPU, each hand-off is a context switch. The caller's affinity is restored as
-    soon as it has the result; the worker restores its own as soon as it wakes, so threads a hook starts get the
-    normal affinity. Only a thread calling again with no other call in flight is pinned (concurrent callers spread
-    over the CPUs run faster unpinned). Any ``OSError`` turns this off for the pool: hand-offs then cross CPUs as usual."""
-
-    def __init__(self) -> None:
-        self._getcpu = _load_getcpu()
-        self.enabled = self._getcpu is not None
-
-    def pin(self, worker: _Worker) -> set[int] | None:
-        """Pin the calling thread and ``worker`` to the current CPU; returns the caller's mask to restore."""
-        if not self.enabled or worker.tid is None or self._getcpu is None:
-            return None
-        try:
-            cpu = self._getcpu()
-            mask = os.sched_getaffinity(0)
-            os.sched_setaffinity(0, {cpu})
-            try:
-                os.sched_setaffinity(worker.tid, {cpu})
-            except OSError:
-                os.sched_setaffinity(0, mask)
-                raise
-            return mask
-        except OSError:
-            self.enabled = False
-            return None
-
-    def unpin(self, mask: set[int] | None) -> None:
-        """Restore the caller's own affinity (``mask`` from :meth:`pin`)."""
-        if mask is not None:
-            try:
-                os.sched_setaffinity(0, mask)
-            except OSError:
-                self.enabled = False
-
-
 class _DaemonPool:
-    """A growable pool of daemon threads: a hook that never returns can block a worker, never the caller or
-    interpreter exit. Idle workers are reused most-recent first; see :class:`_SameCpu` for the hand-off."""
+    """Daemon threads fed by one shared queue, each call a ``concurrent.futures.Future``. A new thread starts
+    whenever none is idle, so a hook that never returns holds only its own thread: never the next call, nor
+    interpreter exit (``ThreadPoolExecutor`` joins its threads at exit, so it would wait for such a hook)."""
 
     def __init__(self, name: str):
         self._name = name
+        self._jobs: queue.SimpleQueue = queue.SimpleQueue()
         self._lock = threading.Lock()
-        self._idle: list[_Worker] = []
-        self._all: list[_Worker] = []
+        self._threads = 0
+        self._idle = 0  # threads waiting for a job (or about to)
         self._closed = False
-        self._same_cpu = _SameCpu()
-        self._last_caller: int | None = None  # thread ident of the latest call
 
-    def call(self, fn: Callable[..., Any], args: tuple, timeout: float) -> Any:
-        """Run ``fn(*args)`` on a worker and return its value; raises ``TimeoutError`` after ``timeout`` seconds
-        (the worker then finishes the call on its own) and re-raises the call's exception."""
-        job = _Job(fn, args)
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Future:
+        """Run ``fn(*args)`` on an idle thread, or on a new one when none is idle."""
+        future: Future = Future()
         with self._lock:
             if self._closed:
                 raise RuntimeError("Sender is closed")
-            worker = self._idle.pop() if self._idle else None
-            if worker is None:  # started before any pinning, so it inherits the caller's normal affinity
-                worker = _Worker()
-                self._all.append(worker)
-                threading.Thread(target=self._work, args=(worker,), name=f"{self._name}-{len(self._all)}",
-                                 daemon=True).start()
-            # Only a caller making its calls one after another, with no other call in flight, is kept on one
-            # CPU: concurrent callers are better spread over the CPUs.
-            me = threading.get_ident()
-            alone = self._last_caller == me and len(self._idle) == len(self._all) - 1
-            self._last_caller = me
-        mask = self._same_cpu.pin(worker) if alone else None
-        try:
-            worker.queue.put(job)
-            return job.result(timeout)
-        finally:
-            if mask is not None:
-                self._same_cpu.unpin(mask)
-            if job._done.locked():
-                job.cancel()
+            if self._idle:
+                self._idle -= 1
+            else:
+                self._threads += 1
+                threading.Thread(target=self._work, name=f"{self._name}-{self._threads}", daemon=True).start()
+        self._jobs.put((future, fn, args))
+        return future
 
-    def _work(self, worker: _Worker) -> None:
-        if self._same_cpu.enabled:  # read before publishing the id: a caller may pin this thread from then on
-            worker.mask = os.sched_getaffinity(0)
-        worker.tid = threading.get_native_id()
-        get = worker.queue.get
-        while True:
-            job = get()
-            if job is None:
-                return
-            if worker.mask is not None:
+    def _work(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            future, fn, args = job
+            value, error = None, None
+            if future.set_running_or_notify_cancel():
                 try:
-                    os.sched_setaffinity(0, worker.mask)
-                except OSError:
-                    worker.mask = None
-            job.run()
-            with self._lock:  # idle again before the caller wakes up: its next call reuses this thread
-                self._idle.append(worker)
-            job._done.release()
+                    value = fn(*args)
+                except BaseException as exc:  # noqa: BLE001 - handed to the waiting caller
+                    error = exc
+            with self._lock:  # idle again before the caller wakes up, so its next call reuses this thread
+                self._idle += 1
+            if error is not None:
+                future.set_exception(error)
+            elif future.running():
+                future.set_result(value)
 
     def close(self) -> None:
+        """Stop every thread once its current call (if any) returns."""
         with self._lock:
             self._closed = True
-            workers = list(self._all)
-        for worker in workers:
-            worker.queue.put(None)
+            threads = self._threads
+        for _ in range(threads):
+            self._jobs.put(None)
 
 
 class _LoopThread:
@@ -356,38 +236,26 @@ async def _read_async(client: httpx.AsyncClient, request: httpx.Request, deadlin
     return raw
 
 
-def _wsgi_base(url: str) -> dict[str, Any]:
-    """The parts of a WSGI environ that depend on the URL only (what a WSGI server builds per request)."""
+def _wsgi_environ(url: str, method: str, headers: Mapping[str, str], body: bytes | None) -> dict[str, Any]:
+    """The environ a WSGI server builds for one request to ``url``."""
     parts = urlsplit(url)
-    return {
-        "SCRIPT_NAME": "", "PATH_INFO": unquote(parts.path) or "/",
+    data = body or b""
+    environ: dict[str, Any] = {
+        "REQUEST_METHOD": method, "SCRIPT_NAME": "", "PATH_INFO": unquote(parts.path) or "/",
         "QUERY_STRING": parts.query, "SERVER_NAME": parts.hostname or "hook.local",
         "SERVER_PORT": str(parts.port or (443 if parts.scheme == "https" else 80)), "SERVER_PROTOCOL": "HTTP/1.1",
         "REMOTE_ADDR": "127.0.0.1", "wsgi.version": (1, 0), "wsgi.url_scheme": parts.scheme,
+        "wsgi.input": io.BytesIO(data), "wsgi.errors": io.StringIO(),
         "wsgi.multithread": True, "wsgi.multiprocess": False, "wsgi.run_once": False, "HTTP_HOST": parts.netloc,
     }
-
-
-def _environ_key(name: str) -> str:
-    key = name.upper().replace("-", "_")
-    return key if key in ("CONTENT_TYPE", "CONTENT_LENGTH") else "HTTP_" + key
-
-
-def _wsgi_environ(base: Mapping[str, Any], method: str, headers: Mapping[str, str], body: bytes | None,
-                  keys: Callable[[str], str] = _environ_key) -> dict[str, Any]:
-    """A fresh environ for one call: ``base`` (from :func:`_wsgi_base`) + method, body and headers."""
-    data = body or b""
-    environ = dict(base)
-    environ["REQUEST_METHOD"] = method
-    environ["wsgi.input"] = io.BytesIO(data)
-    environ["wsgi.errors"] = io.StringIO()
     if body is not None:
         environ["CONTENT_LENGTH"] = str(len(data))
     for name, value in headers.items():
-        key = keys(name)
-        if key[0] == "C":  # CONTENT_TYPE / CONTENT_LENGTH: the header value wins
+        key = name.upper().replace("-", "_")
+        if key in ("CONTENT_TYPE", "CONTENT_LENGTH"):  # the header value wins
             environ[key] = value
         else:
+            key = "HTTP_" + key
             environ[key] = f"{environ[key]},{value}" if key in environ else value
     return environ
 
@@ -455,10 +323,6 @@ class Sender:
         self._app_clients: dict[int, tuple[Any, Any]] = {}  # id(app) -> (app, client); app kept alive
         self._pool: _DaemonPool | None = None
         self._loop: _LoopThread | None = None
-        self._urls: dict[str, httpx.URL] = {}  # parsed target URLs
-        self._secret_names: dict[str, bool] = {}  # header name -> is_secret_header(name)
-        self._wsgi_bases: dict[str, dict[str, Any]] = {}  # app target address -> _wsgi_base(address)
-        self._environ_keys: dict[str, str] = {}  # header name -> WSGI environ key
         self._closed = False
 
     # -- resources ------------------------------------------------------------------------------------------
@@ -487,47 +351,6 @@ class Sender:
                 entry = (target.app, self._bare(client))
                 self._app_clients[id(target.app)] = entry
             return entry[1]
-
-    def _masked(self, headers: Mapping[str, str], secret_names: set[str]) -> dict[str, str]:
-        """``mask_headers`` with the per-name regex answer remembered (header names repeat on every call)."""
-        known = self._secret_names
-        if len(known) > 1024:  # bounded: names come from callers
-            known.clear()
-        lowered = {n.lower() for n in secret_names} if secret_names else ()
-        out: dict[str, str] = {}
-        for k, v in headers.items():
-            secret = known.get(k)
-            if secret is None:
-                secret = known[k] = is_secret_header(k)
-            out[k] = R.SECRET_MASK if secret or (lowered and k.lower() in lowered) else v
-        return out
-
-    def _url(self, address: str) -> httpx.URL:
-        url = self._urls.get(address)
-        if url is None:
-            url = self._urls[address] = httpx.URL(address)
-            if len(self._urls) > 1024:  # bounded: a long-lived emulator may see many URLs
-                self._urls.clear()
-        return url
-
-    def _environ(self, address: str, method: str, headers: Mapping[str, str], body: bytes | None) -> dict[str, Any]:
-        """``_wsgi_environ`` with the per-URL part and the header-name translations remembered (both bounded)."""
-        base = self._wsgi_bases.get(address)
-        if base is None:
-            if len(self._wsgi_bases) > 1024:
-                self._wsgi_bases.clear()
-            base = self._wsgi_bases[address] = _wsgi_base(address)
-        keys = self._environ_keys
-        if len(keys) > 1024:
-            keys.clear()
-
-        def key(name: str) -> str:
-            k = keys.get(name)
-            if k is None:
-                k = keys[name] = _environ_key(name)
-            return k
-
-        return _wsgi_environ(base, method, headers, body, key)
 
     def _workers(self) -> _DaemonPool:
         with self._lock:
@@ -581,7 +404,7 @@ class Sender:
             secret.add(channel.auth_header[0])
         for name, value in channel.headers:
             wire[name] = value
-        recorded_request = R.RecordedRequest(method=method, url=channel.url, headers=self._masked(wire, secret),
+        recorded_request = R.RecordedRequest(method=method, url=channel.url, headers=mask_headers(wire, secret),
                                              body=None if body is None else body.decode("utf-8", "replace"))
         stamp = started_at or (lambda: iso(self.clock.now()))
         delivery = R.Delivery()
@@ -610,14 +433,10 @@ class Sender:
         try:
             client = self._client_for(target)
             if target.mode == WSGI:
-                try:
-                    raw = self._workers().call(_call_wsgi, (target.app, self._environ(target.address, method, wire,
-                                                                                       body), deadline, limit),
-                                               max(0.0, deadline - time.monotonic()))
-                except FutureTimeout:
-                    raw = None
+                future = self._workers().submit(_call_wsgi, target.app,
+                                                _wsgi_environ(target.address, method, wire, body), deadline, limit)
             else:
-                request = httpx.Request(method, self._url(target.address), content=body, headers=wire,
+                request = httpx.Request(method, target.address, content=body, headers=wire,
                                         extensions={"timeout": httpx.Timeout(budget).as_dict()})
                 if target.mode == ASGI:
                     future = self._asgi_loop().submit(_read_async(client, request, deadline, limit))
@@ -625,7 +444,6 @@ class Sender:
                     # URLs: in the calling thread (no thread hop per POST); httpx's per-phase timeouts plus the
                     # deadline checked between body chunks bound the wait, and an answer completed after the
                     # budget is still a timeout (below).
-                    future = None
                     raw = _read_sync(client, request, deadline, limit)
             if future is not None:
                 try:

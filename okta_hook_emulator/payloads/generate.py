@@ -92,18 +92,35 @@ class PayloadFactory:
     """Seeded source of every payload. ``clock`` defaults to a ``FixedClock`` (1 s per reading) so output is
     deterministic; pass a ``SystemClock`` for live timestamps."""
 
-    def __init__(self, seed: int = 0, clock: Clock | None = None):
+    def __init__(self, seed: int = 0, clock: Clock | None = None, org: SyntheticOrg | None = None):
+        """``org``: the synthetic org to draw from, e.g. ``PayloadFactory(seed).org`` shared by many factories
+        of one seed (it is immutable); default: build the one ``seed`` gives (Faker, tens of milliseconds)."""
         self.clock: Clock = clock if clock is not None else FixedClock(tick=timedelta(seconds=1))
-        self.faker = Faker("en_US")
-        self.faker.add_provider(OktaOrgProvider)
-        self.reseed(seed)
+        self._faker: Faker | None = None
+        if org is None:
+            self.reseed(seed)
+        else:
+            self._start(int(seed), org)
+
+    @property
+    def faker(self) -> Faker:
+        """The seeded Faker instance that builds the org (created on first use)."""
+        if self._faker is None:
+            self._faker = Faker("en_US")
+            self._faker.add_provider(OktaOrgProvider)
+            self._faker.seed_instance(self.seed)
+        return self._faker
 
     # ---- seeding and small values -------------------------------------------------------------------------
     def reseed(self, seed: int) -> None:
         """Re-seed Faker and the value generator, and rebuild the synthetic org (the clock is kept)."""
         self.seed = int(seed)
         self.faker.seed_instance(self.seed)
-        self.org: SyntheticOrg = self.faker.synthetic_org()
+        self._start(self.seed, self.faker.synthetic_org())
+
+    def _start(self, seed: int, org: SyntheticOrg) -> None:
+        self.seed = seed
+        self.org: SyntheticOrg = org
         self.random = random.Random(f"okta-hook-emulator:{self.seed}")
         self._memo: dict[Any, Any] = {}  # values derived from the (immutable) org only; rebuilt with the org
 

@@ -43,8 +43,17 @@ def okta_hook_target(request: pytest.FixtureRequest) -> Any:
     return target
 
 
+@pytest.fixture(scope="session")
+def _okta_hooks_org(request: pytest.FixtureRequest) -> Any:
+    """The synthetic org of the run's seed, built once per session: it is immutable, and building it (Faker) costs
+    far more than a whole in-process hook call, so every test's fresh ``Emulator`` reuses it."""
+    from ..payloads.generate import PayloadFactory
+
+    return PayloadFactory(settings_from_config(request.config).seed).org
+
+
 @pytest.fixture
-def okta(request: pytest.FixtureRequest, okta_hook_target: Any) -> Iterator[Any]:
+def okta(request: pytest.FixtureRequest, okta_hook_target: Any, _okta_hooks_org: Any) -> Iterator[Any]:
     """An ``OktaHooks`` object: a fresh, seeded ``Emulator`` aimed at ``okta_hook_target``.
     Policy: Okta's defaults, ``okta_hooks_timeout`` ini key, then ``@pytest.mark.okta_policy(...)``."""
     from .hooks import OktaHooks
@@ -52,7 +61,8 @@ def okta(request: pytest.FixtureRequest, okta_hook_target: Any) -> Iterator[Any]
     settings = settings_from_config(request.config)
     overrides: dict[str, Any] = {"timeout": settings.timeout}
     overrides.update(policy_overrides_from_marker(request.node.get_closest_marker("okta_policy")))
-    hooks = OktaHooks(okta_hook_target, seed=settings.seed, policy_overrides=overrides, strict=settings.strict)
+    hooks = OktaHooks(okta_hook_target, seed=settings.seed, policy_overrides=overrides, strict=settings.strict,
+                      org=_okta_hooks_org)
     try:
         yield hooks
     finally:
@@ -61,11 +71,11 @@ def okta(request: pytest.FixtureRequest, okta_hook_target: Any) -> Iterator[Any]
 
 
 @pytest.fixture
-def okta_payloads(request: pytest.FixtureRequest) -> Any:
+def okta_payloads(request: pytest.FixtureRequest, _okta_hooks_org: Any) -> Any:
     """The seeded payload generator (``PayloadFactory``), re-seeded for every test."""
     from ..payloads.generate import PayloadFactory
 
-    return PayloadFactory(settings_from_config(request.config).seed)
+    return PayloadFactory(settings_from_config(request.config).seed, org=_okta_hooks_org)
 
 
 @pytest.fixture(scope="session")

@@ -30,11 +30,12 @@ class OktaHooks:
     (``timeout``, ``max_retries``...). Every driving method takes ``target=`` (another hook for one call)
     and ``path=`` (a route of an in-process app, or a URL path). With ``strict=True``, :meth:`check` fails when a call broke
     Okta's rules and no assertion helper looked at its result. Set ``auth_header`` (name, value) and
-    ``headers`` once to send them with every call, like the hook's configured auth scheme.
+    ``headers`` once to send them with every call, like the hook's configured auth scheme. ``org``: a ready
+    ``SyntheticOrg`` of ``seed`` to reuse (the ``okta`` fixture shares one per session).
     """
 
     def __init__(self, target: Any, *, seed: int = 0, policy_overrides: dict[str, Any] | None = None,
-                 strict: bool = False, clock: Any = None) -> None:
+                 strict: bool = False, clock: Any = None, org: Any = None) -> None:
         from ..emulator.core import Emulator
         from ..emulator.policy import DeliveryPolicy
 
@@ -42,7 +43,7 @@ class OktaHooks:
         self.seed = seed
         self.strict = strict
         self.policy = DeliveryPolicy().with_overrides(**(policy_overrides or {}))
-        self.emulator = Emulator(seed=seed, clock=clock, policy=self.policy)
+        self.emulator = Emulator(seed=seed, clock=clock, policy=self.policy, org=org)
         self.results: list[HookResult] = []
         # Sent with every call unless the call passes its own (the hook's authScheme and custom headers).
         self.auth_header: tuple[str, str] | None = None

@@ -11,6 +11,7 @@ import pytest
 
 from .fixtures import (  # noqa: F401  (re-exported so pytest registers them)
     _okta_hooks_markers,
+    _okta_hooks_org,
     okta,
     okta_hook_target,
     okta_payloads,
