@@ -226,6 +226,10 @@ class PayloadFactory:
             kind, hook_id = r.choice(org.inline_hook_ids)
             return {"id": hook_id, "type": "InlineHook", "alternateId": "unknown",
                     "displayName": f"{KINDS[kind].title}", "detailEntry": None}
+        if pool == "event_hook":
+            name = f"{r.choice(org.words)} events"
+            return {"id": r.choice(org.event_hook_ids), "type": "EventHook", "alternateId": name, "displayName": name,
+                    "detailEntry": None}
         if pool == "auth_server":
             a = r.choice(org.auth_servers)
             return {"id": a.id, "type": "AuthorizationServer", "alternateId": "unknown", "displayName": a.name,
@@ -250,21 +254,24 @@ class PayloadFactory:
             return {"from": {"status": before}, "to": {"status": after}}
         return {"from": {"name": target["displayName"]}, "to": {"name": f"{target['displayName']} (updated)"}}
 
-    def log_event(self, event_type: str, *, overrides: dict[str, Any] | None = None, actor: dict | None = None,
-                  targets: list[dict] | None = None, outcome: str | dict | None = None,
+    def log_event(self, event_type: str | EventType, *, overrides: dict[str, Any] | None = None,
+                  actor: dict | None = None, targets: list[dict] | None = None, outcome: str | dict | None = None,
                   debug_data: dict | None = None) -> dict:
-        """One System Log ``LogEvent`` of ``event_type`` (fact sheet §1.4), actors/targets from the org."""
-        return self._build_log_event(self.random, self.org, self.clock.now(), get_event_type(event_type),
-                                     overrides, actor, targets, outcome, debug_data)
+        """One System Log ``LogEvent`` of ``event_type`` (fact sheet §1.4), actors/targets from the org. A name must
+        be event-hook-eligible; an ``EventType`` (``Emulator.log_event`` passes the emulator's own types) is used
+        as given."""
+        et = event_type if isinstance(event_type, EventType) else get_event_type(event_type)
+        return self._build_log_event(self.random, self.org, self.clock.now(), et, overrides, actor, targets,
+                                     outcome, debug_data)
 
-    def deferred_log_event(self, event_type: str, *, overrides: dict[str, Any] | None = None,
+    def deferred_log_event(self, event_type: str | EventType, *, overrides: dict[str, Any] | None = None,
                            actor: dict | None = None, targets: list[dict] | None = None,
                            outcome: str | dict | None = None, debug_data: dict | None = None) -> Callable[[], dict]:
         """``log_event`` in two steps: now, only what makes the event deterministic (the type is checked, the clock
         read once and one 64-bit child seed drawn from the seeded stream); the returned function builds the full
         ``LogEvent`` (a new, equal dict on every call) from ``random.Random(child_seed)``, never touching this
         factory's stream, so it may run later or in another thread (a reseed in between does not change it)."""
-        et = get_event_type(event_type)
+        et = event_type if isinstance(event_type, EventType) else get_event_type(event_type)
         org, now, seed = self.org, self.clock.now(), self.random.getrandbits(64)
 
         def build() -> dict:
