@@ -8,9 +8,8 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Mapping, Sequence
-from types import MappingProxyType
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, Literal, overload
 
 from ..clock import Clock, SystemClock
 from ..errors import EmulatorUsageError
@@ -19,29 +18,6 @@ from .policy import OKTA_DEFAULT_POLICY, DeliveryPolicy
 from .results import EventDeliveryResult, InlineResult, VerificationResult
 from .sender import Sender
 from .transport import HookChannel
-
-# Hook bookkeeping System Log events that are not event-hook-eligible
-# (docs/okta-behaviour.md#hook-bookkeeping-events): event type -> displayMessage.
-HOOK_LOG_EVENTS: Mapping[str, str] = MappingProxyType({
-    "event_hook.created": "Event hook created",
-    "event_hook.updated": "Event hook updated",
-    "event_hook.deleted": "Event hook deleted",
-    "event_hook.activated": "Event hook activated",
-    "event_hook.deactivated": "Event hook deactivated",
-    "event_hook.verified": "Event hook verified",
-    "event_hook.delivery": "Event hook delivery",
-    "inline_hook.created": "Inline hook created",
-    "inline_hook.updated": "Inline hook updated",
-    "inline_hook.deleted": "Inline hook deleted",
-    "inline_hook.activated": "Inline hook activated",
-    "inline_hook.deactivated": "Inline hook deactivated",
-    "inline_hook.verified": "Inline hook verified",
-    "inline_hook.response.processed": "Inline hook response processed",
-    "system.hook.key.created": "Hook key created",
-    "system.hook.key.updated": "Hook key updated",
-    "system.hook.key.deleted": "Hook key deleted",
-})
-_HOOK_LOG_TEMPLATE = "inline_hook.executed"  # an eligible hook event with the same actor/target shape
 
 Headers = Mapping[str, str] | Iterable[tuple[str, str]] | None
 
@@ -115,23 +91,28 @@ class Emulator:
         """A seeded verification challenge (from the payload factory)."""
         return self.payloads.challenge()
 
-    def log_event(self, event_type: str, *, outcome: str | dict | None = None, debug_data: dict | None = None,
-                  targets: list[dict] | None = None, **kw: Any) -> dict:
-        """A System Log event Okta would write (built by the payload factory). Besides the event-hook-eligible
-        types this also builds Okta's hook bookkeeping events that are not eligible (``event_hook.verified``,
-        ``event_hook.delivery``, ``inline_hook.response.processed``...;
-        docs/okta-behaviour.md#hook-bookkeeping-events)."""
-        message = HOOK_LOG_EVENTS.get(event_type)
-        if message is None:
-            return self.payloads.log_event(event_type, outcome=outcome, debug_data=debug_data, targets=targets,
-                                           **kw)
-        # Same LogEvent shape as an eligible hook event, retyped (the factory only knows eligible types).
-        event = self.payloads.log_event(_HOOK_LOG_TEMPLATE, outcome=outcome, debug_data=debug_data,
-                                        targets=targets, **kw)
-        event["eventType"] = event_type
-        event["displayMessage"] = message
-        event["legacyEventType"] = None
-        return event
+    @overload
+    def log_event(self, event_type: str, *, deferred: Literal[False] = False, outcome: str | dict | None = None,
+                  debug_data: dict | None = None, targets: list[dict] | None = None, actor: dict | None = None,
+                  overrides: dict[str, Any] | None = None) -> dict: ...
+    @overload
+    def log_event(self, event_type: str, *, deferred: Literal[True], outcome: str | dict | None = None,
+                  debug_data: dict | None = None, targets: list[dict] | None = None, actor: dict | None = None,
+                  overrides: dict[str, Any] | None = None) -> Callable[[], dict]: ...
+    def log_event(self, event_type: str, *, deferred: bool = False, outcome: str | dict | None = None,
+                  debug_data: dict | None = None, targets: list[dict] | None = None, actor: dict | None = None,
+                  overrides: dict[str, Any] | None = None) -> dict | Callable[[], dict]:
+        """A System Log event Okta would write: any event-hook-eligible type or one of the hook bookkeeping types
+        that are not eligible (``event_hook.created``, ``event_hook.delivery``, ``inline_hook.response.processed``
+        ...; ``emulator.system_log.OWN_EVENT_TYPES``). Every front end builds its events here.
+
+        ``deferred=True`` returns a function that builds the event later (``PayloadFactory.deferred_log_event``:
+        the clock and a child seed are drawn now)."""
+        from .system_log import log_event_type
+
+        build = self.payloads.deferred_log_event if deferred else self.payloads.log_event
+        return build(log_event_type(event_type), outcome=outcome, debug_data=debug_data, targets=targets,
+                     actor=actor, overrides=overrides)
 
     # -- the three calls --------------------------------------------------------------------------------------
 

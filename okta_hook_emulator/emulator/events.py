@@ -15,6 +15,7 @@ from .policy import DeliveryPolicy
 from .records import Delivery
 from .results import BatchDelivery, EventDeliveryResult
 from .sender import event_delivery_headers
+from .system_log import hook_target
 from .transport import HookChannel
 
 if TYPE_CHECKING:
@@ -107,10 +108,12 @@ def send_events(emulator: Emulator, channel: HookChannel, policy: DeliveryPolicy
 
 def _failure_event(emulator: Emulator, channel: HookChannel, batch: BatchDelivery) -> dict:
     """The ``event_hook.delivery`` System Log event Okta writes when a delivery fails."""
+    hook_id = _hook_id(channel, batch.envelope)
     return emulator.log_event(
         "event_hook.delivery",
         outcome={"result": "FAILURE", "reason": f"Event hook delivery failed: {batch.note}"},
-        debug_data={"eventHookId": _hook_id(channel, batch.envelope), "url": channel.url,
+        targets=[hook_target("EventHook", hook_id, channel.url)] if hook_id else None,
+        debug_data={"eventHookId": hook_id, "url": channel.url,
                     "deliveryEventId": batch.event_id, "attempts": len(batch.delivery.attempts),
                     "transport": batch.delivery.transport, "status": batch.delivery.status},
     )

@@ -14,7 +14,7 @@
    ``inline_hook.response.processed`` always (with the answer's ``debugContext``), plus the flow's own events
    (``user.import.password``, ``user.lifecycle.create`` ...). What decides each event (clock reading, a child
    seed, the facts of the call) is fixed at call time; the ``LogEvent`` dicts are built on first access of
-   ``InlineResult.log_events`` (a list-like ``DeferredList``).
+   ``InlineResult.log_events`` (a cached property).
 
 Never raises for anything a hook answers.
 """
@@ -27,9 +27,9 @@ from typing import Any
 from .. import fidelity, wire_json
 from ..payloads.catalog import HookKind
 from . import records as R
-from .outcomes import JudgeContext, Judgement, LogSpec
+from .outcomes import JudgeContext, Judgement
 from .policy import DeliveryPolicy
-from .results import VERDICT_FAILED, VERDICT_OK, DeferredList, InlineResult
+from .results import VERDICT_FAILED, VERDICT_OK, InlineResult
 from .sender import inline_headers
 from .transport import HookChannel
 
@@ -101,38 +101,19 @@ def classify(kind: HookKind, delivery: R.Delivery, request: dict) -> tuple[bool,
 
 def _hook_target(kind: HookKind, channel: HookChannel) -> dict:
     return {"id": channel.hook_id or "", "type": "InlineHook", "alternateId": kind.okta_type,
-            "displayName": kind.title}
-
-
-# System Log types Okta writes that are not event-hook-eligible (so not in the payload catalog): built from an
-# eligible template of the same family, then renamed. See docs/okta-behaviour.md#events-per-inline-call.
-_NOT_ELIGIBLE = {
-    "inline_hook.response.processed": ("inline_hook.executed",
-                                       "Triggered after Okta has finished processing response from an inline hook"),
-}
+            "displayName": kind.title, "detailEntry": None}
 
 
 def _log(emulator: Any, event_type: str, result: str, reason: str | None, targets: list[dict] | None,
          debug_data: dict | None) -> Callable[[], dict]:
-    """A function that builds the event (``PayloadFactory.deferred_log_event``: seed and clock drawn now)."""
-    template, message = _NOT_ELIGIBLE.get(event_type, (event_type, None))
-    build = emulator.payloads.deferred_log_event(template, outcome={"result": result, "reason": reason},
-                                                 targets=targets, debug_data=debug_data)
-    if message is None:
-        return build
-
-    def renamed() -> dict:
-        event = build()
-        event["eventType"] = event_type
-        event["displayMessage"] = message
-        return event
-
-    return renamed
+    """A function that builds the event (``Emulator.log_event(deferred=True)``: seed and clock drawn now)."""
+    return emulator.log_event(event_type, deferred=True, outcome={"result": result, "reason": reason},
+                              targets=targets, debug_data=debug_data)
 
 
 def _log_events(emulator: Any, kind: HookKind, channel: HookChannel, request_id: str, judgement: Judgement,
-                body: Any, failure_reason: str, delivery: R.Delivery) -> DeferredList:
-    """The System Log events of the call, built on first access (everything that decides them is fixed now)."""
+                body: Any, failure_reason: str, delivery: R.Delivery) -> list[Callable[[], dict]]:
+    """Builders of the System Log events of the call (everything that decides them is fixed now)."""
     hook = [_hook_target(kind, channel)]
     base = {"inlineHookId": channel.hook_id or "", "inlineHookType": kind.okta_type, "requestId": request_id,
             "requestUri": channel.url}
@@ -150,12 +131,8 @@ def _log_events(emulator: Any, kind: HookKind, channel: HookChannel, request_id:
     events.append(_log(emulator, "inline_hook.response.processed", "SUCCESS" if ok else "FAILURE",
                        None if ok else judgement.reason, hook, processed))
     for spec in judgement.log_specs:
-        events.append(_log_spec(emulator, spec))
-    return DeferredList(events)
-
-
-def _log_spec(emulator: Any, spec: LogSpec) -> Callable[[], dict]:
-    return _log(emulator, spec.event_type, spec.result, spec.reason, spec.targets, spec.debug_data)
+        events.append(_log(emulator, spec.event_type, spec.result, spec.reason, spec.targets, spec.debug_data))
+    return events
 
 
 def _judge(kind: HookKind, request: dict, body: Any, transport_ok: bool, problems: list,
@@ -183,8 +160,8 @@ def call_inline(emulator: Any, kind: HookKind, channel: HookChannel, request: di
     ctx = JudgeContext(keys=emulator.keys, clock=emulator.clock, status=delivery.status, failure_reason=failure_reason,
                        hook_id=channel.hook_id)
     judgement = _judge(kind, request, body, transport_ok, problems, ctx)
-    log_events = _log_events(emulator, kind, channel, request_id, judgement, body, ctx.failure_reason or failure_reason,
-                             delivery)
+    log_builders = _log_events(emulator, kind, channel, request_id, judgement, body,
+                               ctx.failure_reason or failure_reason, delivery)
     return InlineResult(
         kind=kind.name,
         request_type=request.get("requestType") if isinstance(request, dict) else None,
@@ -195,6 +172,6 @@ def call_inline(emulator: Any, kind: HookKind, channel: HookChannel, request: di
         problems=problems,
         commands=judgement.commands,
         outcome=judgement.outcome,
-        log_events=log_events,
         reason=judgement.reason + note,
+        log_builders=tuple(log_builders),
     )

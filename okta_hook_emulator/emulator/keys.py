@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import threading
+from collections.abc import Mapping
 from typing import Any
 
 import jwt
@@ -81,3 +82,20 @@ class SigningKeys:
     def decode(self, token: str, **options: Any) -> dict[str, Any]:
         """Verify and decode a token minted here (PyJWT options pass through, e.g. ``audience=...``)."""
         return jwt.decode(token, self.public_key, algorithms=[ALGORITHM], **options)
+
+
+def verify(token: str, keys: SigningKeys | Mapping[str, Any], *, audience: str | None = None,
+           issuer: str | None = None, check_times: bool = True) -> dict[str, Any]:
+    """Verify an RS256 JWT as an OAuth client would and return its claims: the key is picked by the token's
+    ``kid`` from a JWKS (``{"keys": [...]}``, e.g. from ``/oauth2/default/v1/keys``) or from ``SigningKeys``.
+    ``audience`` / ``issuer`` are checked when given; ``check_times=False`` skips ``exp`` / ``iat`` / ``nbf``.
+    Raises ``jwt.PyJWTError`` when the token does not verify."""
+    jwks = keys.jwks() if isinstance(keys, SigningKeys) else dict(keys)
+    kid = jwt.get_unverified_header(token).get("kid")
+    key = next((k for k in jwt.PyJWKSet.from_dict(jwks).keys if k.key_id == kid), None)
+    if key is None:
+        raise jwt.InvalidKeyError(f"no key with kid {kid!r} in the JWKS")
+    options: dict[str, Any] = {"verify_aud": audience is not None}
+    if not check_times:
+        options.update(verify_exp=False, verify_iat=False, verify_nbf=False)
+    return jwt.decode(token, key.key, algorithms=[ALGORITHM], audience=audience, issuer=issuer, options=options)

@@ -3,9 +3,10 @@ dashboard. All are JSON-serialisable through ``to_dict()``."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, MutableSequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, overload
+from functools import cached_property
+from typing import Any
 
 from .records import Delivery
 
@@ -17,62 +18,6 @@ VERDICT_OK = "ok"  # usable answer, applied (including 204 / no commands)
 VERDICT_ERROR = "error"  # the hook answered an `error` object
 VERDICT_INVALID = "invalid"  # the answer broke Okta's rules (problems); it was skipped
 VERDICT_FAILED = "failed"  # transport failure: timeout, connection error, non-2xx, redirect, too large, not JSON
-
-
-class DeferredList(MutableSequence):
-    """A list built on first access from one zero-argument function per item (e.g. System Log events whose
-    deciding facts were fixed at call time). Behaves like the list it builds: ``len`` (without building), indexing,
-    iteration, ``==`` with lists, mutation; ``copy``/``pickle`` give a plain list. Racing first accesses (threads)
-    build equal lists and all keep the same one."""
-
-    __slots__ = ("_makers", "_cell")
-
-    def __init__(self, makers: Iterable[Callable[[], Any]] = ()):
-        self._makers: tuple[Callable[[], Any], ...] = tuple(makers)
-        self._cell: dict[int, list[Any]] = {}  # {0: the built list}; setdefault picks one winner atomically
-
-    def _built(self) -> list[Any]:
-        items = self._cell.get(0)
-        if items is None:
-            items = self._cell.setdefault(0, [make() for make in self._makers])
-        return items
-
-    @overload
-    def __getitem__(self, index: int) -> Any: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[Any]: ...
-    def __getitem__(self, index: Any) -> Any:
-        return self._built()[index]
-
-    def __setitem__(self, index: Any, value: Any) -> None:
-        self._built()[index] = value
-
-    def __delitem__(self, index: Any) -> None:
-        del self._built()[index]
-
-    def insert(self, index: int, value: Any) -> None:
-        """Insert like ``list.insert``."""
-        self._built().insert(index, value)
-
-    def __len__(self) -> int:
-        items = self._cell.get(0)
-        return len(self._makers) if items is None else len(items)
-
-    def __iter__(self) -> Iterator[Any]:
-        return iter(self._built())
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, DeferredList):
-            return self._built() == other._built()
-        return self._built() == other if isinstance(other, list) else NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]  # mutable, like list
-
-    def __repr__(self) -> str:
-        return repr(self._built())
-
-    def __reduce__(self) -> tuple[type, tuple[list[Any]]]:
-        return list, (list(self._built()),)
 
 
 @dataclass(frozen=True)
@@ -193,8 +138,15 @@ class InlineResult:
     problems: list[Any] = field(default_factory=list)  # payloads.validate.Problem
     commands: list[CommandResult] = field(default_factory=list)
     outcome: Any = None  # kind-specific outcome object with to_dict() and summary
-    log_events: list[dict] | DeferredList = field(default_factory=list)  # list-like; built on first access
     reason: str = ""  # one sentence: why this verdict
+    # One function per System Log event of the call; ``log_events`` calls them on first access.
+    log_builders: tuple[Callable[[], dict], ...] = field(default=(), repr=False, compare=False)
+
+    @cached_property
+    def log_events(self) -> list[dict]:
+        """The System Log events Okta writes for this call, built on first access (their seeds and clock readings
+        were fixed at call time, so when they are read does not change them)."""
+        return [build() for build in self.log_builders]
 
     @property
     def transport(self) -> str:

@@ -11,6 +11,7 @@ from .policy import DeliveryPolicy
 from .records import Delivery
 from .results import Check, VerificationResult
 from .sender import verification_headers
+from .system_log import hook_target
 from .transport import HookChannel
 
 if TYPE_CHECKING:
@@ -104,6 +105,7 @@ def verify(emulator: Emulator, channel: HookChannel, policy: DeliveryPolicy) -> 
     event = emulator.log_event(
         "event_hook.verified",
         outcome={"result": "SUCCESS" if ok else "FAILURE", "reason": reason},
+        targets=[hook_target("EventHook", channel.hook_id, channel.url)] if channel.hook_id else None,
         debug_data={"eventHookId": channel.hook_id, "url": channel.url, "attempts": len(delivery.attempts),
                     "transport": delivery.transport, "status": delivery.status},
     )

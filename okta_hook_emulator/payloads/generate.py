@@ -7,6 +7,7 @@ seeded ``random.Random``; Faker is only used to build the org (and through ``Pay
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import random
 import uuid
@@ -223,6 +224,10 @@ class PayloadFactory:
             kind, hook_id = r.choice(org.inline_hook_ids)
             return {"id": hook_id, "type": "InlineHook", "alternateId": "unknown",
                     "displayName": f"{get_kind(kind).title}", "detailEntry": None}
+        if pool == "event_hook":
+            name = f"{r.choice(org.words)} events"
+            return {"id": r.choice(org.event_hook_ids), "type": "EventHook", "alternateId": name, "displayName": name,
+                    "detailEntry": None}
         if pool == "auth_server":
             a = r.choice(org.auth_servers)
             return {"id": a.id, "type": "AuthorizationServer", "alternateId": "unknown", "displayName": a.name,
@@ -247,22 +252,24 @@ class PayloadFactory:
             return {"from": {"status": before}, "to": {"status": after}}
         return {"from": {"name": target["displayName"]}, "to": {"name": f"{target['displayName']} (updated)"}}
 
-    def log_event(self, event_type: str, *, overrides: dict[str, Any] | None = None, actor: dict | None = None,
-                  targets: list[dict] | None = None, outcome: str | dict | None = None,
+    def log_event(self, event_type: str | EventType, *, overrides: dict[str, Any] | None = None,
+                  actor: dict | None = None, targets: list[dict] | None = None, outcome: str | dict | None = None,
                   debug_data: dict | None = None) -> dict:
-        """One System Log ``LogEvent`` of ``event_type`` (docs/okta-behaviour.md#logevent-shape), actors and
-        targets from the org."""
-        return self._build_log_event(self.random, self.org, self.clock.now(), get_event_type(event_type),
-                                     overrides, actor, targets, outcome, debug_data)
+        """One System Log ``LogEvent`` of ``event_type`` (docs/okta-behaviour.md#logevent-shape), actors/targets from the org. A name must
+        be event-hook-eligible; an ``EventType`` (``Emulator.log_event`` passes the emulator's own types) is used
+        as given."""
+        et = event_type if isinstance(event_type, EventType) else get_event_type(event_type)
+        return self._build_log_event(self.random, self.org, self.clock.now(), et, overrides, actor, targets,
+                                     outcome, debug_data)
 
-    def deferred_log_event(self, event_type: str, *, overrides: dict[str, Any] | None = None,
+    def deferred_log_event(self, event_type: str | EventType, *, overrides: dict[str, Any] | None = None,
                            actor: dict | None = None, targets: list[dict] | None = None,
                            outcome: str | dict | None = None, debug_data: dict | None = None) -> Callable[[], dict]:
         """``log_event`` in two steps: now, only what makes the event deterministic (the type is checked, the clock
         read once and one 64-bit child seed drawn from the seeded stream); the returned function builds the full
         ``LogEvent`` (a new, equal dict on every call) from ``random.Random(child_seed)``, never touching this
         factory's stream, so it may run later or in another thread (a reseed in between does not change it)."""
-        et = get_event_type(event_type)
+        et = event_type if isinstance(event_type, EventType) else get_event_type(event_type)
         org, now, seed = self.org, self.clock.now(), self.random.getrandbits(64)
 
         def build() -> dict:
@@ -439,42 +446,80 @@ def generate_event_hook(factory: PayloadFactory, request_type: str | None = None
     return factory.event_hook_envelope(events, hook_id=hook_id)
 
 
-def _token_claims_id(f: PayloadFactory, u: OrgUser, issuer: str, client_id: str, nonce: str, auth_time: int,
+def _token_claims_id(f: PayloadFactory, u: OrgUser, issuer: str, client_id: str, nonce: str | None, auth_time: int,
                      idp: str) -> dict:
-    return {"sub": u.id, "name": u.display_name, "email": u.email, "ver": 1, "iss": issuer, "aud": client_id,
-            "jti": "ID." + _urlsafe_chars(f.random, 43), "amr": ["pwd"], "idp": idp,
-            "nonce": nonce, "preferred_username": u.login, "auth_time": auth_time}
+    claims = {"sub": u.id, "name": u.display_name, "email": u.email, "ver": 1, "iss": issuer, "aud": client_id,
+              "jti": "ID." + _urlsafe_chars(f.random, 43), "amr": ["pwd"], "idp": idp,
+              "nonce": nonce, "preferred_username": u.login, "auth_time": auth_time}
+    if nonce is None:  # no /authorize request (password grant): no nonce
+        del claims["nonce"]
+    return claims
+
+
+def _scope_id(scope_ids: dict[str, str], scope: str) -> str:
+    """The ``scp...`` id of a scope: the authorization server's own, else one derived from the name."""
+    return scope_ids.get(scope) or "scp" + hashlib.sha256(scope.encode()).hexdigest()[:17]
+
+
+def _client(org: SyntheticOrg, client_id: str) -> dict:
+    """``protocol.client`` for a client the caller names (it authenticated with its secret: confidential)."""
+    app = next((a for a in org.oidc_apps if a.id == client_id), None)
+    return {"id": client_id, "name": app.label if app else client_id, "type": "CONFIDENTIAL"}
+
+
+# The extra OAuth grant a token hook request can be generated for besides the token kind's request types: the
+# password grant of the server's token endpoint.
+EXTRA_GRANTS = ("password",)
 
 
 def generate_token(factory: PayloadFactory, request_type: str | None = None, variant: str | None = None,
-                   hook_id: str | None = None) -> dict:
-    """Token inline hook request (docs/okta-behaviour.md#token-hook). ``request_type`` = OAuth grant
-    (``authorization_code`` default, ``client_credentials``, ``refresh_token``); ``variant`` = tokens minted
-    (``both`` default, ``id_token``, ``access_token``)."""
+                   hook_id: str | None = None, *, grant: str | None = None, user: OrgUser | None = None,
+                   scopes: list[str] | tuple[str, ...] | None = None, issuer: str | None = None,
+                   audience: str | None = None, client_id: str | None = None) -> dict:
+    """Token inline hook request (docs/okta-behaviour.md#token-hook). ``request_type`` = OAuth grant (``authorization_code`` default,
+    ``client_credentials``, ``refresh_token``); ``variant`` = tokens minted (``both`` default, ``id_token``,
+    ``access_token``).
+
+    The keywords describe one token request (the server's OAuth endpoint passes its own): ``grant`` (instead of
+    ``request_type``; also ``password``), ``user`` (the org user the tokens are for; not with
+    ``client_credentials``), ``scopes`` (granted scopes; an ID token needs ``openid``), ``issuer`` / ``audience``
+    (the authorization server's issuer URL and access-token audience) and ``client_id``. ``client_credentials``
+    and ``password`` requests are token-endpoint calls whose access token carries the granted scopes (``scp``)."""
     f, org, r = factory, factory.org, factory.random
-    grant = _choose("token", "grant type (request type)", request_type, "request_types")
+    if grant is None:
+        grant = _choose("token", "grant type (request type)", request_type, "request_types")
+    elif request_type not in (None, grant):
+        raise EmulatorUsageError(f"grant '{grant}' and request type '{request_type}' disagree; give one of them.")
+    elif grant not in (grants := (*get_kind("token").request_types, *EXTRA_GRANTS)):
+        raise EmulatorUsageError(f"Unknown grant '{grant}' for token hooks. Choose one of: {', '.join(grants)}."
+                                 f"{did_you_mean(grant, grants)}")
     tokens = _choose("token", "variant", variant, "variants")
     if grant == "client_credentials" and variant not in (None, "access_token"):
         raise EmulatorUsageError("client_credentials mints an access token only: use variant 'access_token' "
                                  "(or leave it out).")
+    if grant == "client_credentials" and user is not None:
+        raise EmulatorUsageError("client_credentials has no user: the token is for the client itself.")
+    if grant == "password" and variant == "id_token":
+        raise EmulatorUsageError("the password grant always mints an access token: use variant 'both' or "
+                                 "'access_token'.")
     if grant == "client_credentials":
         tokens = "access_token"
     now = f.clock.now()
     auth_server = org.auth_servers[0] if grant != "client_credentials" else org.auth_servers[1]
-    issuer = f"{org.url}/oauth2/{auth_server.path}"
+    issuer = issuer or f"{org.url}/oauth2/{auth_server.path}"
+    audience = audience or auth_server.audience
     confidential = grant == "client_credentials"
     app = r.choice(f._derived(("oidc_apps", confidential), lambda: [
         a for a in org.oidc_apps if (a.client_type == "CONFIDENTIAL") == confidential] or org.oidc_apps))
-    client_id = app.id
-    client = {"id": client_id, "name": app.label, "type": app.client_type}
+    client = {"id": app.id, "name": app.label, "type": app.client_type} if client_id is None else _client(org,
+                                                                                                          client_id)
+    client_id = client["id"]
     policy = {"id": auth_server.policy_id, "rule": {"id": auth_server.rule_id}}
     scope_ids = f._derived(("scope_ids", auth_server.id), lambda: dict(auth_server.scopes))
     ip = r.choice(org.clients).ip
-    want_id = tokens in ("both", "id_token")
-    want_access = tokens in ("both", "access_token")
     data: dict[str, Any]
     if grant == "client_credentials":
-        scopes = [s for s in scope_ids if ":" in s]
+        scopes = list(scopes) if scopes is not None else [s for s in scope_ids if ":" in s]
         context = {
             "request": f._request_ctx("POST", f"{issuer}/v1/token", ip),
             "protocol": {"type": "OAUTH2.0",
@@ -482,29 +527,41 @@ def generate_token(factory: PayloadFactory, request_type: str | None = None, var
                          "issuer": {"uri": issuer}, "client": client},
             "policy": policy,
         }
-        access = {"claims": {"ver": 1, "jti": "AT." + _urlsafe_chars(r, 43), "iss": issuer,
-                             "aud": auth_server.audience, "cid": client_id, "sub": client_id},
+        access = {"claims": {"ver": 1, "jti": "AT." + _urlsafe_chars(r, 43), "iss": issuer, "aud": audience,
+                             "cid": client_id, "sub": client_id, "scp": scopes},
                   "token": {"lifetime": {"expiration": 3600}},
-                  "scopes": {s: {"id": scope_ids[s], "action": "GRANT"} for s in scopes}}
+                  "scopes": {s: {"id": _scope_id(scope_ids, s), "action": "GRANT"} for s in scopes}}
         data = {"context": context, "access": access}
         source = f"{issuer}/v1/token"
         return f._envelope("token", source, data, order=_TOKEN_ORDER, now=now)
-    user = r.choice(org.users)
-    scopes = ["openid", "profile", "email"] + (["offline_access"] if grant == "refresh_token" else [])
-    response_type = {"both": "token id_token", "id_token": "id_token", "access_token": "token"}[tokens]
-    chars = _id_chars(r, 22)  # 12 for the state, then 10 for the nonce
-    state, nonce = chars[:12], chars[12:]
-    redirect_uri = f"https://{app.host}/authorization-code/callback"
-    authorize = {"scope": " ".join(scopes), "state": state, "redirect_uri": redirect_uri, "response_mode": "fragment",
-                 "response_type": response_type, "client_id": client_id}
+    user = user if user is not None else r.choice(org.users)
+    if scopes is None:
+        scopes = ["openid", "profile", "email"] + (["offline_access"] if grant == "refresh_token" else [])
+    scopes = list(scopes)
+    password = grant == "password"
+    want_id = tokens in ("both", "id_token") and (not password or "openid" in scopes)
+    want_access = tokens in ("both", "access_token")
+    nonce = rt_jti = None
+    if password:
+        req = f._request_ctx("POST", f"{issuer}/v1/token", ip)
+        protocol_request: dict[str, Any] = {"scope": " ".join(scopes), "client_id": client_id, "grant_type": grant}
+        source = f"{issuer}/v1/token"
+    else:
+        response_type = {"both": "token id_token", "id_token": "id_token", "access_token": "token"}[tokens]
+        chars = _id_chars(r, 22)  # 12 for the state, then 10 for the nonce
+        state, nonce = chars[:12], chars[12:]
+        redirect_uri = f"https://{app.host}/authorization-code/callback"
+        authorize = {"scope": " ".join(scopes), "state": state, "redirect_uri": redirect_uri,
+                     "response_mode": "fragment", "response_type": response_type, "client_id": client_id}
     session, session_start = f._session_and_start(user, now)
     auth_time = int(session_start.timestamp())  # == the parsed session createdAt (whole seconds)
-    rt_jti = f._tok("oar", 17)
+    if not password:
+        rt_jti = f._tok("oar", 17)
     if grant == "refresh_token":
         req = f._request_ctx("POST", f"{issuer}/v1/token", ip)
         protocol_request = {"scope": " ".join(scopes), "client_id": client_id, "grant_type": "refresh_token"}
         source = f"{issuer}/v1/token"
-    else:
+    elif not password:
         # == urlencode({...scope, response_type, redirect_uri, state, nonce, client_id}, quote_via=quote)
         q = f._quote
         query = (f"scope={q(authorize['scope'])}&response_type={q(response_type)}&redirect_uri={q(redirect_uri)}"
@@ -527,14 +584,18 @@ def generate_token(factory: PayloadFactory, request_type: str | None = None, var
                                                        org.okta_idp_id),
                             "token": {"lifetime": {"expiration": 3600}}}
     if want_access:
+        claims = {"ver": 1, "jti": "AT." + _urlsafe_chars(r, 43), "iss": issuer, "aud": audience, "cid": client_id,
+                  "uid": user.id, "sub": user.login, "firstName": user.first_name,
+                  "preferred_username": user.login}
+        if password:
+            claims["scp"] = scopes
         data["access"] = {
-            "claims": {"ver": 1, "jti": "AT." + _urlsafe_chars(r, 43), "iss": issuer,
-                       "aud": auth_server.audience, "cid": client_id, "uid": user.id, "sub": user.login,
-                       "firstName": user.first_name, "preferred_username": user.login},
+            "claims": claims,
             "token": {"lifetime": {"expiration": 3600}},
-            "scopes": {s: {"id": scope_ids[s], "action": "GRANT"} for s in scopes},
+            "scopes": {s: {"id": _scope_id(scope_ids, s), "action": "GRANT"} for s in scopes},
         }
-    data["refresh_token"] = {"jti": rt_jti}
+    if rt_jti is not None:
+        data["refresh_token"] = {"jti": rt_jti}
     return f._envelope("token", source, data, order=_TOKEN_ORDER, now=now)
 
 

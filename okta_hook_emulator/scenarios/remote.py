@@ -13,7 +13,7 @@ import httpx
 
 from ..emulator.results import VERDICT_OK, event_delivery_verdict
 from .model import ScenarioError
-from .runner import InProcessBackend, events_doc, inline_doc, verify_doc
+from .runner import InProcessBackend, decode_tokens, events_doc, inline_doc, verify_doc
 
 HOOK_NAME = "okta-hooks scenarios"
 SCENARIO_AUTH = ("Authorization", "okta-hooks-scenarios-secret")
@@ -229,28 +229,8 @@ class ServerBackend:
             return self._oauth_flow(spec)
         doc = self._flow_call(spec, policy)
         if doc.get("kind") == "token":
-            doc["tokens"] = self._decode(doc.get("outcome") or {})
+            doc["tokens"] = decode_tokens(doc.get("outcome") or {}, self.client.jwks())
         return doc
-
-    def _decode(self, outcome: dict[str, Any]) -> dict[str, Any]:
-        import jwt
-
-        jwks = jwt.PyJWKSet.from_dict(self.client.jwks())
-        out: dict[str, Any] = {}
-        for name in ("id_token", "access_token"):
-            tok = outcome.get(name)
-            raw = tok.get("jwt") if isinstance(tok, dict) else tok if isinstance(tok, str) else None
-            if not raw:
-                continue
-            try:
-                kid = jwt.get_unverified_header(raw).get("kid")
-                key = next(k for k in jwks.keys if k.key_id == kid)
-                claims = jwt.decode(raw, key.key, algorithms=["RS256"], options={
-                    "verify_aud": False, "verify_exp": False, "verify_iat": False, "verify_nbf": False})
-                out[name] = {"claims": claims, "signature": "valid"}
-            except Exception as exc:  # noqa: BLE001 - reported in the result
-                out[name] = {"claims": None, "signature": f"invalid: {exc}"}
-        return out
 
     def _oauth_flow(self, spec: dict[str, Any]) -> dict[str, Any]:
         from ..payloads.catalog import get_kind
@@ -267,7 +247,7 @@ class ServerBackend:
         resp = httpx.post(f"{self.client.base_url}/oauth2/default/v1/token", data=form, timeout=60)
         elapsed = (time.perf_counter() - started) * 1000
         body = resp.json()
-        tokens = self._decode(body) if resp.status_code == 200 else {}
+        tokens = decode_tokens(body, self.client.jwks()) if resp.status_code == 200 else {}
         hook = self._inline.get("token")
         record = self.client.latest_delivery(hook["id"], "token") if hook else None
         doc = inline_doc(dict((record or {}).get("result") or {"delivery": {"attempts": []}}))

@@ -29,19 +29,6 @@ _AUTH_PREFIXES = ("/api/", "/_emulator/")
 _PUBLIC_PATHS = frozenset({"/_emulator/openapi.json"})
 
 
-# System Log events the Management API writes that are not event-hook eligible
-# (docs/okta-behaviour.md#hook-bookkeeping-events).
-ADMIN_EVENT_MESSAGES = {
-    "event_hook.created": "Event hook created", "event_hook.updated": "Event hook updated",
-    "event_hook.deleted": "Event hook deleted", "event_hook.activated": "Event hook activated",
-    "event_hook.deactivated": "Event hook deactivated", "event_hook.verified": "Event hook verified",
-    "inline_hook.created": "Inline hook created", "inline_hook.updated": "Inline hook updated",
-    "inline_hook.deleted": "Inline hook deleted", "inline_hook.activated": "Inline hook activated",
-    "inline_hook.deactivated": "Inline hook deactivated",
-}
-_TEMPLATE_TYPE = "group.lifecycle.create"  # an admin-actor event used as the template for the types above
-
-
 class ServerState:
     """Per-app state: config, store, emulator, worker. Reached with ``app.extensions["okta_hooks"]``."""
 
@@ -75,14 +62,10 @@ class ServerState:
         raise RuntimeError("could not find a free id")  # pragma: no cover
 
     def log(self, event_type: str, **kwargs: Any) -> dict:
-        """Build a LogEvent with the payload factory, write it to the System Log and queue it for delivery."""
+        """Build a LogEvent with the core (``Emulator.log_event``), write it to the System Log and queue it for
+        delivery."""
         with self.lock:
-            try:
-                event = self.emulator.payloads.log_event(event_type, **kwargs)
-            except EmulatorUsageError:  # hook lifecycle types are not in the event-hook-eligible catalog
-                event = self.emulator.payloads.log_event(_TEMPLATE_TYPE, **kwargs)
-                event.update(eventType=event_type, legacyEventType=None,
-                             displayMessage=ADMIN_EVENT_MESSAGES.get(event_type, event_type))
+            event = self.emulator.log_event(event_type, **kwargs)
         self.write_logs([event])
         return event
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Response, request
 
+from ..emulator.system_log import hook_target
 from ..errors import OktaAPIError
 from . import validation as V
 from .app import no_content, okta_json, org_url, state
@@ -28,8 +29,7 @@ class HookFamily:
 
 def target(fam: HookFamily, hook: dict) -> dict:
     """The System Log target for ``hook``."""
-    return {"id": hook["id"], "type": fam.okta_type, "alternateId": hook["name"], "displayName": hook["name"],
-            "detailEntry": None}
+    return hook_target(fam.okta_type, hook["id"], hook["name"])
 
 
 def log(fam: HookFamily, action: str, hook: dict, **kw: Any) -> dict:

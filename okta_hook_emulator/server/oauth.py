@@ -18,7 +18,6 @@ bp = Blueprint("oauth", __name__, url_prefix="/oauth2/default")
 
 AUDIENCE = "api://default"
 DEMO_PASSWORD = "Emulator-Passw0rd!"  # the password of every synthetic user (password grant)
-DEFAULT_LIFETIME = 3600
 GRANTS = ("client_credentials", "password")
 
 
@@ -114,92 +113,30 @@ def token() -> Response:
     elif "openid" in scopes:
         return _oauth_error("invalid_scope", "The client_credentials grant cannot request 'openid'.")
     scopes = scopes or ["okta.default"]
-    req = _token_request(st, grant, cid, scopes, user)
+    from ..emulator.outcomes import token as token_outcome
+    from ..payloads.generate import generate_token
+
+    with st.lock:  # the seeded factory is not thread-safe
+        req = generate_token(st.emulator.payloads, grant=grant, user=user, scopes=scopes, issuer=issuer(),
+                             audience=AUDIENCE, client_id=cid)
     from .inline_hooks import INLINE_TYPES, call_hook
 
     hook = next((h for h in st.store.list_hooks("inline") if h["status"] == "ACTIVE"
                  and INLINE_TYPES[h["type"]].name == "token" and h["channel"]["type"] == "HTTP"), None)
-    if hook is None:
-        id_token, access = _mint(st, req, "identity"), _mint(st, req, "access")
-        lifetime = access[1]
-        id_jwt, access_jwt = id_token[0], access[0]
+    if hook is None:  # the same core code mints the tokens, with no hook answer
+        outcome = token_outcome.without_hook(req, st.emulator.keys, st.clock)
     else:
-        result = call_hook(hook, via="oauth", request=req)
-        outcome = result.outcome
-        if outcome is None or not outcome.tokens_issued:
-            err = (outcome.error if outcome is not None else None) or {
-                "error": "server_error", "error_description": "The callback service returned an error"}
-            return _oauth_error(err.get("error", "server_error"), err.get("error_description", ""), 400)
-        access_jwt = outcome.access_token.jwt if outcome.access_token else None
-        id_jwt = outcome.id_token.jwt if outcome.id_token else None
-        lifetime = outcome.access_token.lifetime if outcome.access_token else DEFAULT_LIFETIME
-    body: dict[str, Any] = {"token_type": "Bearer", "expires_in": lifetime, "access_token": access_jwt,
-                            "scope": " ".join(scopes)}
-    if id_jwt:
-        body["id_token"] = id_jwt
+        outcome = call_hook(hook, via="oauth", request=req).outcome
+    if outcome is None or not outcome.tokens_issued:
+        err = (outcome.error if outcome is not None else None) or {
+            "error": "server_error", "error_description": "The callback service returned an error"}
+        return _oauth_error(err.get("error", "server_error"), err.get("error_description", ""), 400)
+    access, ident = outcome.access_token, outcome.id_token
+    body: dict[str, Any] = {"token_type": "Bearer",
+                            "expires_in": access.lifetime if access else token_outcome.DEFAULT_LIFETIME,
+                            "access_token": access.jwt if access else None, "scope": " ".join(scopes)}
+    if ident is not None and ident.jwt:
+        body["id_token"] = ident.jwt
     resp = okta_json(body)
     resp.headers["Cache-Control"] = "no-store"
     return resp
-
-
-def _mint(st: Any, req: dict, section: str) -> tuple[str | None, int]:
-    sec = req["data"].get(section)
-    if not sec:
-        return None, DEFAULT_LIFETIME
-    lifetime = sec.get("token", {}).get("lifetime", {}).get("expiration", DEFAULT_LIFETIME)
-    now = int(st.clock.now().timestamp())
-    claims = {**sec["claims"], "iat": now, "exp": now + lifetime}
-    return st.emulator.keys.mint(claims), lifetime
-
-
-def _token_request(st: Any, grant: str, client_id: str, scopes: list[str], user: Any) -> dict:
-    """The token inline hook request Okta would send for this grant (generated, then fitted to the call)."""
-    iss = issuer()
-    with st.lock:
-        payloads = st.emulator.payloads
-        cc = grant == "client_credentials"  # the generator takes the grant as request_type (access token only)
-        req = payloads.inline_request("token", request_type="client_credentials" if cc else None,
-                                      variant="access_token" if cc else None)
-        jti = payloads.event_id()
-    data = req["data"]
-    ctx = data.setdefault("context", {})
-    ctx["request"] = {**ctx.get("request", {}), "method": "POST", "url": {"value": f"{iss}/v1/token"}}
-    proto = ctx.setdefault("protocol", {"type": "OAUTH2.0"})
-    proto["request"] = {"scope": " ".join(scopes), "client_id": client_id, "grant_type": grant}
-    proto["issuer"] = {"uri": iss}
-    proto["client"] = {"id": client_id, "name": "Emulator demo client", "type": "CONFIDENTIAL"}
-    req["source"] = f"{iss}/v1/token"
-    access = data.get("access") or {"token": {"lifetime": {"expiration": DEFAULT_LIFETIME}}}
-    claims = {"ver": 1, "jti": f"AT.{jti}", "iss": iss, "aud": AUDIENCE, "cid": client_id}
-    if user is None:
-        claims["sub"] = client_id
-        for key in ("session", "user"):
-            ctx.pop(key, None)
-        data.pop("identity", None)
-    else:
-        claims.update(uid=user.id, sub=user.login)
-        _fit_user(ctx, user)
-        if "openid" in scopes:
-            identity = data.get("identity") or {"token": {"lifetime": {"expiration": DEFAULT_LIFETIME}}}
-            identity["claims"] = {"sub": user.id, "name": f"{user.first_name} {user.last_name}",
-                                  "email": user.login, "ver": 1, "iss": iss, "aud": client_id,
-                                  "jti": f"ID.{jti}", "amr": ["pwd"], "preferred_username": user.login,
-                                  "auth_time": int(st.clock.now().timestamp())}
-            data["identity"] = identity
-        else:
-            data.pop("identity", None)
-    claims["scp"] = scopes
-    access["claims"] = claims
-    access["scopes"] = {s: {"id": "scp" + hashlib.sha256(s.encode()).hexdigest()[:17], "action": "GRANT"}
-                        for s in scopes}
-    data["access"] = access
-    data.pop("refresh_token", None)
-    return req
-
-
-def _fit_user(ctx: dict, user: Any) -> None:
-    profile = {"login": user.login, "firstName": user.first_name, "lastName": user.last_name,
-               "locale": user.locale, "timeZone": user.time_zone}
-    ctx["user"] = {**ctx.get("user", {}), "id": user.id, "profile": profile}
-    if isinstance(ctx.get("session"), dict):
-        ctx["session"].update(userId=user.id, login=user.login)

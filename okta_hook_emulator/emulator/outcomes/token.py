@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from ...clock import Clock
 from ...payloads.validate import (
     LIFETIME_MAX,
     LIFETIME_MIN,
@@ -248,6 +249,12 @@ def _outcome(work: _Working, ctx: JudgeContext, changes: list[str] | None = None
 
 def _unmodified(request: dict, ctx: JudgeContext) -> TokenOutcome:
     return _outcome(_Working(request), ctx)
+
+
+def without_hook(request: dict, keys: Any, clock: Clock) -> TokenOutcome:
+    """The tokens Okta mints for ``request`` when no token hook is registered: its claims, unmodified, signed
+    with ``keys`` (``SigningKeys``) at ``clock``'s time."""
+    return _unmodified(request, JudgeContext(keys=keys, clock=clock))
 
 
 def judge(request: dict, response_body: dict | None, transport_ok: bool, problems: list,

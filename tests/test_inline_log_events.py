@@ -10,7 +10,6 @@ from flask import Flask, request
 
 from okta_hook_emulator.clock import FixedClock
 from okta_hook_emulator.emulator.core import Emulator
-from okta_hook_emulator.emulator.results import DeferredList
 
 TOKEN_ANSWER = {"commands": [{"type": "com.okta.identity.patch",
                               "value": [{"op": "add", "path": "/claims/extPatientId", "value": "1234"}]}]}
@@ -63,21 +62,28 @@ def test_same_seed_same_bytes_whenever_the_events_are_read():
                      ["inline_hook.executed", "inline_hook.response.processed"]]
 
 
-def test_log_events_behave_like_a_list():
+def test_log_events_are_built_on_first_read_and_kept():
     with Emulator(seed=0, clock=FixedClock()) as emu:
         result = emu.call_inline("import", _app({}))
+        assert "log_events" not in vars(result)  # nothing built until read
         events = result.log_events
-        assert isinstance(events, DeferredList) and len(events) == 2  # len does not need the events built
+        assert type(events) is list and result.log_events is events  # built once, a plain list
         assert [e["eventType"] for e in events] == ["inline_hook.response.processed", "user.lifecycle.create"]
-        assert events[0] is events[0] and events[-1]["eventType"] == "user.lifecycle.create"
         plain = json.loads(json.dumps(result.to_dict()["log_events"]))
-        assert events == plain and plain == events and copy.deepcopy(events) == plain
-        assert type(copy.deepcopy(events)) is list and pickle.loads(pickle.dumps(events)) == plain
-        assert list(events) == plain and events != plain[:1]
+        assert events == plain and copy.deepcopy(events) == plain and pickle.loads(pickle.dumps(events)) == plain
         events.append({"eventType": "x"})
-        assert len(events) == 3 and events[2] == {"eventType": "x"}
+        assert len(result.log_events) == 3 and result.log_events[2] == {"eventType": "x"}
         uuids = {e["uuid"] for e in plain}
         assert len(uuids) == 2
+
+
+def test_reading_the_events_draws_nothing_from_the_emulator():
+    with Emulator(seed=4, clock=FixedClock()) as a, Emulator(seed=4, clock=FixedClock()) as b:
+        app = _app({})
+        read, unread = a.call_inline("import", app), b.call_inline("import", app)
+        assert read.log_events and "log_events" not in vars(unread)
+        assert a.payloads.request_id() == b.payloads.request_id()
+        assert read.log_events == unread.log_events
 
 
 def test_deferred_log_event_leaves_the_factory_stream_alone():
