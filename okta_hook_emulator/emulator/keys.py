@@ -11,11 +11,10 @@ import base64
 import hashlib
 import threading
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jwt
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+if TYPE_CHECKING:  # PyJWT and cryptography are imported when a key is first made or a token signed/verified
+    from cryptography.hazmat.primitives.asymmetric import rsa
 
 ALGORITHM = "RS256"
 KEY_SIZE = 2048
@@ -41,6 +40,8 @@ class SigningKeys:
         if self._private_key is None:
             with self._lock:
                 if self._private_key is None:
+                    from cryptography.hazmat.primitives.asymmetric import rsa
+
                     self._private_key = rsa.generate_private_key(public_exponent=65537, key_size=KEY_SIZE)
         return self._private_key
 
@@ -71,16 +72,22 @@ class SigningKeys:
 
     def public_pem(self) -> str:
         """The public key in PEM (SubjectPublicKeyInfo)."""
+        from cryptography.hazmat.primitives import serialization
+
         return self.public_key.public_bytes(serialization.Encoding.PEM,
                                             serialization.PublicFormat.SubjectPublicKeyInfo).decode("ascii")
 
     # -- signing ------------------------------------------------------------------------------------------------
     def mint(self, claims: dict[str, Any]) -> str:
         """Sign ``claims`` as a compact RS256 JWT whose header carries this key's ``kid``."""
+        import jwt
+
         return jwt.encode(dict(claims), self.private_key, algorithm=ALGORITHM, headers={"kid": self.kid})
 
     def decode(self, token: str, **options: Any) -> dict[str, Any]:
         """Verify and decode a token minted here (PyJWT options pass through, e.g. ``audience=...``)."""
+        import jwt
+
         return jwt.decode(token, self.public_key, algorithms=[ALGORITHM], **options)
 
 
@@ -91,6 +98,8 @@ def verify(token: str, keys: SigningKeys | Mapping[str, Any], *, audience: str |
     ``audience`` / ``issuer`` are checked when given; ``check_times=False`` skips ``exp`` / ``iat`` / ``nbf``.
     Raises ``jwt.PyJWTError`` when the token does not verify."""
     jwks = keys.jwks() if isinstance(keys, SigningKeys) else dict(keys)
+    import jwt
+
     kid = jwt.get_unverified_header(token).get("kid")
     key = next((k for k in jwt.PyJWKSet.from_dict(jwks).keys if k.key_id == kid), None)
     if key is None:
