@@ -88,11 +88,12 @@ class _Handler(BaseHTTPRequestHandler):
         started, t0 = time.time(), time.perf_counter()
         headers = list(self.headers.items())
         exchange = Exchange(self.command, self.path, headers, self._request_body(), started)
-        try:
-            self._forward(exchange, t0)
-        finally:
-            exchange.elapsed_ms = round((time.perf_counter() - t0) * 1000, 3)
-            self.server.on_exchange(exchange)
+        with self.server.in_flight:
+            try:
+                self._forward(exchange, t0)
+            finally:
+                exchange.elapsed_ms = round((time.perf_counter() - t0) * 1000, 3)
+                self.server.on_exchange(exchange)
 
     def _forward(self, exchange: Exchange, t0: float) -> None:
         upstream = self.server.upstream
@@ -167,6 +168,28 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
 
+class _InFlight:
+    """Counts exchanges between their request and their record, so a stopping proxy can wait for them."""
+
+    def __init__(self) -> None:
+        self._count = 0
+        self._idle = threading.Condition()
+
+    def __enter__(self) -> None:
+        with self._idle:
+            self._count += 1
+
+    def __exit__(self, *exc: object) -> None:
+        with self._idle:
+            self._count -= 1
+            self._idle.notify_all()
+
+    def wait(self, timeout: float) -> bool:
+        """Wait until no exchange is in flight; False if some still are after ``timeout`` seconds."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._count == 0, timeout)
+
+
 class CaptureServer(ThreadingHTTPServer):
     """The proxy: listens on ``(host, port)`` (port 0 picks a free one), forwards to ``forward_to`` and calls
     ``on_exchange(exchange)`` after each answer was passed on (in the connection's thread)."""
@@ -183,6 +206,7 @@ class CaptureServer(ThreadingHTTPServer):
         self.on_exchange = on_exchange
         self.upstream = httpx.Client(timeout=httpx.Timeout(timeout, connect=5.0), follow_redirects=False,
                                      limits=httpx.Limits(max_connections=100, max_keepalive_connections=20))
+        self.in_flight = _InFlight()
         self._thread: threading.Thread | None = None
         super().__init__((host, port), _Handler)
 
@@ -198,11 +222,13 @@ class CaptureServer(ThreadingHTTPServer):
         self._thread.start()
         return self
 
-    def stop(self) -> None:
-        """Stop serving, close the listening socket and the upstream connections."""
+    def stop(self, drain: float = 10.0) -> None:
+        """Stop serving, wait up to ``drain`` seconds for exchanges in flight to be recorded, close the
+        listening socket and the upstream connections."""
         if self._thread is not None:
             self.shutdown()
             self._thread.join(timeout=5)
             self._thread = None
         self.server_close()
+        self.in_flight.wait(drain)
         self.upstream.close()

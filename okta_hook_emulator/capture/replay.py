@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -148,14 +148,14 @@ def _hook_id(envelope: dict) -> str | None:
 
 
 def send(emulator: Any, capture: Capture, target: Any, *, as_recorded: bool = False,
-         auth_header: tuple[str, str] | None = None, headers: Iterable[tuple[str, str]] = (),
-         **policy_overrides: Any) -> Any:
+         auth_header: tuple[str, str] | None = None,
+         headers: Mapping[str, str] | Iterable[tuple[str, str]] = (), **policy_overrides: Any) -> Any:
     """Send the captured request to ``target`` with Okta's headers and delivery rules and return the core's
     judged result (``VerificationResult``, ``EventDeliveryResult`` or ``InlineResult``). Fresh ids and
     timestamps unless ``as_recorded`` (then the body is sent as captured, with the captured request id)."""
     if not capture.replayable:
         raise EmulatorUsageError(f"{capture.path}: not an Okta hook request (kind unknown); nothing to replay.")
-    channel_headers = capture.custom_headers() + list(headers)
+    channel_headers = capture.custom_headers() + list(headers.items() if isinstance(headers, Mapping) else headers)
     if capture.kind == VERIFICATION:
         return emulator.verify(target, auth_header=auth_header, headers=channel_headers, **policy_overrides)
     body = capture.body()
@@ -306,8 +306,8 @@ def _failed_checks(result: Any) -> str:
 
 
 def replay(emulator: Any, capture: Capture, target: Any, *, as_recorded: bool = False,
-           auth_header: tuple[str, str] | None = None, headers: Iterable[tuple[str, str]] = (),
-           **policy_overrides: Any) -> Replay:
+           auth_header: tuple[str, str] | None = None,
+           headers: Mapping[str, str] | Iterable[tuple[str, str]] = (), **policy_overrides: Any) -> Replay:
     """Replay one capture against ``target`` and compare the answer with the recorded one."""
     recorded = judge_recorded(emulator, capture, **policy_overrides)
     replayed = send(emulator, capture, target, as_recorded=as_recorded, auth_header=auth_header,

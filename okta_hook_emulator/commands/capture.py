@@ -3,6 +3,8 @@ your tunnel) and your hook service. Every exchange becomes one redacted JSON rec
 
 from __future__ import annotations
 
+import signal
+
 import click
 
 
@@ -41,10 +43,14 @@ def command(forward_to: str, out_dir: str, host: str, port: int, redact: tuple[s
     except (ValueError, OSError) as exc:
         raise click.UsageError(str(exc)) from None
     click.echo(f"capturing on {server.url} -> {forward_to}, records in {out_dir}")
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)  # a terminated proxy still records what is in flight
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
-        server.server_close()
-        server.upstream.close()
+        server.stop()
