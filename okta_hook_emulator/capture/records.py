@@ -121,19 +121,31 @@ class Redactor:
         return _BEARER.sub(lambda m: f"{m.group(1)} {REDACTED}", text)
 
 
-def build_record(exchange: Exchange, record_id: str, redactor: Redactor) -> dict[str, Any]:
-    """The redacted record of one exchange (nothing secret left in it)."""
-    kind, event_types, request_type = detect(exchange.method, exchange.request_headers, exchange.request_body)
+def build_record(exchange: Exchange, record_id: str, redactor: Redactor,
+                 detected: tuple[str, list[str], str | None] | None = None) -> dict[str, Any]:
+    """The redacted record of one exchange (nothing secret left in it). ``detected``: ``detect()``'s answer
+    when the caller already has it."""
+    kind, event_types, request_type = detected or detect(exchange.method, exchange.request_headers,
+                                                         exchange.request_body)
     found: list[str] = []
     values: set[str] = set()
     request_headers = redactor.headers(exchange.request_headers, found, values)
     response_headers = redactor.headers(exchange.response_headers, found, values)
-    request = {"method": exchange.method, "path": exchange.path, "headers": request_headers,
-               **_text(exchange.request_body)}
+
+    def clean(part: dict[str, Any]) -> dict[str, Any]:  # secrets echoed in a body or another header
+        for key, value in list(part.items()):
+            if isinstance(value, str) and key != "bodyBase64":
+                part[key] = Redactor.scrub(value, values)
+            elif isinstance(value, dict):
+                clean(value)
+        return part
+
+    request = clean({"method": exchange.method, "path": exchange.path, "headers": request_headers,
+                     **_text(exchange.request_body)})
     response = None
     if exchange.status is not None:
-        response = {"status": exchange.status, "headers": response_headers,
-                    **_text(_decoded(exchange.response_body, exchange.response_headers))}
+        response = clean({"status": exchange.status, "headers": response_headers,
+                          **_text(_decoded(exchange.response_body, exchange.response_headers))})
         if exchange.response_truncated:
             response["truncated"] = True
     record: dict[str, Any] = {
@@ -144,9 +156,8 @@ def build_record(exchange: Exchange, record_id: str, redactor: Redactor) -> dict
         "timing": {"upstreamMs": exchange.upstream_ms, "elapsedMs": exchange.elapsed_ms},
         "redacted": sorted(set(found), key=str.lower),
     }
-    text = json.dumps(record, ensure_ascii=False)
-    if values or _BEARER.search(text):
-        record = json.loads(Redactor.scrub(text, values))
+    if record["error"]:
+        record["error"] = Redactor.scrub(record["error"], values)
     return record
 
 
@@ -186,9 +197,9 @@ class Recorder:
                     return stem, path
 
     def __call__(self, exchange: Exchange) -> Path:
-        kind = detect(exchange.method, exchange.request_headers, exchange.request_body)[0]
-        stem, path = self._next_path(kind)
-        record = build_record(exchange, stem, self.redactor)
+        detected = detect(exchange.method, exchange.request_headers, exchange.request_body)
+        stem, path = self._next_path(detected[0])
+        record = build_record(exchange, stem, self.redactor, detected)
         write_atomically(path, record)
         if self.on_record is not None:
             self.on_record(path, record)
