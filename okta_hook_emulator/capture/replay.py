@@ -237,14 +237,29 @@ def _command_changes(recorded: dict[str, Any], now: dict[str, Any]) -> list[str]
         elif old is matchers.MISSING:
             changes.append(f"commands[{index}] {label} is new: {matchers.show(new, 200)}")
         elif not matchers.equals(old, new)[0]:
-            ok, why = matchers.subset(old, new)
-            detail = why if not ok else f"now {matchers.show(new, 200)}"
-            changes.append(f"commands[{index}] {label}: {detail} (was {matchers.show(old, 200)})")
+            where, was, now_value = _first_difference(old, new, "")
+            changes.append(f"commands[{index}] {label}: {where or 'value'} is {matchers.show(now_value, 200)} "
+                           f"(was {matchers.show(was, 200)})")
     if ("error" in recorded or "error" in now) and not matchers.equals(recorded.get("error", matchers.MISSING),
                                                                        now.get("error", matchers.MISSING))[0]:
         changes.append(f"error object: was {matchers.show(recorded.get('error', matchers.MISSING), 200)}, "
                        f"now {matchers.show(now.get('error', matchers.MISSING), 200)}")
     return changes
+
+
+def _first_difference(old: Any, new: Any, where: str) -> tuple[str, Any, Any]:
+    """The first path (``.value.registration``, ``.value[0].path``) where two JSON values differ, with both
+    values there (``matchers.MISSING`` for a side that lacks it)."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        for key in list(old) + [k for k in new if k not in old]:
+            a, b = old.get(key, matchers.MISSING), new.get(key, matchers.MISSING)
+            if not matchers.equals(a, b)[0] or (a is matchers.MISSING) != (b is matchers.MISSING):
+                return _first_difference(a, b, f"{where}.{key}")
+    if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
+        for index, (a, b) in enumerate(zip(old, new, strict=True)):
+            if not matchers.equals(a, b)[0]:
+                return _first_difference(a, b, f"{where}[{index}]")
+    return where, old, new
 
 
 @dataclass
