@@ -18,9 +18,10 @@ from urllib.parse import urlsplit
 
 import httpx
 
-# Headers about one TCP hop, never forwarded (RFC 9110 section 7.6.1); Host is set for the upstream by httpx.
+# Headers about one TCP hop, never forwarded (RFC 9110 section 7.6.1); Host and Content-Length are set for the
+# upstream by httpx, and an `Expect: 100-continue` was already answered by the proxy.
 HOP_BY_HOP = frozenset({"connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding",
-                        "upgrade", "host", "content-length"})
+                        "upgrade", "host", "content-length", "expect"})
 RECORD_LIMIT = 8 * 1024 * 1024  # bytes of each body kept for the record (the forwarded stream is never cut)
 _CHUNK = 64 * 1024
 

@@ -167,7 +167,11 @@ class OktaHooks:
                                   timeout=passed.get("timeout", self.policy.timeout))
             self.results.append(result)
             results.append(result)
-        return results[0] if isinstance(capture, Capture) or Path(str(capture)).is_file() else results
+        if isinstance(capture, Capture) or Path(str(capture)).is_file():
+            if not results:
+                raise EmulatorUsageError(f"{capture}: not an Okta hook request (kind unknown); nothing to replay.")
+            return results[0]
+        return results
 
     # ------------------------------------------------------------------ checks
     def _target(self, target: Any, path: str | None = None) -> Any:
