@@ -9,6 +9,7 @@ Benchmarks (each a script in this folder, run as its own process; its full outpu
   bench_suite.py        a 500-test pytest suite through the okta fixture vs the same with a bare Flask test client
   bench_server_day.py   one Okta day (400,000 events) through `okta-hooks serve` to a no-op hook; server peak RSS
   bench_memory.py       core peak heap delivering events vs holding them
+  bench_capture.py      capture proxy: p95 latency added to a hook call vs calling the hook directly
 Every goal line reads "met" or "NOT met"; the last line names every missed goal. ``--quick`` shrinks the sizes
 (not the goals) for a smoke run; ``--strict`` exits 1 when a goal is missed.
 """
@@ -101,6 +102,13 @@ def memory_rows(out: str) -> list[Row]:
                 f"<= 3x (got {ratio}x)", _verdict(r"^memory ratio", out))]
 
 
+def capture_rows(out: str) -> list[Row]:
+    added = _num(r"^capture proxy p95 added latency: ([+-]?[\d.]+) ms", out)
+    direct = _num(r"^direct : median [\d.]+ ms, p95 ([\d.]+) ms", out)
+    return [Row("capture proxy p95 added latency", _fmt(added, "ms", 2), f"direct p95 {_fmt(direct, 'ms', 2)}",
+                "<= 5 ms", _verdict(r"^capture proxy p95 added latency", out))]
+
+
 BENCHMARKS: list[tuple[str, list[str], list[str], Callable[[str], list[Row]]]] = [
     # script, arguments, --quick arguments, parser
     ("bench_payloads.py", ["20000"], ["3000"], payload_rows),
@@ -109,6 +117,7 @@ BENCHMARKS: list[tuple[str, list[str], list[str], Callable[[str], list[Row]]]] =
     ("bench_suite.py", ["--runs", "3"], ["--runs", "1"], suite_rows),  # 500 tests: the size is the point
     ("bench_server_day.py", ["--events", "400000"], ["--events", "20000"], day_rows),
     ("bench_memory.py", ["--events", "10000"], ["--events", "2000"], memory_rows),
+    ("bench_capture.py", ["--calls", "2000"], ["--calls", "300"], capture_rows),
 ]
 
 

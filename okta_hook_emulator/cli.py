@@ -17,6 +17,8 @@ COMMAND_MODULES: list[str] = [
     "serve",
     "verify",
     "diff",
+    "capture",
+    "replay",
 ]
 
 

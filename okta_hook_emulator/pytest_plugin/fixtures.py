@@ -17,6 +17,7 @@ import pytest
 
 from ..errors import EmulatorUsageError
 from .settings import (
+    REPLAY_RESULT,
     SCENARIO_RESULT,
     policy_overrides_from_marker,
     scenario_from_marker,
@@ -93,13 +94,26 @@ def okta_server(request: pytest.FixtureRequest) -> Iterator[Any]:
         server.stop()
 
 
+@pytest.fixture
+def okta_capture() -> Any:
+    """One capture record (``okta_hook_emulator.capture.replay.Capture``) of a test marked
+    ``@pytest.mark.okta_replay(path)``, which parametrizes this argument."""
+    raise EmulatorUsageError("okta_capture is given by @pytest.mark.okta_replay('captures/'): mark the test "
+                             "with it (one test per capture record).")
+
+
 @pytest.fixture(autouse=True)
 def _okta_hooks_markers(request: pytest.FixtureRequest) -> None:
-    """Apply ``@pytest.mark.okta_scenario``: run the scenario before the test body; the plugin's
-    ``pytest_runtest_call`` then fails the test with the scenario's report when it did not pass."""
+    """Apply ``@pytest.mark.okta_scenario`` (run the scenario) and ``@pytest.mark.okta_replay`` (replay the
+    test's capture) before the test body; the plugin's ``pytest_runtest_call`` then fails the test with the
+    report when the scenario did not pass or the replay changed."""
     marker = request.node.get_closest_marker("okta_scenario")
-    if marker is None:
-        return
-    name, options = scenario_from_marker(marker)
-    okta = request.getfixturevalue("okta")
-    request.node.stash[SCENARIO_RESULT] = okta.run_scenario(name, **options)
+    if marker is not None:
+        name, options = scenario_from_marker(marker)
+        okta = request.getfixturevalue("okta")
+        request.node.stash[SCENARIO_RESULT] = okta.run_scenario(name, **options)
+    replay = request.node.get_closest_marker("okta_replay")
+    callspec = getattr(request.node, "callspec", None)
+    if replay is not None and callspec is not None and "okta_capture" in callspec.params:
+        okta = request.getfixturevalue("okta")
+        request.node.stash[REPLAY_RESULT] = okta.replay(callspec.params["okta_capture"], **replay.kwargs)

@@ -3,6 +3,7 @@ aimed at one hook target; every call returns a ``HookResult`` with assertion hel
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from ..errors import EmulatorUsageError
@@ -142,6 +143,36 @@ class OktaHooks:
 
         raw = _scenarios.run(self.emulator, name_or_path, self._target(target, path), **options)
         return self._record(raw, f"scenario {name_or_path}", {})
+
+    def replay(self, capture: Any, *, as_recorded: bool = False, target: Any = None, path: str | None = None,
+               **kwargs: Any) -> Any:
+        """Replay a capture record (a ``Capture``, a record file, or a folder of them: then a list) to the target
+        and compare the verdict and commands with the recorded ones: a ``ReplayResult`` (a ``HookResult``
+        with ``assert_as_recorded()``). Keywords: ``auth_header``, ``headers``, policy fields."""
+        from ..capture.replay import Capture, load_captures
+        from ..capture.replay import replay as replay_one
+        from .replay import ReplayResult
+
+        captures = [capture] if isinstance(capture, Capture) else load_captures(capture)
+        passed, extra = self._split(dict(kwargs), _VERIFY_KWARGS - {"hook_id"})
+        if extra:
+            raise EmulatorUsageError(f"replay() got unexpected keyword(s) {sorted(extra)}; it takes as_recorded, "
+                                     "target, path, auth_header, headers and delivery policy fields.")
+        results = []
+        for one in captures:
+            if not one.replayable:
+                continue
+            compared = replay_one(self.emulator, one, self._target(target, path), as_recorded=as_recorded,
+                                  **{k: v for k, v in passed.items() if v is not None})
+            result = ReplayResult(compared.replayed, compared, label=f"replay of {one.name} ({one.describe()})",
+                                  timeout=passed.get("timeout", self.policy.timeout))
+            self.results.append(result)
+            results.append(result)
+        if isinstance(capture, Capture) or Path(str(capture)).is_file():
+            if not results:
+                raise EmulatorUsageError(f"{capture}: not an Okta hook request (kind unknown); nothing to replay.")
+            return results[0]
+        return results
 
     # ------------------------------------------------------------------ checks
     def _target(self, target: Any, path: str | None = None) -> Any:

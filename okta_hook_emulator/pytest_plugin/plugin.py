@@ -13,11 +13,12 @@ from .fixtures import (  # noqa: F401  (re-exported so pytest registers them)
     _okta_hooks_markers,
     _okta_hooks_org,
     okta,
+    okta_capture,
     okta_hook_target,
     okta_payloads,
     okta_server,
 )
-from .settings import MARKERS, SCENARIO_RESULT, settings_from_config
+from .settings import MARKERS, REPLAY_RESULT, SCENARIO_RESULT, settings_from_config
 
 # ############### pytest hooks ################
 
@@ -50,10 +51,23 @@ def pytest_report_header(config: pytest.Config) -> str:
             f"strict={s.strict}{target}")
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """``@pytest.mark.okta_replay(path)``: one test per capture record (the ``okta_capture`` argument)."""
+    marker = metafunc.definition.get_closest_marker("okta_replay")
+    if marker is not None:
+        from .replay import parametrize
+
+        parametrize(metafunc, marker)
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_call(item: pytest.Item) -> None:
-    """Fail a test marked ``okta_scenario`` with the scenario's report when the scenario did not pass."""
+    """Fail a test marked ``okta_scenario`` with the scenario's report when the scenario did not pass, and one
+    marked ``okta_replay`` when the replayed capture's verdict or commands changed."""
     __tracebackhide__ = True
     result = item.stash.get(SCENARIO_RESULT, None)
     if result is not None:
         result.assert_ok()
+    replayed = item.stash.get(REPLAY_RESULT, None)
+    if replayed is not None:
+        replayed.assert_as_recorded()

@@ -14,10 +14,15 @@ MARKERS: tuple[str, ...] = (
     "fixture (timeout in seconds per attempt, retries = max retries; other names are DeliveryPolicy fields).",
     "okta_scenario(name_or_path, **options): run the named built-in scenario (or a scenario file) against "
     "okta_hook_target before the test body; the test fails with the scenario's report when it does not pass.",
+    "okta_replay(path, as_recorded=False, **options): one test per capture record in path (a folder of "
+    "`okta-hooks capture` records, or one record), given as the `okta_capture` argument; each is replayed to "
+    "okta_hook_target before the test body and the test fails when the verdict or commands changed.",
 )
 
 # The result of an okta_scenario marker's run, stored on the test item between setup and call.
 SCENARIO_RESULT: pytest.StashKey[Any] = pytest.StashKey()
+# The result of an okta_replay marker's replay (a ReplayResult), stored the same way.
+REPLAY_RESULT: pytest.StashKey[Any] = pytest.StashKey()
 
 
 @dataclass(frozen=True)

@@ -166,7 +166,7 @@ class ServerBackend:
         return doc
 
     def events(self, spec: dict[str, Any], policy: dict[str, Any]) -> dict[str, Any]:
-        special = [k for k in ("batch_size", "duplicate", "out_of_order", "delay") if spec.get(k)]
+        special = [k for k in ("batch_size", "duplicate", "out_of_order", "delay", "events") if spec.get(k)]
         if special or policy:
             if self.target is None:
                 raise ScenarioError(f"--server cannot express {', '.join(special) or 'policy'} for event deliveries;"

@@ -269,7 +269,8 @@ class InProcessBackend:
         res = self.emulator.send_events(
             self.target, list(spec["event_types"]), count=spec.get("count", 1), batch_size=spec.get("batch_size"),
             duplicate=spec.get("duplicate", False), out_of_order=spec.get("out_of_order", False),
-            delay=spec.get("delay", 0.0), overrides=spec.get("overrides") or None, **_channel_kwargs(spec),
+            delay=spec.get("delay", 0.0), overrides=spec.get("overrides") or None, events=spec.get("events"),
+            **_channel_kwargs(spec),
             **policy)
         return events_doc(res.to_dict())
 
