@@ -17,6 +17,7 @@ COMMAND_MODULES: list[str] = [
     "serve",
     "verify",
     "diff",
+    "load",
 ]
 
 
