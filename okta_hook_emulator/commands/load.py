@@ -116,8 +116,10 @@ def command(kind: str | None, target: str | None, users: int, rate: float | None
         okta += ["--okta-event-types", ",".join(event_types)]
     # In-flight calls finish and are judged when the time is up (first attempt, a retry and its delay).
     stop_timeout = max(4, round(2 * budget + OKTA_DEFAULT_POLICY.retry_delay + 1))
-    args = ["-H", target, "-u", str(users), "-r", str(users), "-t", f"{seconds}s", "--stop-timeout",
-            str(stop_timeout), "--exit-code-on-error", "0"]
+    args = ["-H", target, "-u", str(users), "-r", str(users), "--stop-timeout", str(stop_timeout),
+            "--exit-code-on-error", "0"]
+    # A master stops its workers itself and waits for their last reports (Locust's -t would drop them).
+    args += ["--okta-run-time", str(seconds)] if master else ["-t", f"{seconds}s"]
     if web:
         args += ["--web-host", "127.0.0.1", "--web-port", str(web_port)]
         click.echo(f"Locust's web UI: http://127.0.0.1:{web_port}/  (Ctrl-C to stop)", err=True)

@@ -11,8 +11,9 @@ import logging
 from pathlib import Path
 from typing import Any
 
+import gevent
 from locust import events
-from locust.runners import WorkerRunner
+from locust.runners import WORKER_REPORT_INTERVAL, MasterRunner, WorkerRunner
 
 from ..emulator.core import Emulator
 from ..emulator.policy import OKTA_DEFAULT_POLICY
@@ -58,6 +59,9 @@ def _add_options(parser: Any, **_: Any) -> None:
                        help="Events per event hook delivery (Okta: up to 50; default 1)")
     group.add_argument("--okta-event-types", default=None, include_in_web_ui=True,
                        help="Comma-separated event types the event users deliver")
+    group.add_argument("--okta-run-time", type=float, default=None,
+                       help="Master: after this many seconds stop the workers, wait for their last reports, then "
+                            "quit (Locust's -t quits at once and drops the workers' last reports)")
     group.add_argument("--okta-summary", default=None,
                        help="Write the run's summary (Locust totals + Okta verdicts) to this JSON file")
 
@@ -100,9 +104,22 @@ def _wire(environment: Any, run: LoadRun) -> None:
         if path and not isinstance(environment.runner, WorkerRunner):
             Path(path).write_text(json.dumps(run_summary(environment, run), indent=2), encoding="utf-8")
 
+    def test_start(environment: Any, **_: Any) -> None:
+        options = environment.parsed_options
+        seconds = getattr(options, "okta_run_time", None) if options is not None else None
+        if seconds and isinstance(environment.runner, MasterRunner):
+            gevent.spawn_later(seconds, _stop_then_quit, environment.runner)
+
+    hooks.test_start.add_listener(test_start)
     hooks.report_to_master.add_listener(report_to_master)
     hooks.worker_report.add_listener(worker_report)
     hooks.quitting.add_listener(quitting)
+
+
+def _stop_then_quit(runner: Any) -> None:
+    runner.stop()  # tells the workers to stop and waits until their users have stopped
+    gevent.sleep(WORKER_REPORT_INTERVAL + 1)  # their last periodic reports (with the last calls' tallies)
+    runner.quit()
 
 
 def run_summary(environment: Any, run: LoadRun) -> dict[str, Any]:

@@ -15,7 +15,7 @@ class _ProfileShape(LoadTestShape):
     def _peak_and_length(self) -> tuple[int, float]:
         options = self.runner.environment.parsed_options if self.runner is not None else None
         users = int(getattr(options, "num_users", None) or 1)
-        length = float(getattr(options, "run_time", None) or 60)
+        length = float(getattr(options, "run_time", None) or getattr(options, "okta_run_time", None) or 60)
         return max(1, users), max(1.0, length)
 
 
