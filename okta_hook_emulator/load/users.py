@@ -136,6 +136,7 @@ class TokenHookUser(InlineHookUser):
 
     abstract = False
     kind = "token"
+    weight = 4  # in a mix (Locust's class weights): sign-ins outnumber the other calls
 
 
 class SamlHookUser(InlineHookUser):
@@ -158,6 +159,7 @@ class EventHookUser(OktaHookUser):
 
     abstract = False
     kind = "event"
+    weight = 2
     batch_size: int = 1
     event_types: tuple[str, ...] = DEFAULT_EVENT_TYPES
 
