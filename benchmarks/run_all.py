@@ -10,6 +10,7 @@ Benchmarks (each a script in this folder, run as its own process; its full outpu
   bench_server_day.py   one Okta day (400,000 events) through `okta-hooks serve` to a no-op hook; server peak RSS
   bench_memory.py       core peak heap delivering events vs holding them
   bench_capture.py      capture proxy: p95 latency added to a hook call vs calling the hook directly
+  bench_load.py         okta-hooks load (Locust, every answer judged) vs a bare Locust FastHttpUser
 Every goal line reads "met" or "NOT met"; the last line names every missed goal. ``--quick`` shrinks the sizes
 (not the goals) for a smoke run; ``--strict`` exits 1 when a goal is missed.
 """
@@ -108,6 +109,12 @@ def capture_rows(out: str) -> list[Row]:
     return [Row("capture proxy p95 added latency", _fmt(added, "ms", 2), f"direct p95 {_fmt(direct, 'ms', 2)}",
                 "<= 5 ms", _verdict(r"^capture proxy p95 added latency", out))]
 
+def load_rows(out: str) -> list[Row]:
+    ours, bare = _num(r"^okta-hooks load token :\s+([\d,.]+)", out), _num(r"^bare FastHttpUser\s+:\s+([\d,.]+)", out)
+    ratio = _num(r"^ratio okta-hooks load/bare Locust: ([\d.]+)x", out)
+    return [Row("load mode via Locust (req/s)", _fmt(ours, "req/s"), f"bare FastHttpUser {_fmt(bare, 'req/s')}",
+                f">= 0.7x bare (got {ratio}x)", _verdict(r"^ratio okta-hooks load/bare Locust", out))]
+
 
 BENCHMARKS: list[tuple[str, list[str], list[str], Callable[[str], list[Row]]]] = [
     # script, arguments, --quick arguments, parser
@@ -118,6 +125,7 @@ BENCHMARKS: list[tuple[str, list[str], list[str], Callable[[str], list[Row]]]] =
     ("bench_server_day.py", ["--events", "400000"], ["--events", "20000"], day_rows),
     ("bench_memory.py", ["--events", "10000"], ["--events", "2000"], memory_rows),
     ("bench_capture.py", ["--calls", "2000"], ["--calls", "300"], capture_rows),
+    ("bench_load.py", ["--duration", "10", "--rounds", "2"], ["--duration", "3", "--rounds", "1"], load_rows),
 ]
 
 

@@ -19,6 +19,7 @@ COMMAND_MODULES: list[str] = [
     "diff",
     "capture",
     "replay",
+    "load",
 ]
 
 
