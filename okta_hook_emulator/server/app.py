@@ -50,7 +50,7 @@ class ServerState:
 
         self.config = config
         self.clock = config.clock or SystemClock()
-        self.store = Store(config.db)
+        self.store = Store(config.db, secret_key=config.secret_key)
         self.policy = DeliveryPolicy().with_overrides(**config.policy)
         # A restart on the same database continues with a derived seed so ids and uuids never repeat.
         generation = int(self.store.get_meta("generation", "0") or 0)

@@ -1,16 +1,23 @@
-"""SQLite persistence for the server: hooks, System Log events (also the delivery queue), deliveries.
+"""SQLite persistence for the server: hooks, System Log events (also the delivery queue), per-hook delivery
+queues (``outbox``), deliveries.
 
-One connection guarded by a lock (Flask's threaded server and the delivery worker share it). File databases
-run in WAL mode with ``synchronous=FULL`` and autocommit, so every write is on disk before the HTTP answer
-that acknowledges it; the schema is created on first use."""
+One connection guarded by a lock (Flask's threaded server and the delivery threads share it). File databases
+are created with mode 0600 and run in WAL mode with ``synchronous=FULL`` and autocommit, so every write is on
+disk before the HTTP answer that acknowledges it; the schema is created on first use. Hook secrets are sealed
+(``secrets_at_rest``) before they are written."""
 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
+
+from .secrets_at_rest import Sealer, create_private_file, default_key_path, load_key
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS hooks (
@@ -40,14 +47,23 @@ CREATE TABLE IF NOT EXISTS deliveries (
     data TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS outbox (   -- events fanned out to one event hook and not yet recorded as delivered
+    hook_id TEXT NOT NULL,
+    log_seq INTEGER NOT NULL,
+    PRIMARY KEY (hook_id, log_seq)
+) WITHOUT ROWID;
 """
 
 
 class Store:
     """The server's database. Thread-safe; every method commits before it returns."""
 
-    def __init__(self, path: str = ":memory:"):
+    def __init__(self, path: str = ":memory:", secret_key: str | None = None):
         self.path = path
+        if path != ":memory:" and not path.startswith("file:"):
+            if not create_private_file(Path(path)):
+                _make_private(Path(path))
+        self.sealer = Sealer(load_key(secret_key or default_key_path(path)))
         self._lock = threading.RLock()
         self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=10)
         self._conn.row_factory = sqlite3.Row
@@ -65,6 +81,19 @@ class Store:
     def _run(self, sql: str, args: Iterable[Any] = ()) -> int:
         with self._lock:
             return self._conn.execute(sql, tuple(args)).rowcount
+
+    @contextmanager
+    def atomic(self) -> Iterator[None]:
+        """One transaction (``BEGIN IMMEDIATE``) holding the store lock: reads and writes inside it see and make
+        one consistent state; an exception rolls everything back."""
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
 
     def close(self) -> None:
         """Close the connection (idempotent)."""
@@ -90,7 +119,7 @@ class Store:
     # -- hooks ----------------------------------------------------------------------------------------------
     def put_hook(self, category: str, hook: dict) -> None:
         """Insert or replace a hook object (keyed by ``hook["id"]``), keeping its creation order."""
-        data = json.dumps(hook)
+        data = json.dumps(self.sealer.seal_hook(hook))
         with self._lock:
             cur = self._conn.execute("UPDATE hooks SET data = ? WHERE id = ? AND category = ?",
                                      (data, hook["id"], category))
@@ -100,7 +129,7 @@ class Store:
 
     def get_hook(self, category: str, hook_id: str) -> dict | None:
         rows = self._all("SELECT data FROM hooks WHERE id = ? AND category = ?", (hook_id, category))
-        return json.loads(rows[0]["data"]) if rows else None
+        return self.sealer.open_hook(json.loads(rows[0]["data"])) if rows else None
 
     def id_exists(self, object_id: str) -> bool:
         """True when a hook or a delivery already has this id (a reseed replays the id sequence)."""
@@ -108,7 +137,7 @@ class Store:
                               (object_id, object_id)))
 
     def list_hooks(self, category: str) -> list[dict]:
-        return [json.loads(r["data"]) for r in
+        return [self.sealer.open_hook(json.loads(r["data"])) for r in
                 self._all("SELECT data FROM hooks WHERE category = ? ORDER BY seq", (category,))]
 
     def delete_hook(self, category: str, hook_id: str) -> bool:
@@ -122,30 +151,61 @@ class Store:
             self._conn.execute("BEGIN IMMEDIATE")
             try:
                 for e in events:
-                    cur = self._conn.execute(
-                        "INSERT INTO logs (uuid, published, event_type, data) VALUES (?, ?, ?, ?)",
-                        (e.get("uuid", ""), e.get("published", ""), e.get("eventType", ""), json.dumps(e)))
-                    seqs.append(cur.lastrowid)
+                    seqs.append(self._insert_log(e))
                 self._conn.execute("COMMIT")
             except BaseException:
                 self._conn.execute("ROLLBACK")
                 raise
         return seqs
 
-    def pending_logs(self, limit: int = 500) -> list[tuple[int, dict]]:
-        """Queued LogEvents not yet handled by the delivery worker, oldest first."""
-        rows = self._all("SELECT seq, data FROM logs WHERE dispatched = 0 ORDER BY seq LIMIT ?", (limit,))
-        return [(r["seq"], json.loads(r["data"])) for r in rows]
+    def undispatched_logs(self, limit: int = 500) -> list[tuple[int, str, str]]:
+        """``(seq, eventType, JSON)`` of System Log events not yet fanned out to the event hooks, oldest first."""
+        rows = self._all("SELECT seq, event_type, data FROM logs WHERE dispatched = 0 ORDER BY seq LIMIT ?",
+                         (limit,))
+        return [(r[0], r[1], r[2]) for r in rows]
+
+    def dispatch(self, seqs: Iterable[int], fanout: Iterable[tuple[str, int]]) -> None:
+        """Fan events out, in one transaction: ``(hook_id, seq)`` rows into the per-hook queues, ``seqs`` marked
+        dispatched."""
+        with self.atomic():
+            self._conn.executemany("INSERT OR IGNORE INTO outbox (hook_id, log_seq) VALUES (?, ?)", list(fanout))
+            self._conn.executemany("UPDATE logs SET dispatched = 1 WHERE seq = ?", [(s,) for s in seqs])
+
+    def hook_queue(self, hook_id: str, limit: int) -> list[tuple[int, dict]]:
+        """The events queued for one event hook, oldest first."""
+        rows = self._all("SELECT o.log_seq, l.data FROM outbox o JOIN logs l ON l.seq = o.log_seq "
+                         "WHERE o.hook_id = ? ORDER BY o.log_seq LIMIT ?", (hook_id, limit))
+        return [(r[0], json.loads(r[1])) for r in rows]
+
+    def queued_hook_ids(self) -> list[str]:
+        """Ids of the event hooks with events queued."""
+        return [r[0] for r in self._all("SELECT DISTINCT hook_id FROM outbox")]
+
+    def complete_delivery(self, hook_id: str, seqs: Iterable[int], records: Iterable[dict],
+                          events: Iterable[dict] = ()) -> None:
+        """In one transaction: store delivery ``records`` and System Log ``events`` and take ``seqs`` off the hook's
+        queue (so a crash re-sends exactly what was not recorded)."""
+        with self.atomic():
+            for record in records:
+                self.add_delivery(record)
+            for e in events:
+                self._insert_log(e)
+            self._conn.executemany("DELETE FROM outbox WHERE hook_id = ? AND log_seq = ?",
+                                   [(hook_id, s) for s in seqs])
+
+    def drop_queue(self, hook_id: str) -> None:
+        """Forget what is queued for a hook that is gone or inactive."""
+        self._run("DELETE FROM outbox WHERE hook_id = ?", (hook_id,))
 
     def count_pending(self) -> int:
-        return self._all("SELECT COUNT(*) FROM logs WHERE dispatched = 0")[0][0]
+        """Events still to be delivered: not yet fanned out, plus queued per hook."""
+        return self._all("SELECT (SELECT COUNT(*) FROM logs WHERE dispatched = 0) + (SELECT COUNT(*) FROM outbox)"
+                         )[0][0]
 
-    def mark_dispatched(self, seqs: Iterable[int]) -> None:
-        seqs = list(seqs)
-        with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
-            self._conn.executemany("UPDATE logs SET dispatched = 1 WHERE seq = ?", [(s,) for s in seqs])
-            self._conn.execute("COMMIT")
+    def _insert_log(self, e: dict) -> int:
+        cur = self._conn.execute("INSERT INTO logs (uuid, published, event_type, data) VALUES (?, ?, ?, ?)",
+                                 (e.get("uuid", ""), e.get("published", ""), e.get("eventType", ""), json.dumps(e)))
+        return cur.lastrowid or 0
 
     def query_logs(self, *, since: str | None = None, until: str | None = None, after: int | None = None,
                    descending: bool = False, limit: int = 100,
@@ -214,6 +274,16 @@ class Store:
         """Remove every hook, log event and delivery."""
         with self._lock:
             self._conn.execute("BEGIN IMMEDIATE")
-            for table in ("hooks", "logs", "deliveries"):
+            for table in ("hooks", "logs", "deliveries", "outbox"):
                 self._conn.execute(f"DELETE FROM {table}")
             self._conn.execute("COMMIT")
+
+
+def _make_private(path: Path) -> None:
+    """Make an existing database file (and its WAL files) readable by its owner only, where we may."""
+    for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        try:
+            if candidate.exists() and candidate.stat().st_mode & 0o077:
+                os.chmod(candidate, 0o600)
+        except OSError:  # not ours: leave it
+            pass
