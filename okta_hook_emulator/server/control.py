@@ -79,6 +79,11 @@ def run_flow(kind: str) -> Response:
     request_body = body.get("request")
     if request_body is not None and not isinstance(request_body, dict):
         raise _usage("request", "request: Expected the full inline hook request object.")
+    for field in ("requestType", "variant"):
+        if body.get(field) is not None and not isinstance(body.get(field), str):
+            raise _usage(field, f"{field}: Expected a string or null.")
+    if body.get("overrides") is not None and not isinstance(body.get("overrides"), dict):
+        raise _usage("overrides", 'overrides: Expected an object of {"dotted.path": value}.')
     kwargs: dict[str, Any] = {"request": request_body, "request_type": body.get("requestType"),
                               "variant": body.get("variant"), "overrides": body.get("overrides") or None}
     if request_body is None:
