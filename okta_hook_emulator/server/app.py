@@ -133,13 +133,13 @@ def org_url() -> str:
 
 def json_body(*, required: bool = True) -> dict:
     """The request's JSON object, or an Okta E0000003 error when it is not a well-formed JSON object."""
-    raw = request.get_data(cache=True)
+    from .limits import parse_json, read_body
+
+    raw = read_body()
     if not raw.strip():
         if required:
             raise OktaAPIError("E0000003", causes=["The request body is empty; send a JSON object."])
         return {}
-    from .limits import parse_json
-
     body = parse_json(raw)
     if not isinstance(body, dict):
         raise OktaAPIError("E0000003", causes=[f"Expected a JSON object, got {type(body).__name__}."])

@@ -32,6 +32,18 @@ def check_body_size() -> Response | None:
     return None
 
 
+def read_body() -> bytes:
+    """The request body; a 413 when it is over the limit (also for a streamed body without a length, which
+    Flask cuts at the limit)."""
+    from .app import state
+
+    limit = state().config.max_body_bytes
+    raw = request.get_data(cache=True)
+    if len(raw) >= limit and request.content_length is None:
+        raise body_too_large(limit)
+    return raw
+
+
 def _invalid(path: str, message: str) -> OktaAPIError:
     return OktaAPIError("E0000001", "request", causes=[f"{path or 'body'}: {message}"])
 
