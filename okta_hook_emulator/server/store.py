@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from ..wire_json import dumps as wire_dumps
 from .secrets_at_rest import Sealer, create_private_file, default_key_path, load_key
 
 SCHEMA = """
@@ -67,8 +68,9 @@ class Store:
         self._lock = threading.RLock()
         self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=10)
         self._conn.row_factory = sqlite3.Row
+        self._file = path != ":memory:"
         with self._lock:
-            if path != ":memory:":
+            if self._file:
                 self._conn.execute("PRAGMA journal_mode=WAL")
                 self._conn.execute("PRAGMA synchronous=FULL")
             self._conn.executescript(SCHEMA)
@@ -83,17 +85,27 @@ class Store:
             return self._conn.execute(sql, tuple(args)).rowcount
 
     @contextmanager
-    def atomic(self) -> Iterator[None]:
+    def atomic(self, *, fsync: bool = True) -> Iterator[None]:
         """One transaction (``BEGIN IMMEDIATE``) holding the store lock: reads and writes inside it see and make
-        one consistent state; an exception rolls everything back."""
+        one consistent state; an exception rolls everything back. ``fsync=False`` (the delivery worker's own
+        bookkeeping, never an answer to a client) commits to the WAL without waiting for the disk: the commit
+        survives a crash of the process at once, and a power loss once the next fsynced commit (any
+        acknowledged write) or checkpoint has run; the WAL keeps commits in order either way."""
         with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
+            relaxed = not fsync and self._file
+            if relaxed:
+                self._conn.execute("PRAGMA synchronous=NORMAL")
             try:
-                yield
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
+                self._conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield
+                except BaseException:
+                    self._conn.execute("ROLLBACK")
+                    raise
+                self._conn.execute("COMMIT")
+            finally:
+                if relaxed:
+                    self._conn.execute("PRAGMA synchronous=FULL")
 
     def close(self) -> None:
         """Close the connection (idempotent)."""
@@ -167,7 +179,7 @@ class Store:
     def dispatch(self, seqs: Iterable[int], fanout: Iterable[tuple[str, int]]) -> None:
         """Fan events out, in one transaction: ``(hook_id, seq)`` rows into the per-hook queues, ``seqs`` marked
         dispatched."""
-        with self.atomic():
+        with self.atomic(fsync=False):
             self._conn.executemany("INSERT OR IGNORE INTO outbox (hook_id, log_seq) VALUES (?, ?)", list(fanout))
             self._conn.executemany("UPDATE logs SET dispatched = 1 WHERE seq = ?", [(s,) for s in seqs])
 
@@ -185,7 +197,7 @@ class Store:
                           events: Iterable[dict] = ()) -> None:
         """In one transaction: store delivery ``records`` and System Log ``events`` and take ``seqs`` off the hook's
         queue (so a crash re-sends exactly what was not recorded)."""
-        with self.atomic():
+        with self.atomic(fsync=False):
             for record in records:
                 self.add_delivery(record)
             for e in events:
@@ -204,7 +216,7 @@ class Store:
 
     def _insert_log(self, e: dict) -> int:
         cur = self._conn.execute("INSERT INTO logs (uuid, published, event_type, data) VALUES (?, ?, ?, ?)",
-                                 (e.get("uuid", ""), e.get("published", ""), e.get("eventType", ""), json.dumps(e)))
+                                 (e.get("uuid", ""), e.get("published", ""), e.get("eventType", ""), _dumps(e)))
         return cur.lastrowid or 0
 
     def query_logs(self, *, since: str | None = None, until: str | None = None, after: int | None = None,
@@ -242,7 +254,7 @@ class Store:
         self._run("INSERT INTO deliveries (id, hook_id, kind, event_type, verdict, created_at, attempts, data) "
                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                   (record["id"], record.get("hookId"), record["kind"], record.get("eventType"), record["verdict"],
-                   record["createdAt"], len(record.get("attempts", [])), json.dumps(record)))
+                   record["createdAt"], len(record.get("attempts", [])), _dumps(_compact(record))))
 
     def list_deliveries(self, *, hook_id: str | None = None, kind: str | None = None, event_type: str | None = None,
                         verdict: str | None = None, limit: int = 100) -> list[dict]:
@@ -264,7 +276,7 @@ class Store:
 
     def get_delivery(self, delivery_id: str) -> dict | None:
         rows = self._all("SELECT data FROM deliveries WHERE id = ?", (delivery_id,))
-        return json.loads(rows[0]["data"]) if rows else None
+        return _expand(json.loads(rows[0]["data"])) if rows else None
 
     def count_deliveries(self) -> int:
         return self._all("SELECT COUNT(*) FROM deliveries")[0][0]
@@ -287,3 +299,47 @@ def _make_private(path: Path) -> None:
                 os.chmod(candidate, 0o600)
         except OSError:  # not ours: leave it
             pass
+
+
+def _dumps(value: Any) -> str:
+    """Compact JSON text for a stored row (orjson; the standard library for what orjson refuses)."""
+    try:
+        return wire_dumps(value).decode("utf-8")
+    except (TypeError, ValueError, UnicodeDecodeError):
+        return json.dumps(value)
+
+
+# An event-batch record carries its envelope three times over (``request``, ``result.envelope`` and the body of
+# every attempt); it is stored once (``request``) and the copies are restored when the record is read.
+_COMPACT = "storedOnce"
+
+
+def _compact(record: dict) -> dict:
+    result = record.get("result")
+    if record.get("kind") != "event" or not isinstance(result, dict) or result.get("envelope") is not \
+            record.get("request") or not isinstance(result.get("delivery"), dict):
+        return record
+    body = wire_dumps(record["request"]).decode("utf-8")
+    attempts = []
+    for attempt in record.get("attempts", []):
+        sent = attempt.get("request") or {}
+        if sent.get("body") == body:
+            attempt = {**attempt, "request": {**sent, "body": None, _COMPACT: True}}
+        attempts.append(attempt)
+    delivery = {k: v for k, v in result["delivery"].items() if k != "attempts"}
+    return {**record, "attempts": attempts,
+            "result": {**{k: v for k, v in result.items() if k not in ("envelope", "delivery")},
+                       "delivery": delivery, _COMPACT: True}}
+
+
+def _expand(record: dict) -> dict:
+    result = record.get("result")
+    if not isinstance(result, dict) or not result.pop(_COMPACT, False):
+        return record
+    body = wire_dumps(record["request"]).decode("utf-8")
+    for attempt in record.get("attempts", []):
+        if attempt.get("request", {}).pop(_COMPACT, False):
+            attempt["request"]["body"] = body
+    result["envelope"] = record["request"]
+    result["delivery"] = {"attempts": record.get("attempts", []), **result.get("delivery", {})}
+    return record
