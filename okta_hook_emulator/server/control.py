@@ -50,7 +50,9 @@ def trigger_events() -> Response:
         events = [st.emulator.payloads.log_event(types[i % len(types)], overrides=overrides or None)
                   for i in range(count)]
     st.write_logs(events)
-    return okta_json({"events": events})
+    from ..wire_json import dumps as wire_dumps  # up to 10,000 events: the fast encoder
+
+    return Response(wire_dumps({"events": events}), mimetype="application/json")
 
 
 @bp.post("/flows/<kind>")

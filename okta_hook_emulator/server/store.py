@@ -17,6 +17,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from ..wire_json import dumps as wire_dumps
 from .secrets_at_rest import Sealer, create_private_file, default_key_path, load_key
 
@@ -32,10 +34,10 @@ CREATE TABLE IF NOT EXISTS logs (
     uuid TEXT NOT NULL,
     published TEXT NOT NULL,
     event_type TEXT NOT NULL,
-    dispatched INTEGER NOT NULL DEFAULT 0,  -- 0: still queued for the event-hook worker
+    dispatched INTEGER NOT NULL DEFAULT 0,  -- unused since the meta key 'dispatched_through' (older files)
     data TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS logs_pending ON logs (dispatched, seq);
+DROP INDEX IF EXISTS logs_pending;
 CREATE TABLE IF NOT EXISTS deliveries (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     id TEXT NOT NULL UNIQUE,
@@ -74,6 +76,7 @@ class Store:
                 self._conn.execute("PRAGMA journal_mode=WAL")
                 self._conn.execute("PRAGMA synchronous=FULL")
             self._conn.executescript(SCHEMA)
+            self._dispatched = self._dispatch_cursor()
 
     # -- plumbing -----------------------------------------------------------------------------------------
     def _all(self, sql: str, args: Iterable[Any] = ()) -> list[sqlite3.Row]:
@@ -170,24 +173,39 @@ class Store:
                 raise
         return seqs
 
+    def _dispatch_cursor(self) -> int:
+        """The last System Log sequence number fanned out (meta ``dispatched_through``); a file from before the
+        cursor resumes at its first row not marked dispatched."""
+        stored = self._conn.execute("SELECT value FROM meta WHERE key = 'dispatched_through'").fetchone()
+        if stored is not None:
+            return int(stored[0])
+        first = self._conn.execute("SELECT MIN(seq) FROM logs WHERE dispatched = 0").fetchone()[0]
+        cursor = first - 1 if first is not None else \
+            self._conn.execute("SELECT COALESCE(MAX(seq), 0) FROM logs").fetchone()[0]
+        self._conn.execute("INSERT INTO meta (key, value) VALUES ('dispatched_through', ?)", (str(cursor),))
+        return cursor
+
     def undispatched_logs(self, limit: int = 500) -> list[tuple[int, str, str]]:
         """``(seq, eventType, JSON)`` of System Log events not yet fanned out to the event hooks, oldest first."""
-        rows = self._all("SELECT seq, event_type, data FROM logs WHERE dispatched = 0 ORDER BY seq LIMIT ?",
-                         (limit,))
+        with self._lock:
+            rows = self._conn.execute("SELECT seq, event_type, data FROM logs WHERE seq > ? ORDER BY seq LIMIT ?",
+                                      (self._dispatched, limit)).fetchall()
         return [(r[0], r[1], r[2]) for r in rows]
 
     def dispatch(self, seqs: Iterable[int], fanout: Iterable[tuple[str, int]]) -> None:
-        """Fan events out, in one transaction: ``(hook_id, seq)`` rows into the per-hook queues, ``seqs`` marked
-        dispatched."""
+        """Fan events out, in one transaction: ``(hook_id, seq)`` rows into the per-hook queues and the dispatch
+        cursor moved past ``seqs``."""
+        through = max(seqs)
         with self.atomic(fsync=False):
             self._conn.executemany("INSERT OR IGNORE INTO outbox (hook_id, log_seq) VALUES (?, ?)", list(fanout))
-            self._conn.executemany("UPDATE logs SET dispatched = 1 WHERE seq = ?", [(s,) for s in seqs])
+            self._conn.execute("UPDATE meta SET value = ? WHERE key = 'dispatched_through'", (str(through),))
+            self._dispatched = through
 
     def hook_queue(self, hook_id: str, limit: int) -> list[tuple[int, dict]]:
         """The events queued for one event hook, oldest first."""
         rows = self._all("SELECT o.log_seq, l.data FROM outbox o JOIN logs l ON l.seq = o.log_seq "
                          "WHERE o.hook_id = ? ORDER BY o.log_seq LIMIT ?", (hook_id, limit))
-        return [(r[0], json.loads(r[1])) for r in rows]
+        return [(r[0], _loads(r[1])) for r in rows]
 
     def queued_hook_ids(self) -> list[str]:
         """Ids of the event hooks with events queued."""
@@ -211,8 +229,9 @@ class Store:
 
     def count_pending(self) -> int:
         """Events still to be delivered: not yet fanned out, plus queued per hook."""
-        return self._all("SELECT (SELECT COUNT(*) FROM logs WHERE dispatched = 0) + (SELECT COUNT(*) FROM outbox)"
-                         )[0][0]
+        with self._lock:
+            return self._conn.execute("SELECT (SELECT COUNT(*) FROM logs WHERE seq > ?) + "
+                                      "(SELECT COUNT(*) FROM outbox)", (self._dispatched,)).fetchone()[0]
 
     def _insert_log(self, e: dict) -> int:
         cur = self._conn.execute("INSERT INTO logs (uuid, published, event_type, data) VALUES (?, ?, ?, ?)",
@@ -299,6 +318,14 @@ def _make_private(path: Path) -> None:
                 os.chmod(candidate, 0o600)
         except OSError:  # not ours: leave it
             pass
+
+
+def _loads(text: str) -> Any:
+    """A stored row parsed (orjson; the standard library for what orjson refuses, e.g. integers over 64 bits)."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
 
 
 def _dumps(value: Any) -> str:
