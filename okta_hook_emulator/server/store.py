@@ -77,6 +77,12 @@ class Store:
                 self._conn.execute("PRAGMA synchronous=FULL")
             self._conn.executescript(SCHEMA)
             self._dispatched = self._dispatch_cursor()
+        # The delivery threads read their queues through a second connection (WAL readers never wait for the
+        # writer); a memory database has only the one.
+        self._reader, self._reader_lock = self._conn, self._lock
+        if self._file:
+            self._reader = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=10)
+            self._reader_lock = threading.RLock()
 
     # -- plumbing -----------------------------------------------------------------------------------------
     def _all(self, sql: str, args: Iterable[Any] = ()) -> list[sqlite3.Row]:
@@ -112,11 +118,17 @@ class Store:
 
     def close(self) -> None:
         """Close the connection (idempotent)."""
-        with self._lock:
-            try:
-                self._conn.close()
-            except sqlite3.ProgrammingError:  # pragma: no cover - already closed
-                pass
+        with self._lock, self._reader_lock:
+            for conn in {id(c): c for c in (self._reader, self._conn)}.values():
+                try:
+                    conn.close()
+                except sqlite3.ProgrammingError:  # pragma: no cover - already closed
+                    pass
+
+    def _read(self, sql: str, args: Iterable[Any] = ()) -> list[Any]:
+        """Rows of a read for the delivery threads (through the reader connection)."""
+        with self._reader_lock:
+            return self._reader.execute(sql, tuple(args)).fetchall()
 
     def journal_mode(self) -> str:
         """The SQLite journal mode in use (``wal`` for files, ``memory`` for ``:memory:``)."""
@@ -187,9 +199,8 @@ class Store:
 
     def undispatched_logs(self, limit: int = 500) -> list[tuple[int, str, str]]:
         """``(seq, eventType, JSON)`` of System Log events not yet fanned out to the event hooks, oldest first."""
-        with self._lock:
-            rows = self._conn.execute("SELECT seq, event_type, data FROM logs WHERE seq > ? ORDER BY seq LIMIT ?",
-                                      (self._dispatched, limit)).fetchall()
+        rows = self._read("SELECT seq, event_type, data FROM logs WHERE seq > ? ORDER BY seq LIMIT ?",
+                          (self._dispatched, limit))
         return [(r[0], r[1], r[2]) for r in rows]
 
     def dispatch(self, seqs: Iterable[int], fanout: Iterable[tuple[str, int]]) -> None:
@@ -203,8 +214,8 @@ class Store:
 
     def hook_queue(self, hook_id: str, limit: int) -> list[tuple[int, dict]]:
         """The events queued for one event hook, oldest first."""
-        rows = self._all("SELECT o.log_seq, l.data FROM outbox o JOIN logs l ON l.seq = o.log_seq "
-                         "WHERE o.hook_id = ? ORDER BY o.log_seq LIMIT ?", (hook_id, limit))
+        rows = self._read("SELECT o.log_seq, l.data FROM outbox o JOIN logs l ON l.seq = o.log_seq "
+                          "WHERE o.hook_id = ? ORDER BY o.log_seq LIMIT ?", (hook_id, limit))
         return [(r[0], _loads(r[1])) for r in rows]
 
     def queued_hook_ids(self) -> list[str]:
