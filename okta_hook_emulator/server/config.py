@@ -23,7 +23,7 @@ class ServerConfig:
     start_worker: bool = True  # start the background event-delivery worker in create_app
     worker_interval: float = 0.05  # seconds between polls of the System Log queue when idle
     org_url: str | None = None  # fixed org URL for `_links`; None: the URL of the incoming request
-    client_id: str | None = None  # demo OAuth client; None: derived from the seed
+    client_id: str | None = None  # demo OAuth client; None: id from the seed, secret random per database
     client_secret: str | None = None
     blueprints: list[Any] = field(default_factory=list)  # extra Flask blueprints (e.g. the dashboard)
     secret_key: str | None = None  # file of the key sealing hook secrets at rest; None: "<db>.key" beside the db
