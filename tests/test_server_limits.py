@@ -2,6 +2,7 @@
 answered with an Okta-shaped 413, deep JSON and deep filters answered with 400 E0000001 (never a 500), type checks
 on every field (inline ``channel.version`` included) and no exception text in any answer."""
 
+# ruff: noqa: F811  (the server / api fixtures are imported from server_support and requested by name)
 from __future__ import annotations
 
 import json

@@ -132,7 +132,8 @@ def org_url() -> str:
 
 
 def json_body(*, required: bool = True) -> dict:
-    """The request's JSON object, or an Okta E0000003 error when it is not a well-formed JSON object."""
+    """The request's JSON object; an Okta E0000003 when it is not a well-formed JSON object, E0000001 when it is
+    nested too deeply or holds a string that is not valid Unicode, 413 when it is over the body limit."""
     from .limits import parse_json, read_body
 
     raw = read_body()
