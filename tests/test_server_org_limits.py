@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 
 import httpx
+import pytest
 from server_support import AUTH, event_hook_body, inline_hook_body, server  # noqa: F401
 
 HOOK_URI = "http://127.0.0.1:9/hook"
@@ -31,6 +32,7 @@ def run_together(url: str, calls: list[tuple[str, str, dict | None]]) -> list[ht
     return answers  # type: ignore[return-value]
 
 
+@pytest.mark.slow
 def test_fifty_simultaneous_creates_leave_exactly_25_active_event_hooks(server):
     calls = [("POST", "/api/v1/eventHooks", event_hook_body(HOOK_URI, name=f"hook {i}")) for i in range(50)]
     answers = run_together(server.url, calls)
