@@ -19,6 +19,7 @@ from typing import Any
 
 import orjson
 
+from ..errors import EmulatorUsageError
 from ..wire_json import dumps as wire_dumps
 from .secrets_at_rest import Sealer, create_private_file, default_key_path, load_key
 
@@ -63,10 +64,14 @@ class Store:
 
     def __init__(self, path: str = ":memory:", secret_key: str | None = None):
         self.path = path
-        if path != ":memory:" and not path.startswith("file:"):
-            if not create_private_file(Path(path)):
-                _make_private(Path(path))
-        self.sealer = Sealer(load_key(secret_key or default_key_path(path)))
+        try:
+            if path != ":memory:" and not path.startswith("file:"):
+                if not create_private_file(Path(path)):
+                    _make_private(Path(path))
+            self.sealer = Sealer(load_key(secret_key or default_key_path(path)))
+        except (OSError, ValueError) as exc:
+            raise EmulatorUsageError(f"Cannot use the database {path!r} or its secret key file: "
+                                     f"{str(getattr(exc, 'strerror', None) or exc).rstrip('.')}.") from None
         self._lock = threading.RLock()
         self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=10)
         self._conn.row_factory = sqlite3.Row
