@@ -13,7 +13,7 @@ then checked: every event delivered in an ``ok`` record.
 Baseline, same run: a bare httpx keep-alive client POSTing the same number of 50-event envelopes (taken from the
 store) to the same hook — the transport floor, without generation, System Log, worker or records.
 Memory: the server process's peak resident set (``VmHWM``) after the day, against its peak after start-up.
-Last lines: the figures and "goal ... met/NOT met".
+Last lines: the memory goal, then the day time (and its ratio to the bare transport) against the goal of 60 s.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from _support import start_noop_hook
 
 TOKEN = "00bench-server-day-token"
 EVENT_TYPE = "user.lifecycle.create"
-GOAL_SECONDS = 300.0  # the whole day (400,000 events) through the server in at most 5 minutes
+GOAL_SECONDS = 60.0  # the whole day (400,000 events) through the server in at most a minute
 GOAL_PEAK_MB = 512.0  # server peak RSS during the day
 BATCH = 50
 
@@ -123,10 +123,10 @@ def main() -> dict[str, float]:
     print(f"  bare httpx floor  : {bare_rate:9,.0f} events/s ({t_bare:.1f} s for the same {records} POSTs)")
     print(f"  server peak RSS   : {day_peak_mb:.0f} MB after the day (after start-up: {idle_mb:.0f} MB)")
     scaled = t_day * 400_000 / args.events
-    print(f"day time (scaled to 400,000 events): {scaled:.1f} s (goal <= {GOAL_SECONDS:g} s): "
-          f"{'met' if scaled <= GOAL_SECONDS else 'NOT met'}")
     print(f"server peak RSS: {day_peak_mb:.0f} MB (goal <= {GOAL_PEAK_MB:g} MB): "
           f"{'met' if day_peak_mb <= GOAL_PEAK_MB else 'NOT met'}")
+    print(f"day time (scaled to 400,000 events): {scaled:.1f} s, {t_day / t_bare:.1f}x the bare transport "
+          f"(goal <= {GOAL_SECONDS:g} s): {'met' if scaled <= GOAL_SECONDS else 'NOT met'}")
     return {"seconds": t_day, "rate": rate, "bare_rate": bare_rate, "peak_mb": day_peak_mb, "idle_mb": idle_mb}
 
 

@@ -22,16 +22,27 @@ from ..errors import EmulatorUsageError
 @click.option("--strict", is_flag=True, help="Refuse http:// hook URIs, exactly as Okta does.")
 @click.option("--tls", is_flag=True, help="Serve HTTPS with a generated self-signed certificate.")
 @click.option("--quiet", is_flag=True, help="Do not print one line per request.")
+@click.option("--allowed-host", "allowed_hosts", multiple=True, metavar="NAME",
+              help="Also answer for this Host name (repeatable); loopback names and the bind address always work, "
+                   "any other Host gets 421. '*' answers for any Host (unsafe off a trusted network).")
+@click.option("--secret-key", default=None, metavar="PATH",
+              help="File of the key that encrypts hook secrets in the database (created 0600 if missing). "
+                   "Default: DB.key beside the database.")
+@click.option("--max-body-bytes", type=click.IntRange(1024), default=1_048_576, show_default=True,
+              help="Largest request body accepted; bigger ones get 413.")
 def command(host: str, port: int, db: str, seed: int, token: str | None, strict: bool, tls: bool,
-            quiet: bool) -> None:
+            quiet: bool, allowed_hosts: tuple[str, ...], secret_key: str | None, max_body_bytes: int) -> None:
     """Serve the emulated Okta org: /api/v1/eventHooks, /api/v1/inlineHooks, /api/v1/logs, /oauth2/default,
     the /_emulator/ control API and the dashboard at /."""
     from ..server import serve
+    from ..server.hosts import is_loopback
     from ..server.oauth import DEMO_PASSWORD, demo_client
+    from ..server.secrets_at_rest import default_key_path
 
     try:
-        handle = serve({"db": db, "seed": seed, "api_token": token, "strict": strict}, host=host, port=port,
-                       tls=tls, quiet=quiet)
+        handle = serve({"db": db, "seed": seed, "api_token": token, "strict": strict,
+                        "allowed_hosts": list(allowed_hosts), "secret_key": secret_key,
+                        "max_body_bytes": max_body_bytes}, host=host, port=port, tls=tls, quiet=quiet)
     except EmulatorUsageError as exc:
         raise click.UsageError(str(exc)) from None
     except OSError as exc:
@@ -39,15 +50,20 @@ def command(host: str, port: int, db: str, seed: int, token: str | None, strict:
                                    "Pick another --port (0 = any free port).") from None
     st = handle.state
     client_id, client_secret = demo_client(st)
+    dashboard = f"{handle.url}/" + (f"?token={st.config.dashboard_token}" if st.config.dashboard_token else "")
+    if not is_loopback(host):
+        _warn_exposed(host, allowed_hosts)
     lines = [
         f"Okta hook emulator listening on {handle.url}",
         f"  Org URL:        {handle.url}",
         f"  API token:      {st.config.api_token}   (Authorization: SSWS <token>)",
-        f"  Dashboard:      {handle.url}/",
+        f"  Dashboard:      {dashboard}",
         f"  OAuth issuer:   {handle.url}/oauth2/default   client_id={client_id} client_secret={client_secret}",
         f"  Demo password:  {DEMO_PASSWORD}",
-        f"  Database:       {db}" + ("" if db == ":memory:" else " (WAL)"),
+        f"  Database:       {db}" + ("" if db == ":memory:" else " (WAL, mode 0600)"),
     ]
+    if db != ":memory:":
+        lines.append(f"  Secret key:     {secret_key or default_key_path(db)}  (encrypts hook secrets in the database)")
     if tls:
         lines.append(f"  TLS cert:       {getattr(handle.server.ssl_context, 'cert_path', '?')}  (self-signed)")
     lines.append("Press Ctrl-C to stop.")
@@ -69,3 +85,21 @@ def command(host: str, port: int, db: str, seed: int, token: str | None, strict:
         click.echo("Stopping: draining event deliveries...")
         handle.stop()
         click.echo("Stopped.")
+
+
+def _warn_exposed(host: str, allowed_hosts: tuple[str, ...]) -> None:
+    """A loud warning on stderr when the server is reachable beyond this machine."""
+    from ..server.hosts import WILDCARD_BINDS
+
+    where = "on EVERY network interface" if host in WILDCARD_BINDS else f"on {host}"
+    bar = "!" * 78
+    click.echo("\n".join([
+        bar,
+        f"WARNING: listening {where}: anyone who can reach this port can try the API and the dashboard.",
+        "  The API needs the API token and the dashboard needs the dashboard token printed below; both grant",
+        "  full control (registering hooks, sending events with your hook secrets). Bind 127.0.0.1 unless you",
+        "  must, and only on a network you trust.",
+        "  Only these Host names are answered: loopback, the bind address"
+        + (f", {', '.join(allowed_hosts)}" if allowed_hosts else "") + " (add more with --allowed-host).",
+        bar,
+    ]), err=True)

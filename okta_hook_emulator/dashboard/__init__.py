@@ -42,6 +42,40 @@ def _forbidden(cause: str) -> Response:
     return error_response(OktaAPIError("E0000006", causes=[cause]))
 
 
+DASHBOARD_COOKIE = "okta_hooks_dashboard"
+DASHBOARD_TOKEN_PARAM = "token"
+
+
+@bp.before_request
+def _check_dashboard_token() -> Response | None:
+    """When the server runs with a dashboard token (bound beyond loopback), every page needs it: once as
+    ``?token=...`` (the URL ``okta-hooks serve`` prints), which sets a same-site cookie, then from the cookie."""
+    from ..server.app import state
+
+    expected = state().config.dashboard_token
+    if not expected or request.endpoint == "dashboard.static":
+        return None
+    cookie = request.cookies.get(DASHBOARD_COOKIE, "")
+    if cookie and secrets.compare_digest(cookie.encode(), expected.encode()):
+        return None
+    sent = request.args.get(DASHBOARD_TOKEN_PARAM, "")
+    if request.method == "GET" and sent and secrets.compare_digest(sent.encode(), expected.encode()):
+        from urllib.parse import urlencode
+
+        from flask import redirect
+
+        rest = [(k, v) for k, v in request.args.items(multi=True) if k != DASHBOARD_TOKEN_PARAM]
+        resp = redirect(request.path + (f"?{urlencode(rest)}" if rest else ""), code=303)
+        resp.set_cookie(DASHBOARD_COOKIE, expected, httponly=True, samesite="Strict", path="/",
+                        secure=request.is_secure)
+        return resp
+    from ..server.app import error_response
+
+    return error_response(OktaAPIError("E0000011", causes=[
+        "The dashboard needs its token: open the dashboard URL printed by okta-hooks serve (it ends in "
+        "?token=...)."]))
+
+
 @bp.before_request
 def _check_form_token() -> Response | None:
     """Refuse a state-changing dashboard request without the same-origin form token (403 E0000006)."""
@@ -51,8 +85,10 @@ def _check_form_token() -> Response | None:
     if origin and origin != "null":
         parts = urlsplit(origin)
         if parts.netloc != request.host:
+            from ..server.hosts import server_url
+
             return _forbidden(f"Cross-origin form post from {origin} refused; use the dashboard at "
-                              f"{request.host_url}.")
+                              f"{server_url()}/.")
     if request.headers.get("Sec-Fetch-Site") in ("cross-site", "same-site"):
         return _forbidden("Cross-site form post refused; use the dashboard page itself.")
     sent = request.form.get(CSRF_FIELD, "")

@@ -12,6 +12,7 @@ from flask import Response, redirect, render_template, request, url_for
 from ..emulator.records import SECRET_MASK
 from ..errors import EmulatorUsageError
 from ..payloads.catalog import kinds
+from ..server.hosts import server_url
 from . import bp
 from .charts import latency_chart, latency_stats
 from .support import (
@@ -132,7 +133,7 @@ def _render_hooks(*, form: dict | None = None, error: dict | None = None, status
         "hooks.html", page="hooks", hooks=hooks, last=last, inline_kinds=INLINE_KINDS,
         event_type_names=_event_type_names(), form=form or {"type": "event", "auth_key": "Authorization"},
         error=error, notice=notice, warnings=warnings, empty=not hooks and st.store.count_deliveries() == 0,
-        server_url=request.host_url.rstrip("/"))
+        server_url=server_url())
     return body if status == 200 else (body, status)
 
 
@@ -337,7 +338,7 @@ def _fire_context(**extra: Any) -> dict:
            "request_types": {k.name: k.request_types for k in INLINE_KINDS if k.request_types},
            "variants": {k.name: k.variants for k in INLINE_KINDS if k.variants}, "scenarios": scenarios, "ready": ready,
            "subscribed": subscribed, "examples": OVERRIDE_EXAMPLES, "form": {}, "error": None, "fired": None,
-           "report": None, "section": None, "server_url": request.host_url.rstrip("/")}
+           "report": None, "section": None, "server_url": server_url()}
     ctx.update(extra)
     return ctx
 
@@ -434,7 +435,7 @@ def fire_scenario() -> Any:
                                                             section="scenario")), 400
     st = server_state()
     try:
-        result = run_scenario(load_builtin(form["scenario"]), server=request.host_url.rstrip("/"),
+        result = run_scenario(load_builtin(form["scenario"]), server=server_url(),
                               token=st.config.api_token, target=form["target"] or None, seed=seed)
     except (ScenarioError, EmulatorUsageError) as exc:
         return render_template("fire.html", **_fire_context(form=form, error=_error_view(exc),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import atexit
 import json
+import secrets
 import threading
 import weakref
 from typing import Any
@@ -37,7 +38,7 @@ class ServerState:
 
         self.config = config
         self.clock = config.clock or SystemClock()
-        self.store = Store(config.db)
+        self.store = Store(config.db, secret_key=config.secret_key)
         self.policy = DeliveryPolicy().with_overrides(**config.policy)
         # A restart on the same database continues with a derived seed so ids and uuids never repeat.
         generation = int(self.store.get_meta("generation", "0") or 0)
@@ -114,16 +115,16 @@ def org_url() -> str:
 
 
 def json_body(*, required: bool = True) -> dict:
-    """The request's JSON object, or an Okta E0000003 error when it is not a well-formed JSON object."""
-    raw = request.get_data(cache=True)
+    """The request's JSON object; an Okta E0000003 when it is not a well-formed JSON object, E0000001 when it is
+    nested too deeply or holds a string that is not valid Unicode, 413 when it is over the body limit."""
+    from .limits import parse_json, read_body
+
+    raw = read_body()
     if not raw.strip():
         if required:
             raise OktaAPIError("E0000003", causes=["The request body is empty; send a JSON object."])
         return {}
-    try:
-        body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise OktaAPIError("E0000003", causes=[f"Malformed JSON: {exc}"]) from None
+    body = parse_json(raw)
     if not isinstance(body, dict):
         raise OktaAPIError("E0000003", causes=[f"Expected a JSON object, got {type(body).__name__}."])
     return body
@@ -161,7 +162,7 @@ def _check_auth() -> Response | None:
     token = state().config.api_token
     # Okta's Python SDK 3.x sends "SSWS<token>" without the space from its generated API methods: accept both.
     scheme, value = header[:4], header[4:].strip()
-    if scheme.upper() != "SSWS" or value != token:
+    if scheme.upper() != "SSWS" or not secrets.compare_digest(value.encode(), (token or "").encode()):
         hint = ("Missing Authorization header; send 'Authorization: SSWS <api token>' (printed by okta-hooks serve)."
                 if not header else "The Authorization header must be 'SSWS <api token>' with the emulator's API token.")
         return error_response(OktaAPIError("E0000011", causes=[hint]))
@@ -186,6 +187,12 @@ def create_app(config: ServerConfig | dict[str, Any] | None = None, **overrides:
     for bp in _blueprints() + list(cfg.blueprints):
         app.register_blueprint(bp)
 
+    from .hosts import check_host
+    from .limits import body_too_large, check_body_size
+
+    app.config["MAX_CONTENT_LENGTH"] = cfg.max_body_bytes
+    app.before_request(check_host)
+    app.before_request(check_body_size)
     app.before_request(_check_auth)
 
     @app.after_request
@@ -212,6 +219,8 @@ def create_app(config: ServerConfig | dict[str, Any] | None = None, **overrides:
             allowed = ", ".join(sorted(getattr(exc, "valid_methods", None) or []))
             return error_response(OktaAPIError("E0000022", causes=[
                 f"{request.method} is not supported on {request.path}" + (f"; use {allowed}." if allowed else ".")]))
+        if exc.code == 413:
+            return error_response(body_too_large(cfg.max_body_bytes))
         if exc.code == 400:
             return error_response(OktaAPIError("E0000003", causes=[exc.description or "Bad request."]))
         body = okta_error("E0000009", summary=exc.name, causes=[exc.description or exc.name])
@@ -220,7 +229,8 @@ def create_app(config: ServerConfig | dict[str, Any] | None = None, **overrides:
     @app.errorhandler(Exception)
     def _crash(exc: Exception) -> Response:  # pragma: no cover - defensive
         app.logger.exception("Unhandled error")
-        return okta_json(okta_error("E0000009", causes=[f"{type(exc).__name__}: {exc}"]), 500)
+        return okta_json(okta_error("E0000009", causes=["The emulator failed on this request; its log has the "
+                                                        "details."]), 500)
 
     from .worker import DeliveryWorker
 

@@ -23,9 +23,13 @@ class ServerConfig:
     start_worker: bool = True  # start the background event-delivery worker in create_app
     worker_interval: float = 0.05  # seconds between polls of the System Log queue when idle
     org_url: str | None = None  # fixed org URL for `_links`; None: the URL of the incoming request
-    client_id: str | None = None  # demo OAuth client; None: derived from the seed
+    client_id: str | None = None  # demo OAuth client; None: id from the seed, secret random per database
     client_secret: str | None = None
     blueprints: list[Any] = field(default_factory=list)  # extra Flask blueprints (e.g. the dashboard)
+    secret_key: str | None = None  # file of the key sealing hook secrets at rest; None: "<db>.key" beside the db
+    allowed_hosts: list[str] = field(default_factory=list)  # Host names served besides loopback and the bind host
+    max_body_bytes: int = 1_048_576  # request bodies above this answer 413
+    dashboard_token: str | None = None  # required by the dashboard pages when set (serve() sets one off loopback)
 
     def __post_init__(self) -> None:
         if self.api_token is None:

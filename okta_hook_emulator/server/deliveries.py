@@ -10,7 +10,7 @@ from ..emulator.results import VERDICT_FAILED, VERDICT_OK
 
 
 def _record(st: Any, *, hook: dict | None, kind: str, event_type: str | None, verdict: str, delivery: Any,
-            request: Any, outcome: Any, result: dict, note: str = "") -> dict:
+            request: Any, outcome: Any, result: dict, note: str = "", store: bool = True) -> dict:
     record = {
         "id": st.new_id("dlv"),
         "hookId": hook["id"] if hook else None,
@@ -25,7 +25,8 @@ def _record(st: Any, *, hook: dict | None, kind: str, event_type: str | None, ve
         "outcome": outcome,
         "result": result,
     }
-    st.store.add_delivery(record)
+    if store:
+        st.store.add_delivery(record)
     return record
 
 
@@ -38,8 +39,9 @@ def record_verification(st: Any, hook: dict, result: Any) -> dict:
                    result=result.to_dict())
 
 
-def record_event_batches(st: Any, hook: dict, result: Any) -> list[dict]:
-    """Store each POSTed batch of an ``EventDeliveryResult`` as one delivery of kind ``event``."""
+def record_event_batches(st: Any, hook: dict, result: Any, *, store: bool = True) -> list[dict]:
+    """Store each POSTed batch of an ``EventDeliveryResult`` as one delivery of kind ``event`` (``store=False``:
+    only build the records, for a caller that stores them in its own transaction)."""
     out = []
     for batch in result.batches:
         types = sorted({e["eventType"] for e in batch.events})
@@ -47,7 +49,7 @@ def record_event_batches(st: Any, hook: dict, result: Any) -> list[dict]:
                            verdict=VERDICT_OK if batch.accepted else VERDICT_FAILED, delivery=batch.delivery,
                            request=batch.envelope,
                            outcome={"accepted": batch.accepted, "eventId": batch.event_id, "events": len(batch.events)},
-                           result=batch.to_dict(), note=batch.note))
+                           result=batch.to_dict(), note=batch.note, store=store))
     return out
 
 

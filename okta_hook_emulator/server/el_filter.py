@@ -17,6 +17,7 @@ _TOKEN = re.compile(r"""\s*(?:
   | (?P<op>&&|\|\||==|!=|>=|<=|>|<|!|\(|\)|\.\?\[|\]|\.)
   | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
 )""", re.X)
+MAX_DEPTH = 32  # parentheses, `!` and `.?[...]` nested deeper than this are refused
 _COMPARE = {"eq": "==", "ne": "!=", "==": "==", "!=": "!=", ">": ">", "<": "<", ">=": ">=", "<=": "<="}
 _MISSING = object()
 
@@ -45,6 +46,13 @@ class _Parser:
     def __init__(self, text: str):
         self.toks = _tokens(text)
         self.pos = 0
+        self.depth = 0
+
+    def nest(self) -> None:
+        """Enter one nesting level; ``ValueError`` past ``MAX_DEPTH``."""
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise ValueError(f"the expression nests more than {MAX_DEPTH} levels (parentheses, '!' or '.?[')")
 
     def peek(self, offset: int = 0) -> tuple[str, str] | None:
         i = self.pos + offset
@@ -84,7 +92,9 @@ class _Parser:
     def unary(self) -> Value:
         if self.peek() and self.peek()[1] == "!":  # type: ignore[index]
             self.take()
+            self.nest()
             inner = self.unary()
+            self.depth -= 1
             return lambda e, c: not inner(e, c)
         left = self.operand()
         tok = self.peek()
@@ -98,8 +108,10 @@ class _Parser:
     def operand(self) -> Value:
         kind, value = self.take()
         if value == "(":
+            self.nest()
             inner = self.or_()
             self.take(")")
+            self.depth -= 1
             return inner
         if kind == "str":
             text = re.sub(r"\\(.)", r"\1", value[1:-1])
@@ -121,8 +133,10 @@ class _Parser:
         while self.peek() and self.peek()[1] in (".", ".?["):  # type: ignore[index]
             _, op = self.take()
             if op == ".?[":
+                self.nest()
                 cond = self.or_()
                 self.take("]")
+                self.depth -= 1
                 steps.append(("select", cond))
                 continue
             _, name = self.take()

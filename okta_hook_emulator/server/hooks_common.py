@@ -59,9 +59,17 @@ def delete(fam: HookFamily, hook_id: str) -> Response:
     return no_content()
 
 
-def save(fam: HookFamily, hook: dict, action: str, public: Callable[[dict, str], dict]) -> Response:
-    """Store ``hook``, log ``<log_prefix>.<action>`` and answer with its public form."""
-    state().store.put_hook(fam.category, hook)
+def save(fam: HookFamily, hook: dict, action: str, public: Callable[[dict, str], dict],
+         check_limits: Callable[[dict], None] | None = None) -> Response:
+    """Store ``hook``, log ``<log_prefix>.<action>`` and answer with its public form. ``check_limits(hook)`` (the
+    org limits) runs in the same transaction as the write, so concurrent requests cannot both pass it."""
+    store = state().store
+    if check_limits is None:
+        store.put_hook(fam.category, hook)
+    else:
+        with store.atomic():
+            check_limits(hook)
+            store.put_hook(fam.category, hook)
     log(fam, action, hook)
     return okta_json(public(hook, org_url()))
 
@@ -73,10 +81,8 @@ def set_status(fam: HookFamily, hook_id: str, status: str, public: Callable[[dic
     st = state()
     hook = load(fam, hook_id)
     if hook["status"] != status:
-        if check_limits is not None:
-            check_limits(hook)
         hook.update(status=status, lastUpdated=st.now())
-        return save(fam, hook, "activated" if status == "ACTIVE" else "deactivated", public)
+        return save(fam, hook, "activated" if status == "ACTIVE" else "deactivated", public, check_limits)
     return okta_json(public(hook, org_url()))
 
 

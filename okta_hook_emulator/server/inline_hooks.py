@@ -105,6 +105,8 @@ def _validate(body: dict, old: dict | None, *, partial: bool = False) -> dict:
             config.update(_oauth_config(cfg, old_cfg, causes))
         else:
             causes.append(f"channel.type: Use 'HTTP' or 'OAUTH'; got {ctype!r}.")
+        if not isinstance(channel.get("version", "1.0.0"), str):
+            causes.append("channel.version: Expected a string such as '1.0.0'.")
         new_channel = {"type": ctype, "version": channel.get("version", "1.0.0"), "config": config}
     if causes:
         raise OktaAPIError("E0000001", "inlineHook", causes=causes)
@@ -127,6 +129,8 @@ def _oauth_config(cfg: dict, old_cfg: dict, causes: list[str]) -> dict:
     if isinstance(cfg.get("tokenUrl"), str) and cfg.get("tokenUrl"):
         V.check_uri(cfg["tokenUrl"], causes, strict=state().config.strict, warnings=[],
                     field="channel.config.tokenUrl")
+    if cfg.get("scope") is not None and not isinstance(cfg.get("scope"), str):
+        causes.append("channel.config.scope: Expected a string of space-separated scopes or null.")
     out.update(clientId=cfg.get("clientId"), tokenUrl=cfg.get("tokenUrl"), authType=auth_type,
                scope=cfg.get("scope"))
     if auth_type == "client_secret_post":
@@ -181,10 +185,9 @@ def list_inline_hooks() -> Response:
 def create_inline_hook() -> Response:
     st = state()
     new = _validate(json_body(), None)
-    _limits(new["type"], creating=True)
     now = st.now()
     hook = _ordered({"id": st.new_id("cal"), "status": "ACTIVE", **new, "created": now, "lastUpdated": now})
-    return H.save(FAMILY, hook, "created", public)
+    return H.save(FAMILY, hook, "created", public, lambda h: _limits(h["type"], creating=True, exclude=h["id"]))
 
 
 @bp.get("/<hook_id>")

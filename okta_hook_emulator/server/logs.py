@@ -24,6 +24,7 @@ DEFAULT_WINDOW = timedelta(days=7)  # Okta: `since` defaults to seven days befor
 
 _TOKEN = re.compile(r'\s*(?:(\()|(\))|"((?:[^"\\]|\\.)*)"|([A-Za-z0-9_.$\-:]+))')
 OPERATORS = ("eq", "ne", "sw", "co", "ew", "pr")
+MAX_FILTER_DEPTH = 32  # parentheses nested deeper than this answer 400 E0000001
 
 Predicate = Callable[[dict], bool]
 
@@ -90,6 +91,7 @@ def parse_filter(text: str) -> Predicate:
     """Compile an Okta System Log filter (``eventType eq "x" and (actor.id eq "y" or target.id eq "z")``)."""
     toks = _tokens(text)
     pos = 0
+    depth = 0
 
     def peek() -> tuple[str, str] | None:
         return toks[pos] if pos < len(toks) else None
@@ -116,11 +118,17 @@ def parse_filter(text: str) -> Predicate:
         return parts[0] if len(parts) == 1 else (lambda e, ps=parts: all(p(e) for p in ps))
 
     def factor() -> Predicate:
+        nonlocal depth
         kind, value = take()
         if kind == "(":
+            depth += 1
+            if depth > MAX_FILTER_DEPTH:
+                raise OktaAPIError("E0000001", "filter", causes=[
+                    f"filter: Parentheses are nested more than {MAX_FILTER_DEPTH} levels deep."])
             inner = expr()
             if take()[0] != ")":
                 raise _bad("filter: Missing ')'.")
+            depth -= 1
             return inner
         if kind != "word":
             raise _bad(f"filter: Expected an attribute such as eventType, actor.id, target.id or outcome.result; "

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import secrets
 from typing import Any
 
 from flask import Blueprint, Response, request
@@ -26,17 +27,22 @@ def issuer() -> str:
 
 
 def demo_client(st: Any) -> tuple[str, str]:
-    """The demo OAuth client (id, secret): from the config, else derived from the seed and kept in the database."""
+    """The demo OAuth client (id, secret): from the config, else an id from the seed and a random secret, both
+    kept in the database (so a restart on the same file keeps them; every database has its own secret)."""
     cid = st.config.client_id or st.store.get_meta("client_id")
-    secret = st.config.client_secret or st.store.get_meta("client_secret")
+    secret = st.config.client_secret or st.store.sealer.open_value(st.store.get_meta("client_secret"))
     if not cid or not secret:
         apps = st.emulator.payloads.org.oidc_apps
         cid = cid or (apps[0].id if apps else "0oa" + hashlib.sha256(str(st.seed).encode()).hexdigest()[:17])
-        digest = hashlib.sha256(f"okta-hook-emulator:{st.seed}:{cid}".encode()).digest()
-        secret = secret or base64.urlsafe_b64encode(digest).decode().rstrip("=")
+        secret = secret or secrets.token_urlsafe(30)
         st.store.set_meta("client_id", cid)
-        st.store.set_meta("client_secret", secret)
+        st.store.set_meta("client_secret", st.store.sealer.seal_value(secret))
     return cid, secret
+
+
+def _same(sent: str | None, expected: str) -> bool:
+    """Constant-time comparison of a presented credential with the expected one."""
+    return secrets.compare_digest((sent or "").encode(), expected.encode())
 
 
 def _oauth_error(error: str, description: str, status: int = 400) -> Response:
@@ -95,7 +101,7 @@ def token() -> Response:
     st = state()
     cid, secret = _client_credentials()
     demo_id, demo_secret = demo_client(st)
-    if cid != demo_id or secret != demo_secret:
+    if not (_same(cid, demo_id) and _same(secret, demo_secret)):
         return _oauth_error("invalid_client", "Client authentication failed. Use the demo client id and secret "
                             "printed by okta-hooks serve (GET /_emulator/org).", 401)
     grant = request.form.get("grant_type")

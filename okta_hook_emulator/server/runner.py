@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import ipaddress
+import secrets
 import ssl
 import tempfile
 import threading
@@ -16,6 +17,7 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from .app import EXTENSION, create_app
 from .config import ServerConfig
+from .hosts import SERVER_URL_KEY, WILDCARD_BINDS, bind_hosts, is_loopback
 
 
 class ServerHandle(NamedTuple):
@@ -96,7 +98,11 @@ def serve(config: ServerConfig | dict[str, Any] | None = None, *, host: str = "1
 
             if dashboard_bp not in cfg.blueprints:
                 cfg.blueprints = [*cfg.blueprints, dashboard_bp]
+        if not is_loopback(host) and cfg.dashboard_token is None:
+            cfg.dashboard_token = secrets.token_urlsafe(24)  # reachable beyond this machine: the pages need it
         app = create_app(cfg)
+    cfg = app.extensions[EXTENSION].config
+    cfg.allowed_hosts = [*cfg.allowed_hosts, *bind_hosts(host)]
     ssl_context = self_signed_context(host) if tls else None
     server = make_server(host, port, app, threaded=True, ssl_context=ssl_context,
                          request_handler=QuietHandler if quiet else None)
@@ -106,4 +112,7 @@ def serve(config: ServerConfig | dict[str, Any] | None = None, *, host: str = "1
     thread.start()
     scheme = "https" if tls else "http"
     shown = f"[{host}]" if ":" in host else host
-    return ServerHandle(server, thread, f"{scheme}://{shown}:{server.server_port}")
+    url = f"{scheme}://{shown}:{server.server_port}"
+    own = url if host not in WILDCARD_BINDS else f"{scheme}://127.0.0.1:{server.server_port}"
+    app.config.setdefault(SERVER_URL_KEY, own)
+    return ServerHandle(server, thread, url)

@@ -1,16 +1,27 @@
-"""SQLite persistence for the server: hooks, System Log events (also the delivery queue), deliveries.
+"""SQLite persistence for the server: hooks, System Log events (also the delivery queue), per-hook delivery
+queues (``outbox``), deliveries.
 
-One connection guarded by a lock (Flask's threaded server and the delivery worker share it). File databases
-run in WAL mode with ``synchronous=FULL`` and autocommit, so every write is on disk before the HTTP answer
-that acknowledges it; the schema is created on first use."""
+One connection guarded by a lock (Flask's threaded server and the delivery threads share it). File databases
+are created with mode 0600 and run in WAL mode with ``synchronous=FULL`` and autocommit, so every write is on
+disk before the HTTP answer that acknowledges it; the schema is created on first use. Hook secrets are sealed
+(``secrets_at_rest``) before they are written."""
 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
+
+import orjson
+
+from ..errors import EmulatorUsageError
+from ..wire_json import dumps as wire_dumps
+from .secrets_at_rest import Sealer, create_private_file, default_key_path, load_key
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS hooks (
@@ -24,10 +35,10 @@ CREATE TABLE IF NOT EXISTS logs (
     uuid TEXT NOT NULL,
     published TEXT NOT NULL,
     event_type TEXT NOT NULL,
-    dispatched INTEGER NOT NULL DEFAULT 0,  -- 0: still queued for the event-hook worker
+    dispatched INTEGER NOT NULL DEFAULT 0,  -- unused since the meta key 'dispatched_through' (older files)
     data TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS logs_pending ON logs (dispatched, seq);
+DROP INDEX IF EXISTS logs_pending;
 CREATE TABLE IF NOT EXISTS deliveries (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     id TEXT NOT NULL UNIQUE,
@@ -40,22 +51,43 @@ CREATE TABLE IF NOT EXISTS deliveries (
     data TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS outbox (   -- events fanned out to one event hook and not yet recorded as delivered
+    hook_id TEXT NOT NULL,
+    log_seq INTEGER NOT NULL,
+    PRIMARY KEY (hook_id, log_seq)
+) WITHOUT ROWID;
 """
 
 
 class Store:
     """The server's database. Thread-safe; every method commits before it returns."""
 
-    def __init__(self, path: str = ":memory:"):
+    def __init__(self, path: str = ":memory:", secret_key: str | None = None):
         self.path = path
+        try:
+            if path != ":memory:" and not path.startswith("file:"):
+                if not create_private_file(Path(path)):
+                    _make_private(Path(path))
+            self.sealer = Sealer(load_key(secret_key or default_key_path(path)))
+        except (OSError, ValueError) as exc:
+            raise EmulatorUsageError(f"Cannot use the database {path!r} or its secret key file: "
+                                     f"{str(getattr(exc, 'strerror', None) or exc).rstrip('.')}.") from None
         self._lock = threading.RLock()
         self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=10)
         self._conn.row_factory = sqlite3.Row
+        self._file = path != ":memory:"
         with self._lock:
-            if path != ":memory:":
+            if self._file:
                 self._conn.execute("PRAGMA journal_mode=WAL")
                 self._conn.execute("PRAGMA synchronous=FULL")
             self._conn.executescript(SCHEMA)
+            self._dispatched = self._dispatch_cursor()
+        # The delivery threads read their queues through a second connection (WAL readers never wait for the
+        # writer); a memory database has only the one.
+        self._reader, self._reader_lock = self._conn, self._lock
+        if self._file:
+            self._reader = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=10)
+            self._reader_lock = threading.RLock()
 
     # -- plumbing -----------------------------------------------------------------------------------------
     def _all(self, sql: str, args: Iterable[Any] = ()) -> list[sqlite3.Row]:
@@ -66,13 +98,42 @@ class Store:
         with self._lock:
             return self._conn.execute(sql, tuple(args)).rowcount
 
+    @contextmanager
+    def atomic(self, *, fsync: bool = True) -> Iterator[None]:
+        """One transaction (``BEGIN IMMEDIATE``) holding the store lock: reads and writes inside it see and make
+        one consistent state; an exception rolls everything back. ``fsync=False`` (the delivery worker's own
+        bookkeeping, never an answer to a client) commits to the WAL without waiting for the disk: the commit
+        survives a crash of the process at once, and a power loss once the next fsynced commit (any
+        acknowledged write) or checkpoint has run; the WAL keeps commits in order either way."""
+        with self._lock:
+            relaxed = not fsync and self._file
+            if relaxed:
+                self._conn.execute("PRAGMA synchronous=NORMAL")
+            try:
+                self._conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield
+                except BaseException:
+                    self._conn.execute("ROLLBACK")
+                    raise
+                self._conn.execute("COMMIT")
+            finally:
+                if relaxed:
+                    self._conn.execute("PRAGMA synchronous=FULL")
+
     def close(self) -> None:
         """Close the connection (idempotent)."""
-        with self._lock:
-            try:
-                self._conn.close()
-            except sqlite3.ProgrammingError:  # pragma: no cover - already closed
-                pass
+        with self._lock, self._reader_lock:
+            for conn in {id(c): c for c in (self._reader, self._conn)}.values():
+                try:
+                    conn.close()
+                except sqlite3.ProgrammingError:  # pragma: no cover - already closed
+                    pass
+
+    def _read(self, sql: str, args: Iterable[Any] = ()) -> list[Any]:
+        """Rows of a read for the delivery threads (through the reader connection)."""
+        with self._reader_lock:
+            return self._reader.execute(sql, tuple(args)).fetchall()
 
     def journal_mode(self) -> str:
         """The SQLite journal mode in use (``wal`` for files, ``memory`` for ``:memory:``)."""
@@ -90,7 +151,7 @@ class Store:
     # -- hooks ----------------------------------------------------------------------------------------------
     def put_hook(self, category: str, hook: dict) -> None:
         """Insert or replace a hook object (keyed by ``hook["id"]``), keeping its creation order."""
-        data = json.dumps(hook)
+        data = json.dumps(self.sealer.seal_hook(hook))
         with self._lock:
             cur = self._conn.execute("UPDATE hooks SET data = ? WHERE id = ? AND category = ?",
                                      (data, hook["id"], category))
@@ -100,7 +161,7 @@ class Store:
 
     def get_hook(self, category: str, hook_id: str) -> dict | None:
         rows = self._all("SELECT data FROM hooks WHERE id = ? AND category = ?", (hook_id, category))
-        return json.loads(rows[0]["data"]) if rows else None
+        return self.sealer.open_hook(json.loads(rows[0]["data"])) if rows else None
 
     def id_exists(self, object_id: str) -> bool:
         """True when a hook or a delivery already has this id (a reseed replays the id sequence)."""
@@ -108,7 +169,7 @@ class Store:
                               (object_id, object_id)))
 
     def list_hooks(self, category: str) -> list[dict]:
-        return [json.loads(r["data"]) for r in
+        return [self.sealer.open_hook(json.loads(r["data"])) for r in
                 self._all("SELECT data FROM hooks WHERE category = ? ORDER BY seq", (category,))]
 
     def delete_hook(self, category: str, hook_id: str) -> bool:
@@ -122,30 +183,76 @@ class Store:
             self._conn.execute("BEGIN IMMEDIATE")
             try:
                 for e in events:
-                    cur = self._conn.execute(
-                        "INSERT INTO logs (uuid, published, event_type, data) VALUES (?, ?, ?, ?)",
-                        (e.get("uuid", ""), e.get("published", ""), e.get("eventType", ""), json.dumps(e)))
-                    seqs.append(cur.lastrowid)
+                    seqs.append(self._insert_log(e))
                 self._conn.execute("COMMIT")
             except BaseException:
                 self._conn.execute("ROLLBACK")
                 raise
         return seqs
 
-    def pending_logs(self, limit: int = 500) -> list[tuple[int, dict]]:
-        """Queued LogEvents not yet handled by the delivery worker, oldest first."""
-        rows = self._all("SELECT seq, data FROM logs WHERE dispatched = 0 ORDER BY seq LIMIT ?", (limit,))
-        return [(r["seq"], json.loads(r["data"])) for r in rows]
+    def _dispatch_cursor(self) -> int:
+        """The last System Log sequence number fanned out (meta ``dispatched_through``); a file from before the
+        cursor resumes at its first row not marked dispatched."""
+        stored = self._conn.execute("SELECT value FROM meta WHERE key = 'dispatched_through'").fetchone()
+        if stored is not None:
+            return int(stored[0])
+        first = self._conn.execute("SELECT MIN(seq) FROM logs WHERE dispatched = 0").fetchone()[0]
+        cursor = first - 1 if first is not None else \
+            self._conn.execute("SELECT COALESCE(MAX(seq), 0) FROM logs").fetchone()[0]
+        self._conn.execute("INSERT INTO meta (key, value) VALUES ('dispatched_through', ?)", (str(cursor),))
+        return cursor
+
+    def undispatched_logs(self, limit: int = 500) -> list[tuple[int, str, str]]:
+        """``(seq, eventType, JSON)`` of System Log events not yet fanned out to the event hooks, oldest first."""
+        rows = self._read("SELECT seq, event_type, data FROM logs WHERE seq > ? ORDER BY seq LIMIT ?",
+                          (self._dispatched, limit))
+        return [(r[0], r[1], r[2]) for r in rows]
+
+    def dispatch(self, seqs: Iterable[int], fanout: Iterable[tuple[str, int]]) -> None:
+        """Fan events out, in one transaction: ``(hook_id, seq)`` rows into the per-hook queues and the dispatch
+        cursor moved past ``seqs``."""
+        through = max(seqs)
+        with self.atomic(fsync=False):
+            self._conn.executemany("INSERT OR IGNORE INTO outbox (hook_id, log_seq) VALUES (?, ?)", list(fanout))
+            self._conn.execute("UPDATE meta SET value = ? WHERE key = 'dispatched_through'", (str(through),))
+            self._dispatched = through
+
+    def hook_queue(self, hook_id: str, limit: int) -> list[tuple[int, dict]]:
+        """The events queued for one event hook, oldest first."""
+        rows = self._read("SELECT o.log_seq, l.data FROM outbox o JOIN logs l ON l.seq = o.log_seq "
+                          "WHERE o.hook_id = ? ORDER BY o.log_seq LIMIT ?", (hook_id, limit))
+        return [(r[0], _loads(r[1])) for r in rows]
+
+    def queued_hook_ids(self) -> list[str]:
+        """Ids of the event hooks with events queued."""
+        return [r[0] for r in self._all("SELECT DISTINCT hook_id FROM outbox")]
+
+    def complete_delivery(self, hook_id: str, seqs: Iterable[int], records: Iterable[dict],
+                          events: Iterable[dict] = ()) -> None:
+        """In one transaction: store delivery ``records`` and System Log ``events`` and take ``seqs`` off the hook's
+        queue (so a crash re-sends exactly what was not recorded)."""
+        with self.atomic(fsync=False):
+            for record in records:
+                self.add_delivery(record)
+            for e in events:
+                self._insert_log(e)
+            self._conn.executemany("DELETE FROM outbox WHERE hook_id = ? AND log_seq = ?",
+                                   [(hook_id, s) for s in seqs])
+
+    def drop_queue(self, hook_id: str) -> None:
+        """Forget what is queued for a hook that is gone or inactive."""
+        self._run("DELETE FROM outbox WHERE hook_id = ?", (hook_id,))
 
     def count_pending(self) -> int:
-        return self._all("SELECT COUNT(*) FROM logs WHERE dispatched = 0")[0][0]
-
-    def mark_dispatched(self, seqs: Iterable[int]) -> None:
-        seqs = list(seqs)
+        """Events still to be delivered: not yet fanned out, plus queued per hook."""
         with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
-            self._conn.executemany("UPDATE logs SET dispatched = 1 WHERE seq = ?", [(s,) for s in seqs])
-            self._conn.execute("COMMIT")
+            return self._conn.execute("SELECT (SELECT COUNT(*) FROM logs WHERE seq > ?) + "
+                                      "(SELECT COUNT(*) FROM outbox)", (self._dispatched,)).fetchone()[0]
+
+    def _insert_log(self, e: dict) -> int:
+        cur = self._conn.execute("INSERT INTO logs (uuid, published, event_type, data) VALUES (?, ?, ?, ?)",
+                                 (e.get("uuid", ""), e.get("published", ""), e.get("eventType", ""), _dumps(e)))
+        return cur.lastrowid or 0
 
     def query_logs(self, *, since: str | None = None, until: str | None = None, after: int | None = None,
                    descending: bool = False, limit: int = 100,
@@ -182,7 +289,7 @@ class Store:
         self._run("INSERT INTO deliveries (id, hook_id, kind, event_type, verdict, created_at, attempts, data) "
                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                   (record["id"], record.get("hookId"), record["kind"], record.get("eventType"), record["verdict"],
-                   record["createdAt"], len(record.get("attempts", [])), json.dumps(record)))
+                   record["createdAt"], len(record.get("attempts", [])), _dumps(_compact(record))))
 
     def list_deliveries(self, *, hook_id: str | None = None, kind: str | None = None, event_type: str | None = None,
                         verdict: str | None = None, limit: int = 100) -> list[dict]:
@@ -204,7 +311,7 @@ class Store:
 
     def get_delivery(self, delivery_id: str) -> dict | None:
         rows = self._all("SELECT data FROM deliveries WHERE id = ?", (delivery_id,))
-        return json.loads(rows[0]["data"]) if rows else None
+        return _expand(json.loads(rows[0]["data"])) if rows else None
 
     def count_deliveries(self) -> int:
         return self._all("SELECT COUNT(*) FROM deliveries")[0][0]
@@ -214,6 +321,68 @@ class Store:
         """Remove every hook, log event and delivery."""
         with self._lock:
             self._conn.execute("BEGIN IMMEDIATE")
-            for table in ("hooks", "logs", "deliveries"):
+            for table in ("hooks", "logs", "deliveries", "outbox"):
                 self._conn.execute(f"DELETE FROM {table}")
             self._conn.execute("COMMIT")
+
+
+def _make_private(path: Path) -> None:
+    """Make an existing database file (and its WAL files) readable by its owner only, where we may."""
+    for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        try:
+            if candidate.exists() and candidate.stat().st_mode & 0o077:
+                os.chmod(candidate, 0o600)
+        except OSError:  # not ours: leave it
+            pass
+
+
+def _loads(text: str) -> Any:
+    """A stored row parsed (orjson; the standard library for what orjson refuses, e.g. integers over 64 bits)."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+
+
+def _dumps(value: Any) -> str:
+    """Compact JSON text for a stored row (orjson; the standard library for what orjson refuses)."""
+    try:
+        return wire_dumps(value).decode("utf-8")
+    except (TypeError, ValueError, UnicodeDecodeError):
+        return json.dumps(value)
+
+
+# An event-batch record carries its envelope three times over (``request``, ``result.envelope`` and the body of
+# every attempt); it is stored once (``request``) and the copies are restored when the record is read.
+_COMPACT = "storedOnce"
+
+
+def _compact(record: dict) -> dict:
+    result = record.get("result")
+    if record.get("kind") != "event" or not isinstance(result, dict) or result.get("envelope") is not \
+            record.get("request") or not isinstance(result.get("delivery"), dict):
+        return record
+    body = wire_dumps(record["request"]).decode("utf-8")
+    attempts = []
+    for attempt in record.get("attempts", []):
+        sent = attempt.get("request") or {}
+        if sent.get("body") == body:
+            attempt = {**attempt, "request": {**sent, "body": None, _COMPACT: True}}
+        attempts.append(attempt)
+    delivery = {k: v for k, v in result["delivery"].items() if k != "attempts"}
+    return {**record, "attempts": attempts,
+            "result": {**{k: v for k, v in result.items() if k not in ("envelope", "delivery")},
+                       "delivery": delivery, _COMPACT: True}}
+
+
+def _expand(record: dict) -> dict:
+    result = record.get("result")
+    if not isinstance(result, dict) or not result.pop(_COMPACT, False):
+        return record
+    body = wire_dumps(record["request"]).decode("utf-8")
+    for attempt in record.get("attempts", []):
+        if attempt.get("request", {}).pop(_COMPACT, False):
+            attempt["request"]["body"] = body
+    result["envelope"] = record["request"]
+    result["delivery"] = {"attempts": record.get("attempts", []), **result.get("delivery", {})}
+    return record

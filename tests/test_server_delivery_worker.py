@@ -1,0 +1,171 @@
+"""Event delivery per hook (issue #18 findings 2 and 7): a hanging hook delays only itself, and a crash re-sends to
+a hook only the batch it had not yet recorded."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import httpx
+import pytest
+from server_support import AUTH, TOKEN, event_hook_body
+
+from okta_hook_emulator.server import serve
+
+EVENT_TYPE = "user.lifecycle.create"
+
+
+class HookService:
+    """An event hook on loopback: answers verification; ``hang_after`` POSTs are acked, later ones block until
+    ``release()``. Remembers the event uuids of every acked POST and how many POSTs arrived."""
+
+    def __init__(self, hang_after: int | None = None) -> None:
+        self.acked: list[str] = []
+        self.posts = 0
+        self.hang_after = hang_after
+        self._released = threading.Event()
+        self._lock = threading.Lock()
+        service = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args) -> None:
+                pass
+
+            def _send(self, body: bytes) -> None:
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def do_GET(self) -> None:
+                challenge = self.headers.get("X-Okta-Verification-Challenge", "")
+                self._send(json.dumps({"verification": challenge}).encode())
+
+            def do_POST(self) -> None:
+                envelope = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
+                with service._lock:
+                    service.posts += 1
+                    hang = service.hang_after is not None and service.posts > service.hang_after
+                if hang:
+                    service._released.wait()
+                    self.close_connection = True
+                    return
+                self._send(b"")
+                with service._lock:
+                    service.acked += [e["uuid"] for e in envelope["data"]["events"]]
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+
+    def release(self) -> None:
+        self._released.set()
+
+    def stop(self) -> None:
+        self.release()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def register(client: httpx.Client, url: str, name: str) -> str:
+    created = client.post("/api/v1/eventHooks", json=event_hook_body(url, [EVENT_TYPE], name=name))
+    assert created.status_code == 200, created.text
+    hook_id = created.json()["id"]
+    verified = client.post(f"/api/v1/eventHooks/{hook_id}/lifecycle/verify")
+    assert verified.json().get("verificationStatus") == "VERIFIED", verified.text
+    return hook_id
+
+
+def wait_for(condition, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.02)
+    return condition()
+
+
+def test_a_hanging_hook_does_not_hold_back_a_healthy_hook_on_the_same_event_type():
+    hanging, healthy = HookService(hang_after=0), HookService()
+    # attempts wait 30 s for an answer: a single shared delivery worker would hold every event that long
+    handle = serve({"api_token": TOKEN, "policy": {"timeout": 30.0}, "worker_interval": 0.02}, dashboard=False)
+    try:
+        with httpx.Client(base_url=handle.url, headers=AUTH, timeout=30) as client:
+            register(client, hanging.url, "hanging")  # registered first: it is the first hook served
+            register(client, healthy.url, "healthy")
+            assert client.post("/_emulator/events", json={"eventType": EVENT_TYPE, "count": 1}).status_code == 200
+            assert wait_for(lambda: hanging.posts >= 1, 20)  # the hanging hook now holds a delivery
+            fired = client.post("/_emulator/events", json={"eventType": EVENT_TYPE, "count": 200}).json()["events"]
+            # the healthy hook gets all 201 events while the hanging hook's first POST is still unanswered
+            assert wait_for(lambda: len(healthy.acked) >= 201, 25), f"healthy hook got {len(healthy.acked)} of 201"
+            assert set(e["uuid"] for e in fired) <= set(healthy.acked)
+            assert hanging.posts == 1 and hanging.acked == []
+            records = client.get("/_emulator/deliveries", params={"kind": "event"}).json()
+            assert records and {r["hookId"] for r in records} == {records[0]["hookId"]}  # only the healthy one
+    finally:
+        hanging.release()
+        handle.stop(timeout=5)
+        hanging.stop()
+        healthy.stop()
+
+
+def start_server(db) -> tuple[subprocess.Popen, str]:
+    cmd = [sys.executable, "-c", "from okta_hook_emulator.cli import main; main()", "serve", "--port", "0",
+           "--db", str(db), "--token", TOKEN, "--quiet"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    lines = []
+    for line in proc.stdout:
+        lines.append(line)
+        if "listening on " in line:
+            threading.Thread(target=proc.stdout.read, daemon=True).start()
+            return proc, line.split("listening on ", 1)[1].strip()
+    proc.kill()
+    raise AssertionError("server did not start:\n" + "".join(lines))
+
+
+@pytest.mark.slow
+def test_a_crash_resends_to_a_hook_only_what_was_not_recorded(tmp_path):
+    """Two batches acked and recorded, the third hanging when the server is SIGKILLed: after the restart the hook
+    gets the third batch again, never the two it had acknowledged."""
+    db = tmp_path / "okta.db"
+    hook = HookService(hang_after=2)
+    proc, url = start_server(db)
+    try:
+        with httpx.Client(base_url=url, headers=AUTH, timeout=30) as client:
+            register(client, hook.url, "crash")
+            fired = client.post("/_emulator/events", json={"eventType": EVENT_TYPE, "count": 120}).json()["events"]
+            assert wait_for(lambda: hook.posts >= 3, 30), hook.posts  # 2 acked, the 3rd is hanging
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+    acked_before = list(hook.acked)
+    assert len(acked_before) == 100
+    hook.hang_after = None
+    hook.release()
+    before = len(hook.acked)
+    proc, url = start_server(db)
+    try:
+        with httpx.Client(base_url=url, headers=AUTH, timeout=60) as client:
+            assert client.post("/_emulator/wait", json={"timeout": 60}).json()["idle"]
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        hook.stop()
+    resent = hook.acked[before:]
+    assert set(e["uuid"] for e in fired) == set(acked_before) | set(resent)  # nothing lost
+    assert not set(resent) & set(acked_before), f"{len(set(resent) & set(acked_before))} acked events re-sent"
+    assert len(resent) == 20
