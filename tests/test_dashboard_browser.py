@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from server_support import answer_token_with_claim, answer_verification
 
 from okta_hook_emulator.server import serve
+from tests.helpers.server import answer_token_with_claim, answer_verification
 
 pytestmark = pytest.mark.browser
 

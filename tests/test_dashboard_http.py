@@ -15,10 +15,10 @@ from typing import Any
 import httpx
 import pytest
 from click.testing import CliRunner
-from server_support import answer_token_with_claim, answer_verification
 from werkzeug import Request, Response
 
 from okta_hook_emulator.server import serve
+from tests.helpers.server import answer_token_with_claim, answer_verification
 
 REPO = Path(__file__).resolve().parents[1]
 TOKEN = "00dashboard-test-api-token"

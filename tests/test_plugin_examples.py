@@ -9,8 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import readme_support
-from readme_support import ROOT
+from tests.helpers import readme
+from tests.helpers.readme import ROOT
 
 EXAMPLES = ROOT / "examples"
 FLASK_FILES = ("flask_hook_app.py", "conftest.py", "test_flask_hook.py")
@@ -28,7 +28,7 @@ def _run_pytest(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 
 
 def readme_section() -> str:
-    return readme_support.section("Test your hook with pytest")
+    return readme.section("Test your hook with pytest")
 
 
 def readme_files() -> dict[str, str]:

@@ -8,13 +8,13 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from click.testing import CliRunner
-from example_support import sample_hook
 from jsonschema import Draft202012Validator
 
 from okta_hook_emulator.commands.run import run, scenarios_cmd
 from okta_hook_emulator.payloads.catalog import KINDS
 from okta_hook_emulator.scenarios import builtin_names, load, run_scenario, scenario_schema
 from okta_hook_emulator.scenarios.loader import library_dir
+from tests.helpers.examples import sample_hook
 
 SLOW = "slow-hook-timeout"  # Okta's real 3 s budget: run once only (over HTTP, below)
 

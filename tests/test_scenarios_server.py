@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from click.testing import CliRunner
-from example_support import sample_hook
 
 from okta_hook_emulator import demo
 from okta_hook_emulator.commands.run import run
 from okta_hook_emulator.server.runner import serve
+from tests.helpers.examples import sample_hook
 
 SAMPLE = sample_hook()
 

@@ -8,19 +8,17 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
-from server_support import (  # noqa: F401
-    AUTH,
-    TOKEN,
-    answer_verification,
-    api,
-    assert_okta_error,
-    event_hook_body,
-    inline_hook_body,
-    server,
-)
 
 from okta_hook_emulator.clock import FixedClock
 from okta_hook_emulator.server import serve
+from tests.helpers.server import (
+    AUTH,
+    TOKEN,
+    answer_verification,
+    assert_okta_error,
+    event_hook_body,
+    inline_hook_body,
+)
 
 
 def _verified_hook(api: httpx.Client, httpserver: Any, path: str = "/events", **kw: Any) -> dict:  # noqa: F811

@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from server_support import TOKEN, answer_verification, event_hook_body, inline_hook_body
 
 from okta_hook_emulator.server.store import Store
+from tests.helpers.server import TOKEN, answer_verification, event_hook_body, inline_hook_body
 
 AUTH = {"Authorization": f"SSWS {TOKEN}"}
 

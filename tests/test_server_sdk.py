@@ -11,9 +11,9 @@ from typing import Any
 import okta.client as okta_client
 import okta.models as models
 import pytest
-from server_support import TOKEN, answer_verification, server  # noqa: F401
 
 from okta_hook_emulator.server import serve
+from tests.helpers.server import TOKEN, answer_verification
 
 
 def _client(url: str) -> Any:

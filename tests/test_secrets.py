@@ -19,9 +19,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from example_support import hostile_hook
 
 from okta_hook_emulator.server import serve
+from tests.helpers.examples import hostile_hook
 
 TOKEN = "00PlantedApiToken-7f3k2j9q"
 EVENT_SECRET = "planted-event-secret-5b1d"

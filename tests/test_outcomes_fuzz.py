@@ -8,10 +8,10 @@ import json
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from inline_support import EXAMPLES, REQUESTS
 
 from okta_hook_emulator.emulator.core import Emulator
 from okta_hook_emulator.emulator.results import VERDICT_ERROR, VERDICT_FAILED, VERDICT_INVALID, VERDICT_OK
+from tests.helpers.inline import EXAMPLES, REQUESTS
 
 VERDICTS = {VERDICT_OK, VERDICT_ERROR, VERDICT_INVALID, VERDICT_FAILED}
 
