@@ -275,6 +275,7 @@ def test_serve_binds_loopback_unless_told_otherwise() -> None:
         handle.stop()
 
 
+@pytest.mark.slow
 def test_demo_flow_every_builtin_scenario_shows_up_with_full_details() -> None:
     """What `make demo` does (minus the 3 s timeout scenario): every delivery renders request, response,
     attempts, verdict and outcome."""

@@ -59,6 +59,7 @@ def hook():
         yield emu, app, answer
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", sorted(REQUESTS))
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(body=bodies, status=st.sampled_from([200, 200, 200, 204, 201, 400, 500]))

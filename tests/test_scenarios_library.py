@@ -56,6 +56,7 @@ def test_builtin_passes_against_sample_hook_in_process(name):
     assert result.steps and all(s.status == "passed" for s in result.steps)
 
 
+@pytest.mark.slow
 def test_all_builtins_over_real_http_via_cli_with_junit(sample_url, tmp_path):
     """Every built-in (the 3 s timeout one included, once) over HTTP on 127.0.0.1; JUnit: one case per step."""
     out = tmp_path / "report.xml"

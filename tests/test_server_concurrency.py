@@ -13,6 +13,8 @@ import pytest
 from okta_hook_emulator.server import serve
 from tests.helpers.examples import hostile_hook
 
+pytestmark = pytest.mark.slow
+
 TOKEN = "00hardening-concurrency-token"
 CLIENTS = 50
 EVENTS_PER_CLIENT = 20

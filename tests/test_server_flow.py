@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
+import pytest
 
 from okta_hook_emulator.clock import FixedClock
 from okta_hook_emulator.server import serve
@@ -237,6 +238,7 @@ def test_stop_drains_queued_deliveries(httpserver: Any) -> None:
     assert sum(len(p["data"]["events"]) for p in _posts(httpserver)) == 4
 
 
+@pytest.mark.slow
 def test_tls_server_with_self_signed_certificate() -> None:
     handle = serve({"api_token": TOKEN, "start_worker": False}, tls=True)
     try:

@@ -56,6 +56,7 @@ def inline_hook():
         yield emu, app, answer
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", INLINE_KINDS)
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                  HealthCheck.function_scoped_fixture])
@@ -189,6 +190,7 @@ def assert_okta_shaped(resp, what: str) -> None:
             assert body["errorCauses"] and all(c.get("errorSummary") for c in body["errorCauses"]), body
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                   HealthCheck.function_scoped_fixture])
 @given(data=st.data())

@@ -153,6 +153,7 @@ asyncio.run(main())
 """
 
 
+@pytest.mark.slow
 def test_sdk_runs_unmodified_over_tls() -> None:
     """With ``serve(tls=True)`` the SDK needs no testing switch: trust the generated certificate
     (``SSL_CERT_FILE``, read when aiohttp starts) and use the https:// org URL."""
