@@ -1,10 +1,11 @@
-# Two entry points: `make demo` (set up, run the demo) and `make test` (set up, run the tests).
+# Two entry points: `make demo` (set up, run the demo) and `make test` (set up, run the whole test suite).
+# `make test-fast` skips the tests marked slow (pytester and subprocess runs, crashes, TLS, Okta's 3 s, browsers).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test lint bench clean
+.PHONY: setup demo test test-fast lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +21,9 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n 2 -q
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow" -n 2 -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -1,11 +1,20 @@
-"""Shared test configuration. Area-specific fixtures live in the test modules that need them."""
+"""Shared test configuration and the fixtures several test modules use. Plain helpers (no fixtures) live in
+tests/helpers/; a module's own fixtures stay in that module (and override these by name)."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
+from pytest_httpserver import HTTPServer
+
+from okta_hook_emulator.emulator.core import Emulator
+from okta_hook_emulator.server import serve
+from tests.helpers.server import AUTH, SHORT, TOKEN
 
 DATA = Path(__file__).parent / "data"
 OKTA_EXAMPLES = DATA / "okta_examples"
@@ -19,3 +28,37 @@ def okta_example():
         return json.loads((OKTA_EXAMPLES / name).read_text())
 
     return load
+
+
+@pytest.fixture
+def server() -> Iterator[Any]:
+    """A running emulator on 127.0.0.1 (free port), in-memory database, short hook timeouts."""
+    handle = serve({"api_token": TOKEN, "policy": dict(SHORT), "worker_interval": 0.02})
+    try:
+        yield handle
+    finally:
+        handle.stop()
+
+
+@pytest.fixture
+def api(server: Any) -> Iterator[httpx.Client]:
+    """An httpx client for the emulator carrying the SSWS token."""
+    with httpx.Client(base_url=server.url, headers=AUTH, timeout=10) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def hook_server() -> Iterator[HTTPServer]:
+    """A threaded pytest-httpserver hook service on 127.0.0.1 (free port), one per test module."""
+    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    server.start()
+    yield server
+    server.clear()
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def emu() -> Iterator[Emulator]:
+    """An ``Emulator(seed=0)`` shared by the tests of one module."""
+    with Emulator(seed=0) as emulator:
+        yield emulator

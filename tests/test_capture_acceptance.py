@@ -9,7 +9,8 @@ import json
 
 import httpx
 import pytest
-from capture_support import StandInHook, corpus_requests, okta_hooks, start_capture
+
+from tests.helpers.capture import StandInHook, corpus_requests, okta_hooks, start_capture
 
 pytestmark = pytest.mark.slow  # child processes and several CLI runs: a few seconds in all
 

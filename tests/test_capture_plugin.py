@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from capture_support import StandInHook
 
 from okta_hook_emulator.capture.proxy import CaptureServer
 from okta_hook_emulator.capture.records import Recorder
 from okta_hook_emulator.emulator.core import Emulator
+from tests.helpers.capture import StandInHook
 
 pytest_plugins = ["pytester"]
 pytestmark = pytest.mark.slow  # each test runs pytest in a child process

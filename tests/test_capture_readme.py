@@ -10,7 +10,9 @@ import sys
 import threading
 
 import pytest
-from readme_support import (
+from werkzeug.serving import make_server
+
+from tests.helpers.readme import (
     ROOT,
     blocks,
     commented_prints,
@@ -19,7 +21,6 @@ from readme_support import (
     run_console,
     section,
 )
-from werkzeug.serving import make_server
 
 SECTION = section("Capture and replay")
 EXAMPLES = console_examples(SECTION)

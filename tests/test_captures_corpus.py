@@ -277,6 +277,7 @@ def test_corpus_size():
     assert {e["kind"] for e in INDEX} >= {"event", "registration", "saml", "telephony"}
 
 
+@pytest.mark.slow
 def test_only_the_known_ours_wrong_differences():
     found: dict[tuple[str, str, str], set[str]] = {}
     for entry in INDEX:

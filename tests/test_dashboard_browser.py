@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from server_support import answer_token_with_claim, answer_verification
 
 from okta_hook_emulator.server import serve
+from tests.helpers.server import answer_token_with_claim, answer_verification
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

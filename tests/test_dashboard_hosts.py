@@ -13,9 +13,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
-from server_support import AUTH, TOKEN
 
 from okta_hook_emulator.server import serve
+from tests.helpers.server import AUTH, TOKEN
 
 
 class Capture:

@@ -15,10 +15,10 @@ from typing import Any
 import httpx
 import pytest
 from click.testing import CliRunner
-from server_support import answer_token_with_claim, answer_verification
 from werkzeug import Request, Response
 
 from okta_hook_emulator.server import serve
+from tests.helpers.server import answer_token_with_claim, answer_verification
 
 REPO = Path(__file__).resolve().parents[1]
 TOKEN = "00dashboard-test-api-token"
@@ -275,6 +275,7 @@ def test_serve_binds_loopback_unless_told_otherwise() -> None:
         handle.stop()
 
 
+@pytest.mark.slow
 def test_demo_flow_every_builtin_scenario_shows_up_with_full_details() -> None:
     """What `make demo` does (minus the 3 s timeout scenario): every delivery renders request, response,
     attempts, verdict and outcome."""

@@ -17,13 +17,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from readme_support import blocks, section
 
 from okta_hook_emulator.emulator import records as R
 from okta_hook_emulator.emulator.core import Emulator
 from okta_hook_emulator.load.people import as_person, person_for
 from okta_hook_emulator.load.tally import Call, Tally, failure_name, failure_outcome, format_summary
 from okta_hook_emulator.payloads.validate import Problem
+from tests.helpers.readme import blocks, section
 
 OKTA_HOOKS = str(Path(sys.executable).parent / "okta-hooks")
 SLOW_EVERY = 10  # the stand-in answers every tenth call too slowly

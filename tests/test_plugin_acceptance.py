@@ -9,6 +9,7 @@ import textwrap
 import pytest
 
 pytest_plugins = ["pytester"]
+pytestmark = pytest.mark.slow  # every test runs a fresh pytest process
 
 # A tiny WSGI hook service shared by the inner test files. ``MODE`` picks right or wrong answers.
 HOOK_APP = '''

@@ -9,8 +9,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import readme_support
-from readme_support import ROOT
+import pytest
+
+from tests.helpers import readme
+from tests.helpers.readme import ROOT
 
 EXAMPLES = ROOT / "examples"
 FLASK_FILES = ("flask_hook_app.py", "conftest.py", "test_flask_hook.py")
@@ -28,7 +30,7 @@ def _run_pytest(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 
 
 def readme_section() -> str:
-    return readme_support.section("Test your hook with pytest")
+    return readme.section("Test your hook with pytest")
 
 
 def readme_files() -> dict[str, str]:
@@ -52,6 +54,7 @@ def test_readme_documents_every_fixture_marker_and_setting():
         assert name in section, name
 
 
+@pytest.mark.slow
 def test_readme_example_passes_in_a_fresh_directory(tmp_path):
     for name, code in readme_files().items():
         (tmp_path / name).write_text(code)
@@ -62,6 +65,7 @@ def test_readme_example_passes_in_a_fresh_directory(tmp_path):
     assert "okta-hooks: seed=0" in _run_pytest("--collect-only", cwd=tmp_path).stdout
 
 
+@pytest.mark.slow
 def test_examples_pass_under_xdist():
     done = _run_pytest("-n", "2", "-q", str(EXAMPLES), cwd=ROOT)
     assert done.returncode == 0, done.stdout + done.stderr

@@ -164,6 +164,7 @@ def test_payloads_same_each_test_b(okta_payloads):
 '''
 
 
+@pytest.mark.slow
 def test_okta_scenario_marker_and_per_test_reseeding(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_marker=MARKER_SUITE)
     result = pytester.runpytest_subprocess("-s", "--okta-hooks-seed=11")

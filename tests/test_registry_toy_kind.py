@@ -108,6 +108,7 @@ def test_python_api_by_name_through_the_entry_point(hook: HTTPServer, toy_env: d
     assert json.loads(proc.stdout) == {"verdict": "ok", "denied": True, "message": "Closed today"}
 
 
+@pytest.mark.slow
 def test_cli_payload_catalog_and_send_inline(hook: HTTPServer, toy_env: dict[str, str]) -> None:
     catalog = _run([OKTA_HOOKS, "catalog", "--grep", "toy"], toy_env)
     assert catalog.returncode == 0, catalog.stderr
@@ -136,6 +137,7 @@ def test_cli_payload_catalog_and_send_inline(hook: HTTPServer, toy_env: dict[str
     assert unknown.returncode == 2 and "Unknown hook kind 'toy'" in unknown.stderr
 
 
+@pytest.mark.slow
 def test_pytest_plugin_okta_fixture(pytester: pytest.Pytester, hook: HTTPServer, toy_env: dict[str, str],
                                     monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PYTHONPATH", toy_env["PYTHONPATH"])

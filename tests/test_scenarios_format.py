@@ -6,13 +6,13 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from example_support import sample_hook
 
 from okta_hook_emulator.commands.run import run
 from okta_hook_emulator.matchers import satisfies as match
 from okta_hook_emulator.scenarios import ScenarioError, load, load_text, run_scenario
 from okta_hook_emulator.scenarios.expectations import evaluate
 from okta_hook_emulator.scenarios.refs import Resolver
+from tests.helpers.examples import sample_hook
 
 SAMPLE = sample_hook()
 

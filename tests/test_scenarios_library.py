@@ -8,13 +8,13 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from click.testing import CliRunner
-from example_support import sample_hook
 from jsonschema import Draft202012Validator
 
 from okta_hook_emulator.commands.run import run, scenarios_cmd
 from okta_hook_emulator.payloads.catalog import KINDS
 from okta_hook_emulator.scenarios import builtin_names, load, run_scenario, scenario_schema
 from okta_hook_emulator.scenarios.loader import library_dir
+from tests.helpers.examples import sample_hook
 
 SLOW = "slow-hook-timeout"  # Okta's real 3 s budget: run once only (over HTTP, below)
 
@@ -56,6 +56,7 @@ def test_builtin_passes_against_sample_hook_in_process(name):
     assert result.steps and all(s.status == "passed" for s in result.steps)
 
 
+@pytest.mark.slow
 def test_all_builtins_over_real_http_via_cli_with_junit(sample_url, tmp_path):
     """Every built-in (the 3 s timeout one included, once) over HTTP on 127.0.0.1; JUnit: one case per step."""
     out = tmp_path / "report.xml"

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from click.testing import CliRunner
-from example_support import sample_hook
 
 from okta_hook_emulator import demo
 from okta_hook_emulator.commands.run import run
 from okta_hook_emulator.server.runner import serve
+from tests.helpers.examples import sample_hook
 
 SAMPLE = sample_hook()
 
@@ -38,6 +39,7 @@ def test_server_mode_without_token_is_a_usage_error():
     assert res.exit_code == 2 and "--token" in res.stderr
 
 
+@pytest.mark.slow
 def test_demo_once_runs_every_builtin_through_the_server(capsys):
     status = demo.main(["--once", "--skip-slow"])
     out = capsys.readouterr().out

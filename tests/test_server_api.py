@@ -8,19 +8,17 @@ from typing import Any
 
 import httpx
 import pytest
-from server_support import (  # noqa: F401
-    AUTH,
-    TOKEN,
-    answer_verification,
-    api,
-    assert_okta_error,
-    event_hook_body,
-    inline_hook_body,
-    server,
-)
 
 from okta_hook_emulator.payloads.event_types import event_types
 from okta_hook_emulator.server import serve
+from tests.helpers.server import (
+    AUTH,
+    TOKEN,
+    answer_verification,
+    assert_okta_error,
+    event_hook_body,
+    inline_hook_body,
+)
 
 HOOK = "https://hooks.example.com/okta"
 

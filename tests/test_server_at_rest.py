@@ -10,9 +10,9 @@ import stat
 from pathlib import Path
 
 import httpx
-from server_support import AUTH, TOKEN, event_hook_body, inline_hook_body
 
 from okta_hook_emulator.server import create_app, serve
+from tests.helpers.server import AUTH, TOKEN, event_hook_body, inline_hook_body
 
 EVENT_SECRET = "event-hook-shared-secret-value"
 INLINE_SECRET = "inline-hook-shared-secret-value"

@@ -14,9 +14,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
-from server_support import AUTH, TOKEN, event_hook_body
 
 from okta_hook_emulator.server import serve
+from tests.helpers.server import AUTH, TOKEN, event_hook_body
 
 EVENT_TYPE = "user.lifecycle.create"
 

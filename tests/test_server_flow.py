@@ -8,19 +8,18 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
-from server_support import (  # noqa: F401
-    AUTH,
-    TOKEN,
-    answer_verification,
-    api,
-    assert_okta_error,
-    event_hook_body,
-    inline_hook_body,
-    server,
-)
+import pytest
 
 from okta_hook_emulator.clock import FixedClock
 from okta_hook_emulator.server import serve
+from tests.helpers.server import (
+    AUTH,
+    TOKEN,
+    answer_verification,
+    assert_okta_error,
+    event_hook_body,
+    inline_hook_body,
+)
 
 
 def _verified_hook(api: httpx.Client, httpserver: Any, path: str = "/events", **kw: Any) -> dict:  # noqa: F811
@@ -239,6 +238,7 @@ def test_stop_drains_queued_deliveries(httpserver: Any) -> None:
     assert sum(len(p["data"]["events"]) for p in _posts(httpserver)) == 4
 
 
+@pytest.mark.slow
 def test_tls_server_with_self_signed_certificate() -> None:
     handle = serve({"api_token": TOKEN, "start_worker": False}, tls=True)
     try:

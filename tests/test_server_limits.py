@@ -2,7 +2,6 @@
 answered with an Okta-shaped 413, deep JSON and deep filters answered with 400 E0000001 (never a 500), type checks
 on every field (inline ``channel.version`` included) and no exception text in any answer."""
 
-# ruff: noqa: F811  (the server / api fixtures are imported from server_support and requested by name)
 from __future__ import annotations
 
 import json
@@ -10,9 +9,9 @@ import json
 import httpx
 import pytest
 from flask import Blueprint
-from server_support import AUTH, TOKEN, api, event_hook_body, inline_hook_body, server  # noqa: F401
 
 from okta_hook_emulator.server import create_app, serve
+from tests.helpers.server import AUTH, TOKEN, event_hook_body, inline_hook_body
 
 HOOK_URI = "http://127.0.0.1:9/hook"
 

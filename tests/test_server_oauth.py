@@ -9,8 +9,9 @@ from typing import Any
 import httpx
 import jwt
 import pytest
-from server_support import api, assert_okta_error, inline_hook_body, server  # noqa: F401
 from werkzeug import Request, Response
+
+from tests.helpers.server import assert_okta_error, inline_hook_body
 
 
 def _client(api: httpx.Client) -> tuple[str, str, dict]:  # noqa: F811

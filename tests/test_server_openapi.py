@@ -7,7 +7,6 @@ import re
 from typing import Any
 
 import httpx
-from server_support import server  # noqa: F401
 
 from okta_hook_emulator.dashboard import bp as dashboard_bp
 from okta_hook_emulator.server import create_app

@@ -1,14 +1,14 @@
 """Org limits under concurrency (issue #18 finding 6): the limit check and the write happen in one transaction,
 so simultaneous requests cannot all pass it."""
 
-# ruff: noqa: F811  (the server / api fixtures are imported from server_support and requested by name)
 from __future__ import annotations
 
 import threading
 
 import httpx
 import pytest
-from server_support import AUTH, event_hook_body, inline_hook_body, server  # noqa: F401
+
+from tests.helpers.server import AUTH, event_hook_body, inline_hook_body
 
 HOOK_URI = "http://127.0.0.1:9/hook"
 

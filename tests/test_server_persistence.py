@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from server_support import TOKEN, answer_verification, event_hook_body, inline_hook_body
+import pytest
 
 from okta_hook_emulator.server.store import Store
+from tests.helpers.server import TOKEN, answer_verification, event_hook_body, inline_hook_body
 
 AUTH = {"Authorization": f"SSWS {TOKEN}"}
 
@@ -45,6 +46,7 @@ def _start(db: Path, port: int) -> subprocess.Popen:
     raise AssertionError("serve did not come up")
 
 
+@pytest.mark.slow
 def test_sigkill_and_restart_keeps_hooks_logs_and_deliveries(tmp_path: Path, httpserver: Any) -> None:
     answer_verification(httpserver, "/events")
     httpserver.expect_request("/events", method="POST").respond_with_data("", status=200)

@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
-from server_support import AUTH, TOKEN
 
 from okta_hook_emulator.server import serve
 from okta_hook_emulator.server.control import load_openapi
+from tests.helpers.server import AUTH, TOKEN
 
 EXAMPLES = int(os.environ.get("OKTA_HOOKS_FUZZ_EXAMPLES", "6"))
 BUDGET = float(os.environ.get("OKTA_HOOKS_FUZZ_SECONDS", "3"))

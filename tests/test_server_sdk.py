@@ -11,9 +11,9 @@ from typing import Any
 import okta.client as okta_client
 import okta.models as models
 import pytest
-from server_support import TOKEN, answer_verification, server  # noqa: F401
 
 from okta_hook_emulator.server import serve
+from tests.helpers.server import TOKEN, answer_verification
 
 
 def _client(url: str) -> Any:
@@ -153,6 +153,7 @@ asyncio.run(main())
 """
 
 
+@pytest.mark.slow
 def test_sdk_runs_unmodified_over_tls() -> None:
     """With ``serve(tls=True)`` the SDK needs no testing switch: trust the generated certificate
     (``SSL_CERT_FILE``, read when aiohttp starts) and use the https:// org URL."""

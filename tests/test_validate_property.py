@@ -40,6 +40,7 @@ def test_matrix_covers_every_kind_request_type_and_variant():
     assert SEEDS >= len(event_types())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("start", range(0, SEEDS, BLOCK))
 def test_generated_requests_validate(start):
     catalog = sorted(event_types())

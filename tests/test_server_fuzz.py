@@ -12,12 +12,12 @@ from importlib import resources
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from inline_support import EXAMPLES, REQUESTS
 
 from okta_hook_emulator.emulator.core import Emulator
 from okta_hook_emulator.emulator.results import VERDICT_ERROR, VERDICT_FAILED, VERDICT_INVALID, VERDICT_OK
 from okta_hook_emulator.payloads.catalog import INLINE_KINDS, KINDS
 from okta_hook_emulator.server import create_app
+from tests.helpers.inline import EXAMPLES, REQUESTS
 
 VERDICTS = {VERDICT_OK, VERDICT_ERROR, VERDICT_INVALID, VERDICT_FAILED}
 TOKEN = "00hardening-fuzz-token"
@@ -56,6 +56,7 @@ def inline_hook():
         yield emu, app, answer
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", INLINE_KINDS)
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                  HealthCheck.function_scoped_fixture])
@@ -189,6 +190,7 @@ def assert_okta_shaped(resp, what: str) -> None:
             assert body["errorCauses"] and all(c.get("errorSummary") for c in body["errorCauses"]), body
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                   HealthCheck.function_scoped_fixture])
 @given(data=st.data())

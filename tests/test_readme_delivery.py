@@ -7,10 +7,10 @@ import shlex
 
 from click.testing import CliRunner
 from pytest_httpserver import HTTPServer
-from readme_support import blocks, commented_prints, printed_lines, section
 from werkzeug import Request, Response
 
 from okta_hook_emulator.cli import _load, cli
+from tests.helpers.readme import blocks, commented_prints, printed_lines, section
 
 README_URL = "http://127.0.0.1:8080/hook"
 

@@ -10,11 +10,11 @@ import subprocess
 import sys
 
 import httpx
-import readme_support
-from example_support import load_module
-from readme_support import ROOT
 
 from okta_hook_emulator.emulator.core import Emulator
+from tests.helpers import readme
+from tests.helpers.examples import load_module
+from tests.helpers.readme import ROOT
 
 
 def _run_all():
@@ -23,7 +23,7 @@ def _run_all():
 
 
 def test_durability_commands_run_as_shown():
-    (block,) = re.findall(r"```bash\n(.*?)```", readme_support.section("Durability"), re.S)
+    (block,) = re.findall(r"```bash\n(.*?)```", readme.section("Durability"), re.S)
     commands = [line.split("#", 1)[0].strip() for line in block.splitlines() if line.strip()]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     listed = subprocess.run([sys.executable, *shlex.split(commands[0])[1:]], cwd=ROOT, env=env,
@@ -51,7 +51,7 @@ def test_durability_commands_run_as_shown():
 def test_performance_table_lists_every_figure_with_a_verdict():
     run_all = _run_all()
     names = [row.name for *_, parse in run_all.BENCHMARKS for row in parse("")]
-    section = readme_support.section("Performance")
+    section = readme.section("Performance")
     rows = {cells[0]: cells[-1] for line in section.splitlines() if line.startswith("| ")
             for cells in [[c.strip() for c in line.strip("|").split("|")]]}
     assert set(names) <= set(rows), set(names) - set(rows)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from readme_support import blocks, commented_prints, printed_lines, section
+from tests.helpers.readme import blocks, commented_prints, printed_lines, section
 
 
 def test_python_example_prints_what_it_says():

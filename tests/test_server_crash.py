@@ -19,6 +19,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+pytestmark = pytest.mark.slow
+
 TOKEN = "00hardening-crash-token"
 EVENTS = 10_000
 CHUNK = 2_500  # POST /_emulator/events takes at most 10,000 per call; 4 calls

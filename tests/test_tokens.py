@@ -10,7 +10,6 @@ import httpx
 import jwt
 import pytest
 from flask import Flask
-from server_support import api, server  # noqa: F401
 
 from okta_hook_emulator.clock import FixedClock
 from okta_hook_emulator.emulator.keys import SigningKeys, verify

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import pytest
-from inline_support import load
 
 from okta_hook_emulator.clock import FixedClock
 from okta_hook_emulator.emulator.keys import SigningKeys
@@ -18,6 +17,7 @@ from okta_hook_emulator.emulator.outcomes import (
 )
 from okta_hook_emulator.emulator.outcomes import import_ as import_judge
 from okta_hook_emulator.emulator.results import VERDICT_INVALID, VERDICT_OK
+from tests.helpers.inline import load
 
 
 def ctx() -> JudgeContext:

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from example_support import hostile_hook
 
 from okta_hook_emulator.server import serve
+from tests.helpers.examples import hostile_hook
 
 TOKEN = "00PlantedApiToken-7f3k2j9q"
 EVENT_SECRET = "planted-event-secret-5b1d"
@@ -69,6 +69,7 @@ class Server:
         return "".join(self.output)
 
 
+@pytest.mark.slow
 def test_planted_secrets_appear_on_no_surface(tmp_path):
     hook = hostile_hook().HostileHook("ok").start()
     db = tmp_path / "s.db"
@@ -152,6 +153,7 @@ def test_planted_secrets_appear_on_no_surface(tmp_path):
     assert len(banner) == 1 and "API token:" in banner[0]
 
 
+@pytest.mark.slow
 def test_cli_verify_masks_the_auth_header(tmp_path):
     hook = hostile_hook().HostileHook("ok").start()
     try:
@@ -186,6 +188,7 @@ steps:
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("report", ["text", "json", "junit"])
 def test_cli_scenario_reports_mask_secrets(tmp_path, report):
     hook = hostile_hook().HostileHook("ok").start()
@@ -220,6 +223,7 @@ def test_management_api_refuses_requests_without_the_token():
         handle.stop()
 
 
+@pytest.mark.slow
 def test_default_bind_is_loopback(tmp_path):
     from okta_hook_emulator.commands import serve as serve_command
     from okta_hook_emulator.server import runner

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 
-from readme_support import ROOT, blocks, commented_prints, printed_lines, section
-
 from okta_hook_emulator.cli import _load, cli
+from tests.helpers.readme import ROOT, blocks, commented_prints, printed_lines, section
 
 
 def _section() -> str:

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from example_support import sample_hook
 
 from okta_hook_emulator.emulator.core import Emulator
 from okta_hook_emulator.emulator.results import VERDICT_FAILED, VERDICT_OK
 from okta_hook_emulator.emulator.transport import Target
 from okta_hook_emulator.scenarios import load_text, run_scenario
 from okta_hook_emulator.server.runner import serve
+from tests.helpers.examples import sample_hook
 
 SAMPLE = sample_hook()
 

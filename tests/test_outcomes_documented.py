@@ -7,15 +7,11 @@ from __future__ import annotations
 import copy
 import xml.etree.ElementTree as ET
 
-import inline_support
 import jwt
 import pytest
-from inline_support import EXAMPLES, load
 
 from okta_hook_emulator.emulator.results import VERDICT_ERROR, VERDICT_INVALID, VERDICT_OK
-
-hook_server = inline_support.hook_server  # fixtures
-emu = inline_support.emu
+from tests.helpers.inline import EXAMPLES, load
 
 SAML_NS = {"saml": "urn:oasis:names:tc:SAML:2.0:assertion"}
 XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"

@@ -1,4 +1,4 @@
-"""Helpers shared by the README tests (tests/test_*_readme.py): find a section, its fenced blocks and console
+"""Helpers shared by the README tests (tests/test_readme_*.py): find a section, its fenced blocks and console
 examples, and run a Python example capturing what it prints. Assertions stay in the tests."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
 
 

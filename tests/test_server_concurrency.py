@@ -9,9 +9,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-from example_support import hostile_hook
 
 from okta_hook_emulator.server import serve
+from tests.helpers.examples import hostile_hook
+
+pytestmark = pytest.mark.slow
 
 TOKEN = "00hardening-concurrency-token"
 CLIENTS = 50

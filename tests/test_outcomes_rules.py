@@ -8,16 +8,12 @@ import copy
 import json
 import xml.etree.ElementTree as ET
 
-import inline_support
 import jwt
 import pytest
-from inline_support import load
 
 from okta_hook_emulator.emulator.keys import SigningKeys
 from okta_hook_emulator.emulator.results import VERDICT_ERROR, VERDICT_FAILED, VERDICT_INVALID, VERDICT_OK
-
-hook_server = inline_support.hook_server  # fixtures
-emu = inline_support.emu
+from tests.helpers.inline import load
 
 SAML_NS = {"saml": "urn:oasis:names:tc:SAML:2.0:assertion"}
 

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from readme_support import blocks, commented_prints, console_examples, printed_lines, run_console, section
+
+from tests.helpers.readme import (
+    blocks,
+    commented_prints,
+    console_examples,
+    printed_lines,
+    run_console,
+    section,
+)
 
 SECTION = section("Generating payloads")
 

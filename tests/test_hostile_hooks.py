@@ -8,12 +8,12 @@ import json
 import time
 
 import httpx
-import inline_support
 import pytest
-from example_support import hostile_hook
 
 from okta_hook_emulator.emulator.results import VERDICT_ERROR, VERDICT_FAILED, VERDICT_INVALID, VERDICT_OK
 from okta_hook_emulator.server import serve
+from tests.helpers.examples import hostile_hook
+from tests.helpers.inline import load
 
 BUDGET = 0.3  # seconds per attempt (Okta: 3 s)
 SLACK = 2.5  # an enforced budget ends a call far below this; an unenforced one (sleep 1 s, dribble 3 s) does not
@@ -29,8 +29,7 @@ def hook():
         yield server
 
 
-emu = inline_support.emu  # fixture
-request = inline_support.load
+request = load
 
 
 F, INV, OK, E = VERDICT_FAILED, VERDICT_INVALID, VERDICT_OK, VERDICT_ERROR

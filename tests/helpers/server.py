@@ -1,38 +1,18 @@
-"""Helpers shared by the server tests (tests/test_server_*.py): a running emulator, an API client and a
-stand-in hook service that answers verification."""
+"""Helpers shared by the server tests (tests/test_server_*.py and others): the API token, request bodies, Okta error
+checks and a stand-in hook service that answers verification. The ``server`` and ``api`` fixtures are in
+tests/conftest.py."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
-import pytest
 from werkzeug import Request, Response
-
-from okta_hook_emulator.server import serve
 
 TOKEN = "00test-token-for-the-emulator"
 AUTH = {"Authorization": f"SSWS {TOKEN}"}
 SHORT = {"timeout": 2.0}  # hook calls time out after 2 s (Okta: 3 s): fast tests, no false timeouts under load
-
-
-@pytest.fixture
-def server() -> Iterator[Any]:
-    """A running emulator on 127.0.0.1 (free port), in-memory database, short hook timeouts."""
-    handle = serve({"api_token": TOKEN, "policy": dict(SHORT), "worker_interval": 0.02})
-    try:
-        yield handle
-    finally:
-        handle.stop()
-
-
-@pytest.fixture
-def api(server: Any) -> Iterator[httpx.Client]:
-    """An httpx client for the emulator carrying the SSWS token."""
-    with httpx.Client(base_url=server.url, headers=AUTH, timeout=10) as client:
-        yield client
 
 
 def answer_verification(httpserver: Any, path: str = "/hook") -> None:

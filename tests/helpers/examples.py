@@ -1,5 +1,5 @@
 """Load the repository's example and benchmark scripts (examples/sample_hook/app.py, examples/hostile_hook/server.py,
-benchmarks/run_all.py) as modules in the tests, the way the tests/test_scenarios_* and tests/test_hardening_* files
+benchmarks/run_all.py) as modules in the tests, the way the scenario, hostile-hook and README tests
 need them."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def load_module(name: str, relative_path: str) -> ModuleType:

@@ -8,10 +8,10 @@ import json
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from inline_support import EXAMPLES, REQUESTS
 
 from okta_hook_emulator.emulator.core import Emulator
 from okta_hook_emulator.emulator.results import VERDICT_ERROR, VERDICT_FAILED, VERDICT_INVALID, VERDICT_OK
+from tests.helpers.inline import EXAMPLES, REQUESTS
 
 VERDICTS = {VERDICT_OK, VERDICT_ERROR, VERDICT_INVALID, VERDICT_FAILED}
 
@@ -59,6 +59,7 @@ def hook():
         yield emu, app, answer
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", sorted(REQUESTS))
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(body=bodies, status=st.sampled_from([200, 200, 200, 204, 201, 400, 500]))

@@ -4,9 +4,9 @@ options it lists exist."""
 from __future__ import annotations
 
 from click.testing import CliRunner
-from readme_support import blocks, commented_prints, printed_lines, section
 
 from okta_hook_emulator.cli import _load, cli
+from tests.helpers.readme import blocks, commented_prints, printed_lines, section
 
 
 def _section() -> str:

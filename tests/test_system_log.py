@@ -8,20 +8,18 @@ from typing import Any
 
 import httpx
 import pytest
-from server_support import (  # noqa: F401
-    answer_token_with_claim,
-    answer_verification,
-    api,
-    event_hook_body,
-    inline_hook_body,
-    server,
-)
 
 from okta_hook_emulator import fidelity
 from okta_hook_emulator.clock import FixedClock
 from okta_hook_emulator.emulator.core import Emulator
 from okta_hook_emulator.emulator.system_log import OWN_EVENT_TYPES
 from okta_hook_emulator.errors import EmulatorUsageError
+from tests.helpers.server import (
+    answer_token_with_claim,
+    answer_verification,
+    event_hook_body,
+    inline_hook_body,
+)
 
 
 def _shape(event: dict) -> tuple:

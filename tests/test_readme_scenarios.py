@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 from click.testing import CliRunner
-from example_support import sample_hook
-from readme_support import README
 
 from okta_hook_emulator.commands.run import run
+from tests.helpers.examples import sample_hook
+from tests.helpers.readme import README
 
 SAMPLE = sample_hook()
 

@@ -7,15 +7,11 @@ from __future__ import annotations
 import json
 import time
 
-import inline_support
 import pytest
-from inline_support import EXAMPLES, REQUESTS
 from werkzeug.wrappers import Response
 
 from okta_hook_emulator.emulator.results import VERDICT_ERROR, VERDICT_FAILED, VERDICT_OK
-
-hook_server = inline_support.hook_server  # fixtures
-emu = inline_support.emu
+from tests.helpers.inline import EXAMPLES, REQUESTS
 
 TIMEOUT = 0.8  # generous enough that an instant answer never times out on a loaded machine
 SLEEP = 1.5
