@@ -29,7 +29,13 @@ from .overrides import apply_overrides
 DEFAULT_EVENT_TYPE = "user.lifecycle.create"
 # Okta's UUID v1 epoch offset (100 ns intervals between 1582-10-15 and 1970-01-01).
 _UUID_EPOCH = 0x01B21DD213814000
-_SYSTEM_ACTOR = ("system@okta.com", "SystemPrincipal", "system@okta.com", "Okta System")
+# (asNumber, asOrg, isp, domain) of the networks client IPs are placed in (securityContext), as real events show
+# them (captures: cru-alb-user-account-update-profile, panther-login-signal-2): lower-case org and ISP names.
+_NETWORKS = ((7922, "comcast", "comcast cable communications  llc", "comcast.net"),
+             (7018, "at&t corp.", "att services inc", "sbcglobal.net"),
+             (33363, "bright house networks - cfl division", "charter communications  inc", "spectrum.com"),
+             (701, "verizon business", "verizon business", "verizon.net"),
+             (22773, "cox communications inc.", "cox communications inc.", "cox.net"))
 _TOKEN_ORDER = ("source", "eventId", "eventTime", "eventTypeVersion", "cloudEventVersion", "contentType", "eventType",
                 "data")
 _FAMILY_URIS = {"user": "/api/v1/users", "group": "/api/v1/groups", "application": "/api/v1/apps",
@@ -67,8 +73,73 @@ def _new_id(r: random.Random, org: SyntheticOrg, prefix: str) -> str:
 
 
 def _request_id(r: random.Random) -> str:
+    """An Okta request id in ``fidelity.REQUEST_ID_FORMAT``: 32 hex, or 27 characters (``...AAABBw``)."""
+    if fidelity.REQUEST_ID_FORMAT == "hex32":
+        return f"{r.getrandbits(128):032x}"
     chars = _id_chars(r, 24)
     return chars[:20] + "AAA" + chars[20:]
+
+
+def _digest_chars(text: str, k: int) -> str:
+    """``k`` characters of Okta's id alphabet derived from ``text`` (no draw from any seeded stream)."""
+    return hashlib.sha256(text.encode()).digest()[:k].translate(_ID_TABLE).decode("ascii")
+
+
+def system_principal(org: SyntheticOrg) -> dict:
+    """The org's SystemPrincipal actor: Okta itself (a 20-character ``spr`` id, capture cru-sns-user-lifecycle-create)."""
+    return {"id": "spr" + _digest_chars(org.domain, 17 - len(org.cell)) + org.cell, "type": "SystemPrincipal",
+            "alternateId": "system@okta.com", "displayName": "Okta System", "detailEntry": None}
+
+
+def security_context(ip: str) -> dict:
+    """``securityContext`` of a request from ``ip``: its network's AS number and name, ISP and domain."""
+    number, as_org, isp, domain = _NETWORKS[hashlib.sha256(ip.encode()).digest()[0] % len(_NETWORKS)]
+    return {"asNumber": number, "asOrg": as_org, "isp": isp, "domain": domain, "isProxy": False}
+
+
+def delivered_event(event: dict, hook_ids: str | list[str] | tuple[str, ...] | None = None) -> dict:
+    """A System Log event as an event hook delivers it (docs/okta-behaviour.md#event-envelope): no top-level
+    ``request`` (the IP chain is in ``client.ipChain``), and ``debugData.targetEventHookIds`` = the comma-separated
+    ids of the event hooks it is delivered to (kept when the event already names them). A new dict."""
+    out = {k: v for k, v in event.items() if k != "request"}
+    debug = (out.get("debugContext") or {}).get("debugData") if isinstance(out.get("debugContext"), dict) else None
+    if isinstance(debug, dict) and hook_ids and "targetEventHookIds" not in debug:
+        ids = hook_ids if isinstance(hook_ids, str) else ",".join(hook_ids)
+        out["debugContext"] = dict(out["debugContext"], debugData={**debug, "targetEventHookIds": ids})
+    return out
+
+
+_LIFECYCLE_VERBS = ("activate", "deactivate", "suspend", "unsuspend", "reactivate", "unlock")
+
+
+def _request_uri(et: EventType, targets: list[dict], org: SyntheticOrg, system: bool) -> str:
+    """``debugData.requestUri``: the flow's endpoint (``et.request_uri``, with ``{user}``, ``{app_name}``...
+    filled), the self-service registration endpoint for Okta's own user events, else the resource path of the
+    event's targets (``/api/v1/users/{id}``, ``/api/v1/groups/{groupId}/users/{userId}``)."""
+    by_type = {t.get("type"): t.get("id") for t in reversed(targets)}
+    user, group = by_type.get("User"), by_type.get("UserGroup")
+    app = by_type.get("AppInstance")
+    if et.request_uri:
+        entity = next((a.entity_id for a in org.apps if a.id == app and a.entity_id), None)
+        name = next((a.name for a in org.apps if a.id == app), "app")
+        return et.request_uri.format(user=user or "", app=app or "", app_name=name, app_entity=entity or app or "")
+    if system and et.family == "user":
+        return f"/api/v1/registration/{org.registration_id}/register"
+    base = _FAMILY_URIS.get(et.family, "/api/v1/" + et.family)
+    verb = et.name.rsplit(".", 1)[-1]
+    if group and user:
+        return f"/api/v1/groups/{group}/users/{user}"
+    if app and user and et.family in ("application", "app"):
+        return f"/api/v1/apps/{app}/users/{user}"
+    if et.family == "user" and user:
+        path = f"/api/v1/users/{user}"
+        return f"{path}/lifecycle/{verb}" if et.name.startswith("user.lifecycle.") and verb in _LIFECYCLE_VERBS \
+            else path
+    if et.family == "group" and group:
+        return f"/api/v1/groups/{group}"
+    if et.family in ("application", "app") and app:
+        return f"/api/v1/apps/{app}"
+    return base
 
 
 def to_json(obj: Any) -> str:
@@ -154,7 +225,8 @@ class PayloadFactory:
         return _urlsafe_chars(self.random, fidelity.VERIFICATION_CHALLENGE_LENGTH)
 
     def request_id(self) -> str:
-        """An Okta request / transaction id (27 characters, like ``ZCCzm8j2wTvzwele2NwLnwAADSc``)."""
+        """An Okta request / transaction id in ``fidelity.REQUEST_ID_FORMAT`` (32 hex, like
+        ``601b158a3b3e23be5bbf74d0fe63cd78``)."""
         return _request_id(self.random)
 
     def _tok(self, prefix: str, n: int) -> str:
@@ -169,6 +241,7 @@ class PayloadFactory:
 
     # ---- System Log events ----------------------------------------------------------------------------------
     def _client(self, c: OrgClient) -> tuple[dict, dict]:
+        """``client`` and the System Log's top-level ``request`` (its own copy of the IP chain)."""
         geo = {"city": c.city, "state": c.state, "country": c.country, "postalCode": c.postal_code,
                "geolocation": {"lat": c.lat, "lon": c.lon}}
         chain = {"ip": c.ip, "geographicalContext": geo, "version": "V4", "source": None}
@@ -240,6 +313,10 @@ class PayloadFactory:
             dev_id, name = r.choice(org.devices)
             return {"id": dev_id, "type": "Device", "alternateId": "unknown", "displayName": name,
                     "detailEntry": None}
+        if pool == "url_pattern":  # panther-login-signal-1: {"id": "/api/v1/logs", "type": "URL Pattern"}
+            return {"id": "/api/v1/logs", "type": "URL Pattern"}
+        if pool == "bucket":
+            return {"id": str(uuid.uuid3(uuid.NAMESPACE_URL, f"{org.url}/api/v1/logs")), "type": "Bucket Uuid"}
         # generic: an object of a family without a dedicated pool.
         name = f"{r.choice(org.words)} {spec.label or spec.type}"
         return {"id": _new_id(r, org, spec.id_prefix or "0oa"), "type": spec.type, "alternateId": "unknown",
@@ -285,10 +362,10 @@ class PayloadFactory:
         app = r.choice(org.apps)
         if actor is None:
             if et.actor_role == "system":
-                aid, atype, alt, disp = _SYSTEM_ACTOR
-                actor = {"id": aid, "type": atype, "alternateId": alt, "displayName": disp, "detailEntry": None}
+                actor = system_principal(org)
             else:
                 actor = self._user_ref(r.choice(org.admins) if et.actor_role == "admin" else user)
+        system = actor.get("type") == "SystemPrincipal"
         if targets is None:
             targets = [self._target(spec, user, app, r, org) for spec in et.targets]
             if et.change_details and targets:
@@ -299,53 +376,112 @@ class PayloadFactory:
             outcome_obj = {"result": outcome, "reason": None}
         else:
             outcome_obj = {"result": outcome.get("result", et.outcome), "reason": outcome.get("reason")}
-        client, request = self._client(r.choice(org.clients))
+        failed = outcome_obj["result"] == "FAILURE"
+        c = r.choice(org.clients)
+        client, request = self._client(c)
         txid = _request_id(r)
-        uri = et.request_uri or _FAMILY_URIS.get(et.family, "/api/v1/" + et.family)
-        debug = {"requestId": txid, "requestUri": uri, "url": uri + "?"}
+        uri = _request_uri(et, targets, org, system)
+        if system:  # Okta's own work: no request, no caller (captures: cru-*-user-lifecycle-create)
+            client, request = {"ipChain": []}, {"ipChain": []}
+            debug: dict[str, Any] = {"requestUri": uri}
+            transaction: dict[str, Any] = {"id": "unknown", "detail": {}}
+        else:
+            debug = {"requestId": txid, "requestUri": uri, "url": uri + "?"}
+            transaction = {"type": et.transaction_type, "id": txid, "detail": {}}
         for key in et.debug_keys:
-            if key == "authnRequestId":
-                debug[key] = _request_id(r)
-            elif key == "deviceFingerprint":
-                debug[key] = f"{r.getrandbits(128):032x}"
-            elif key == "dtHash":
-                debug[key] = f"{r.getrandbits(256):064x}"
-            elif key == "origin":
-                debug[key] = org.url
-            elif key == "threatSuspected":
-                debug[key] = "false"
-            elif key == "changedAttributes":
-                debug[key] = r.choice(("mobilePhone", "title", "department", "firstName,lastName", "city"))
-            elif key == "phoneNumber":
-                debug[key] = user.mobile_phone[2:]
-            elif key == "countryCallingCode":
-                debug[key] = "1"
+            debug[key] = self._debug_value(key, r, org, user, actor, uri, failed)
+        if et.api_token:
+            transaction["detail"] = {"requestApiTokenId": "00T" + _id_chars(r, 17 - len(org.cell)) + org.cell}
         if debug_data:
             debug.update(debug_data)
-        session = None if et.actor_role == "system" else "idx" + _id_chars(r, 22)
+        prefix = (fidelity.SYSTEM_SESSION_PREFIX if system or et.api_token else fidelity.USER_SESSION_PREFIX)
+        authentication = {"authenticationProvider": None, "credentialProvider": None, "credentialType": None,
+                          "issuer": None, "authenticationStep": 0, "externalSessionId": prefix + _id_chars(r, 22),
+                          "interface": None}
+        authentication.update(et.authentication)
+        if debug.get("factor") not in (None, "OKTA_VERIFY_PUSH", "SIGNED_NONCE"):
+            authentication["credentialProvider"] = None  # WebAuthn: no credential provider
+        legacy = et.legacy_event_type_failure if failed and et.legacy_event_type_failure else et.legacy_event_type
         event = {
             "uuid": self._log_uuid(now, r),
             "published": iso(now),
             "eventType": et.name,
             "version": "0",
             "displayMessage": et.display_message,
-            "severity": et.severity,
+            "severity": "WARN" if failed and et.severity == "INFO" else et.severity,
             "client": client,
             "device": None,
             "actor": actor,
             "outcome": outcome_obj,
-            "target": targets,
-            "transaction": {"type": et.transaction_type, "id": txid, "detail": {}},
+            "target": targets or None,
+            "transaction": transaction,
             "debugContext": {"debugData": debug},
-            "legacyEventType": et.legacy_event_type,
-            "authenticationContext": {"authenticationProvider": None, "credentialProvider": None,
-                                      "credentialType": None, "issuer": None, "authenticationStep": 0,
-                                      "externalSessionId": session, "interface": None},
-            "securityContext": {"asNumber": None, "asOrg": None, "isp": None, "domain": None, "isProxy": None},
+            "legacyEventType": legacy,
+            "authenticationContext": authentication,
+            "securityContext": (security_context(c.ip) if not system else
+                                {"asNumber": None, "asOrg": None, "isp": None, "domain": None, "isProxy": None}),
             "request": request,
             "insertionTimestamp": None,
         }
         return apply_overrides(event, overrides) if overrides else event
+
+    def _debug_value(self, key: str, r: random.Random, org: SyntheticOrg, user: OrgUser, actor: dict, uri: str,
+                     failed: bool) -> Any:
+        """The value of one flow-specific ``debugData`` key (formats as real events show them)."""
+        if key == "authnRequestId":
+            return _request_id(r)
+        if key in ("deviceFingerprint",):
+            return f"{r.getrandbits(128):032x}"
+        if key == "dtHash":
+            return f"{r.getrandbits(256):064x}"
+        if key == "origin":
+            return org.url
+        if key == "threatSuspected":
+            return "false"
+        if key == "changedAttributes":
+            return r.choice(("mobilePhone", "title", "department", "firstName,lastName", "city"))
+        if key == "phoneNumber":
+            return user.mobile_phone[2:]
+        if key == "countryCallingCode":
+            return "1"
+        if key == "risk":
+            return "{level=LOW}" if not failed else "{reasons=Anomalous Location, level=MEDIUM}"
+        if key == "behaviors":
+            return ("{New Geo-Location=NEGATIVE, New Device=NEGATIVE, New IP=NEGATIVE, New State=NEGATIVE, "
+                    "New Country=NEGATIVE, Velocity=NEGATIVE, New City=NEGATIVE}")
+        if key == "factor":
+            return r.choice(("OKTA_VERIFY_PUSH", "FIDO_WEBAUTHN", "SIGNED_NONCE"))
+        if key == "promptingPolicyTypes":
+            return "[AUTHENTICATION_POLICY]"
+        if key == "logOnlySecurityData":
+            return '{"risk":{"level":"LOW"},"behaviors":{"New Geo-Location":"NEGATIVE","New Device":"NEGATIVE"}}'
+        if key == "oktaUserAgentExtended":
+            return "okta-auth-js/7.0.1 okta-signin-widget-7.16.1"
+        if key == "originalPrincipal":
+            return {k: actor.get(k) for k in ("id", "type", "alternateId", "displayName", "detailEntry")}
+        if key == "privilegeGranted":
+            return r.choice(("Organization administrator", "Application administrator (all)", "Read only admin"))
+        if key == "initiationType":
+            return "IDP_INITIATED"
+        if key == "signOnMode":
+            return "SAML 2.0"
+        if key in ("rateLimitBucketUuid",):
+            return str(uuid.uuid3(uuid.NAMESPACE_URL, f"{org.url}{uri}"))
+        if key == "rateLimitScopeType":
+            return "ORG"
+        if key == "rateLimitSecondsToReset":
+            return str(r.randint(1, 59))
+        if key == "threshold":
+            return "20"
+        if key == "timeSpan":
+            return "1"
+        if key == "timeUnit":
+            return "MINUTES"
+        if key == "userId":
+            return actor.get("id")
+        if key == "warningPercent":
+            return "60"
+        return None
 
     def log_events(self, event_types: list[str] | tuple[str, ...] | str, count: int,
                    overrides: dict[str, Any] | None = None) -> list[dict]:
@@ -363,7 +499,8 @@ class PayloadFactory:
 
     def event_hook_envelope(self, events: list[dict], *, hook_id: str | None = None) -> dict:
         """The delivery POST body (docs/okta-behaviour.md#event-envelope) carrying ``events`` in
-        ``data.events``."""
+        ``data.events``, each in its delivered form (``delivered_event``: no ``request``, ``targetEventHookIds``
+        naming ``hook_id`` unless the event already names its hooks)."""
         hook_id = hook_id or self.org.event_hook_ids[0]
         return {
             "eventType": "com.okta.event_hook",
@@ -371,7 +508,7 @@ class PayloadFactory:
             "cloudEventsVersion": "0.1",
             "source": f"{self.org.url}/api/v1/eventHooks/{hook_id}",
             "eventId": self.uuid(),
-            "data": {"events": list(events)},
+            "data": {"events": [delivered_event(e, hook_id) for e in events]},
             "eventTime": iso(self.clock.now()),
             "contentType": "application/json",
         }
@@ -395,7 +532,7 @@ class PayloadFactory:
         return {k: values[k] for k in order if k != "requestType" or request_type is not None}
 
     def _request_ctx(self, method: str, url: str, ip: str | None = None, *, req_id: str | None = None) -> dict:
-        return {"id": req_id or self._tok("req", 22), "method": method, "url": {"value": url},
+        return {"id": req_id or self.request_id(), "method": method, "url": {"value": url},
                 "ipAddress": ip or self.random.choice(self.org.clients).ip}
 
     def _user_ctx(self, u: OrgUser, now: datetime, *, links: bool = True, absolute: bool = True) -> dict:
@@ -662,7 +799,7 @@ def generate_registration(factory: PayloadFactory, request_type: str | None = No
     if rtype == "self.service.registration":
         p = r.choice(org.prospects)
         data: dict[str, Any] = {
-            "context": {"request": {"method": "POST", "ipAddress": r.choice(org.clients).ip, "id": f._tok("req", 22),
+            "context": {"request": {"method": "POST", "ipAddress": r.choice(org.clients).ip, "id": f.request_id(),
                                     "url": {"value": "/idp/idx/enroll/new"}}},
             "userProfile": {"firstName": p.first_name, "lastName": p.last_name, "login": p.login,
                             "email": p.login},
@@ -672,7 +809,7 @@ def generate_registration(factory: PayloadFactory, request_type: str | None = No
         u = r.choice(org.users)
         ctx_user = f._user_ctx(u, now, absolute=False)
         data = {
-            "context": {"request": {"method": "POST", "ipAddress": r.choice(org.clients).ip, "id": f._tok("req", 22),
+            "context": {"request": {"method": "POST", "ipAddress": r.choice(org.clients).ip, "id": f.request_id(),
                                     "url": {"value": "/idp/idx/enroll/update"}},
                         "user": {"passwordChanged": ctx_user["passwordChanged"], "_links": ctx_user["_links"],
                                  "profile": ctx_user["profile"], "id": u.id}},
@@ -750,16 +887,14 @@ def generate_telephony(factory: PayloadFactory, request_type: str | None = None,
                        hook_id: str | None = None) -> dict:
     """Telephony inline hook request (docs/okta-behaviour.md#telephony-hook) for one of the four request
     types; ``variant`` ``sms`` (default) or ``voice`` (``deliveryChannel`` =
-    ``fidelity.TELEPHONY_VOICE_CHANNEL``, no ``msgTemplate``)."""
+    ``fidelity.TELEPHONY_VOICE_CHANNEL``)."""
     f, org, r = factory, factory.org, factory.random
     rtype = _choose("telephony", "request type", request_type, "request_types")
     variant = _choose("telephony", "variant", variant, "variants")
     now = f.clock.now()
     u = r.choice(org.users)
     otp = f"{r.randint(0, 999_999):06d}"
-    message: dict[str, Any] = {}
-    if variant == "sms":
-        message["msgTemplate"] = f"Your verification code is {otp}"
+    message: dict[str, Any] = {"msgTemplate": f"Your verification code is {otp}"}  # voice too (8x8 capture)
     message.update({"phoneNumber": u.mobile_phone, "otpExpires": iso(now + timedelta(minutes=5)),
                     "deliveryChannel": "SMS" if variant == "sms" else fidelity.TELEPHONY_VOICE_CHANNEL,
                     "otpCode": otp, "locale": "EN-US"})
