@@ -54,7 +54,7 @@ def test_payload_event_types_cycle_and_set_overrides():
 
 @pytest.mark.parametrize("args,expected", [
     (("telephony", "--request-type", "com.okta.user.telephony.account-unlock", "--variant", "voice"),
-     ("com.okta.user.telephony.account-unlock", "voice call")),
+     ("com.okta.user.telephony.account-unlock", "Voice")),
     (("registration", "--request-type", "progressive.profile"), ("progressive.profile", None)),
 ])
 def test_payload_request_type_and_variant(args, expected):

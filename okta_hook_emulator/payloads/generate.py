@@ -367,7 +367,8 @@ class PayloadFactory:
                 actor = self._user_ref(r.choice(org.admins) if et.actor_role == "admin" else user)
         system = actor.get("type") == "SystemPrincipal"
         if targets is None:
-            targets = [self._target(spec, user, app, r, org) for spec in et.targets]
+            # no target: Okta sends null (capture: elastic-user-session-end), not []
+            targets = [self._target(spec, user, app, r, org) for spec in et.targets] or None
             if et.change_details and targets:
                 targets[0]["changeDetails"] = self._change_details(et, targets[0])
         if outcome is None:
@@ -380,7 +381,7 @@ class PayloadFactory:
         c = r.choice(org.clients)
         client, request = self._client(c)
         txid = _request_id(r)
-        uri = _request_uri(et, targets, org, system)
+        uri = _request_uri(et, targets or [], org, system)
         if system:  # Okta's own work: no request, no caller (captures: cru-*-user-lifecycle-create)
             client, request = {"ipChain": []}, {"ipChain": []}
             debug: dict[str, Any] = {"requestUri": uri}
@@ -413,7 +414,7 @@ class PayloadFactory:
             "device": None,
             "actor": actor,
             "outcome": outcome_obj,
-            "target": targets or None,
+            "target": targets,
             "transaction": transaction,
             "debugContext": {"debugData": debug},
             "legacyEventType": legacy,
