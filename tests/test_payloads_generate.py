@@ -13,7 +13,7 @@ from okta_hook_emulator.clock import FixedClock
 from okta_hook_emulator.errors import EmulatorUsageError
 from okta_hook_emulator.payloads.catalog import INLINE_KINDS, KINDS
 from okta_hook_emulator.payloads.event_types import event_types
-from okta_hook_emulator.payloads.generate import PayloadFactory, to_json
+from okta_hook_emulator.payloads.generate import PayloadFactory, generate_token, to_json
 from okta_hook_emulator.payloads.validate import validate_request
 
 OKTA_ID = re.compile(r"^[0-9A-Za-z]{20}$")
@@ -152,7 +152,9 @@ def test_inline_request_matches_documented_field_set(okta_example, example, kind
     body = PayloadFactory(seed=8).inline_request(kind, request_type=rtype, variant=variant)
     assert list(body) == list(doc)  # top-level keys in Okta's order
     claims = "data.assertion.claims."  # SAML attribute statements are per-app: compare their shape only
-    assert {k for k in _keys(body) if not k.startswith(claims)} == {k for k in _keys(doc) if not k.startswith(claims)}
+    # Okta's token example was minted with offline_access (a refresh token); ours asks for openid profile email
+    skip = (claims, "data.refresh_token")
+    assert {k for k in _keys(body) if not k.startswith(skip)} == {k for k in _keys(doc) if not k.startswith(skip)}
     for claim in body["data"].get("assertion", {}).get("claims", {}).values():
         assert set(claim) == {"attributes", "attributeValues"}
         assert all(set(v) == {"attributes", "value"} for v in claim["attributeValues"])
@@ -176,7 +178,13 @@ def test_every_kind_request_type_and_variant_generates_and_validates(kind, rtype
 def test_token_variants():
     f = PayloadFactory(seed=5)
     both = f.inline_request("token")
-    assert {"identity", "access", "refresh_token"} <= set(both["data"])
+    assert {"identity", "access"} <= set(both["data"])
+    # the authorization code flow, not the implicit one; a refresh token only with offline_access
+    assert both["data"]["context"]["protocol"]["request"]["response_type"] == "code"
+    assert both["data"]["context"]["protocol"]["request"]["response_mode"] == "query"
+    assert "refresh_token" not in both["data"]
+    offline = generate_token(f, scopes=["openid", "profile", "offline_access"])
+    assert "refresh_token" in offline["data"]
     assert both["data"]["identity"]["claims"]["sub"] == both["data"]["context"]["user"]["id"]
     assert both["data"]["access"]["claims"]["uid"] == both["data"]["context"]["session"]["userId"]
     only_id = f.inline_request("token", variant="id_token")

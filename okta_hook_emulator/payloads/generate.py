@@ -685,15 +685,17 @@ def generate_token(factory: PayloadFactory, request_type: str | None = None, var
         protocol_request: dict[str, Any] = {"scope": " ".join(scopes), "client_id": client_id, "grant_type": grant}
         source = f"{issuer}/v1/token"
     else:
-        response_type = {"both": "token id_token", "id_token": "id_token", "access_token": "token"}[tokens]
+        # The /authorize request of the authorization code flow: response_type "code", answered in the query
+        # (not the implicit flow's "token id_token" in the fragment).
+        response_type = "code"
         chars = _id_chars(r, 22)  # 12 for the state, then 10 for the nonce
         state, nonce = chars[:12], chars[12:]
         redirect_uri = f"https://{app.host}/authorization-code/callback"
         authorize = {"scope": " ".join(scopes), "state": state, "redirect_uri": redirect_uri,
-                     "response_mode": "fragment", "response_type": response_type, "client_id": client_id}
+                     "response_mode": "query", "response_type": response_type, "client_id": client_id}
     session, session_start = f._session_and_start(user, now)
     auth_time = int(session_start.timestamp())  # == the parsed session createdAt (whole seconds)
-    if not password:
+    if not password and "offline_access" in scopes:  # a refresh token only for offline_access
         rt_jti = f._tok("oar", 17)
     if grant == "refresh_token":
         req = f._request_ctx("POST", f"{issuer}/v1/token", ip)
@@ -702,7 +704,7 @@ def generate_token(factory: PayloadFactory, request_type: str | None = None, var
     elif not password:
         # == urlencode({...scope, response_type, redirect_uri, state, nonce, client_id}, quote_via=quote)
         q = f._quote
-        query = (f"scope={q(authorize['scope'])}&response_type={q(response_type)}&redirect_uri={q(redirect_uri)}"
+        query = (f"scope={q(authorize['scope'])}&response_type={response_type}&redirect_uri={q(redirect_uri)}"
                  f"&state={state}&nonce={nonce}&client_id={q(client_id)}")  # ID_ALPHABET: quote() is a no-op
         req = f._request_ctx("GET", f"{issuer}/v1/authorize?{query}", ip)
         protocol_request = authorize
