@@ -632,3 +632,16 @@ def test_okta_real_three_second_timeout(hook, emu):
     assert "3 s" in result.delivery.final.error
     assert "3 s" in result.checks[0].detail
     assert 2.9 <= took < 4.5  # at the budget, well before the hook's answer (slack for a loaded machine)
+
+
+def test_inline_request_id_is_the_x_okta_request_id_header(hook, emu):
+    hook.expect_request("/hook").respond_with_data("", status=204)
+    result = emu.call_inline("registration", hook.url_for("/hook"), timeout=BUDGET)
+    sent = calls(hook)[0]
+    body_id = sent.get_json()["data"]["context"]["request"]["id"]
+    assert sent.headers["X-Okta-Request-Id"] == body_id == result.request["data"]["context"]["request"]["id"]
+    assert re.fullmatch(r"[0-9a-f]{32}", body_id)
+    # a caller's request keeps its own id, and the header follows it
+    given = emu.payloads.inline_request("telephony", overrides={"data.context.request.id": "XbHgP-OT7cn8YM13gzo6nAAABBw"})
+    emu.call_inline("telephony", hook.url_for("/hook"), request=given, timeout=BUDGET)
+    assert calls(hook)[1].headers["X-Okta-Request-Id"] == "XbHgP-OT7cn8YM13gzo6nAAABBw"

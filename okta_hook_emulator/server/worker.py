@@ -9,6 +9,7 @@ import threading
 import time
 from typing import Any
 
+from ..payloads.generate import delivered_event
 from .deliveries import record_event_batches
 from .el_filter import passes
 
@@ -79,9 +80,15 @@ class DeliveryWorker:
         try:
             hooks = [h for h in st.store.list_hooks("event")
                      if h["status"] == "ACTIVE" and h["verificationStatus"] == "VERIFIED"]
+            chosen = {hook["id"]: [i for i, (_, e) in enumerate(pending)
+                                   if e.get("eventType") in set(hook["events"]["items"]) and passes(hook, e)]
+                      for hook in hooks}
+            targets: dict[int, list[str]] = {}  # event -> every hook it goes to (debugData.targetEventHookIds)
+            for hook_id, picked in chosen.items():
+                for i in picked:
+                    targets.setdefault(i, []).append(hook_id)
             for hook in hooks:
-                wanted = set(hook["events"]["items"])
-                events = [e for _, e in pending if e.get("eventType") in wanted and passes(hook, e)]
+                events = [delivered_event(pending[i][1], targets[i]) for i in chosen[hook["id"]]]
                 if events:
                     try:
                         self._deliver(hook, events)
