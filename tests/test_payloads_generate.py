@@ -333,3 +333,28 @@ def test_a_factory_given_its_seeds_org_generates_the_same_bytes():
     assert reused.faker.first_name() == PayloadFactory(5, org=shared).faker.first_name()  # seeded, made on use
     reused.reseed(6)
     assert reused.org == PayloadFactory(6).org
+
+
+@pytest.mark.parametrize("kind", ["saml", "registration", "password-import", "telephony", "event"])
+def test_user_override_keeps_one_person_and_the_rest_of_the_request(kind):
+    plain = PayloadFactory(seed=4).inline_request(kind)
+    ann = PayloadFactory(seed=4).inline_request(kind, user={"login": "ann@acme.test", "firstName": "Ann"})
+    text = json.dumps(ann)
+    assert "ann@acme.test" in text
+    if kind != "event":  # an event's actor may be the admin acting on Ann: another person
+        logins = {u.login for u in PayloadFactory(seed=4).org.users}
+        assert not any(login in text for login in logins)  # nobody else from the org
+    else:
+        assert ann["data"]["events"][0]["target"][0]["alternateId"] == "ann@acme.test"
+    assert ann["eventId"] == plain["eventId"]  # the seeded stream is unchanged by the override
+
+
+def test_user_override_picks_an_org_user_by_login():
+    f = PayloadFactory(seed=4)
+    someone = f.org.users[5]
+    body = f.inline_request("telephony", user=someone.login)
+    assert body["data"]["userProfile"]["userId"] == someone.id
+    event = f.log_event("user.session.start", user={"login": someone.login})
+    assert event["actor"]["id"] == someone.id
+    with pytest.raises(EmulatorUsageError, match="client_credentials has no user"):
+        f.inline_request("token", request_type="client_credentials", user="ann@acme.test")

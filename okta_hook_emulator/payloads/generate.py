@@ -7,6 +7,7 @@ seeded ``random.Random``; Faker is only used to build the org (and through ``Pay
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import json
 import random
@@ -140,6 +141,41 @@ def _request_uri(et: EventType, targets: list[dict], org: SyntheticOrg, system: 
     if et.family in ("application", "app") and app:
         return f"/api/v1/apps/{app}"
     return base
+
+
+UserSpec = OrgUser | str | dict[str, Any] | None
+
+
+def resolve_user(org: SyntheticOrg, spec: UserSpec) -> OrgUser | None:
+    """One person for a whole request: an ``OrgUser``; a login or id of the org's users; or a dict of profile
+    fields (``{"login": "ann@acme.test", "firstName": "Ann"}``; also ``id``, ``lastName``, ``locale``,
+    ``timeZone``, ``mobilePhone``). A login the org does not have becomes a new user of the org, its other
+    fields derived from the login (no draw from any seeded stream)."""
+    if spec is None or isinstance(spec, OrgUser):
+        return spec
+    fields = {"login": spec} if isinstance(spec, str) else dict(spec)
+    if not isinstance(spec, (str, dict)):
+        raise EmulatorUsageError("user must be an org user, a login, or a dict of profile fields like "
+                                 "{'login': 'ann@acme.test'}.")
+    unknown = sorted(set(fields) - set(_USER_FIELDS))
+    if unknown:
+        raise EmulatorUsageError(f"Unknown user field(s) {', '.join(unknown)}; use {', '.join(_USER_FIELDS)}.")
+    key = str(fields.get("id") or fields.get("login") or "")
+    found = next((u for u in org.users if key in (u.id, u.login)), None)
+    if found is None:
+        login = str(fields.get("login") or f"{key}@{org.email_domain}")
+        local = login.split("@", 1)[0].replace("_", ".").split(".")
+        base = org.users[hashlib.sha256(login.encode()).digest()[0] % len(org.users)]
+        found = dataclasses.replace(
+            base, id=fields.get("id") or "00u" + _digest_chars(login, 17 - len(org.cell)) + org.cell, login=login,
+            first_name=local[0].capitalize(), last_name=local[-1].capitalize() if len(local) > 1 else base.last_name)
+    changes = {attr: fields[name] for name, attr in _USER_FIELDS.items() if name in fields and name != "id"}
+    return dataclasses.replace(found, **changes) if changes else found
+
+
+# profile field -> OrgUser attribute
+_USER_FIELDS = {"id": "id", "login": "login", "firstName": "first_name", "lastName": "last_name",
+                "locale": "locale", "timeZone": "time_zone", "mobilePhone": "mobile_phone"}
 
 
 def to_json(obj: Any) -> str:
@@ -331,13 +367,13 @@ class PayloadFactory:
 
     def log_event(self, event_type: str | EventType, *, overrides: dict[str, Any] | None = None,
                   actor: dict | None = None, targets: list[dict] | None = None, outcome: str | dict | None = None,
-                  debug_data: dict | None = None) -> dict:
+                  debug_data: dict | None = None, user: UserSpec = None) -> dict:
         """One System Log ``LogEvent`` of ``event_type`` (docs/okta-behaviour.md#logevent-shape), actors/targets from the org. A name must
         be event-hook-eligible; an ``EventType`` (``Emulator.log_event`` passes the emulator's own types) is used
         as given."""
         et = event_type if isinstance(event_type, EventType) else get_event_type(event_type)
         return self._build_log_event(self.random, self.org, self.clock.now(), et, overrides, actor, targets,
-                                     outcome, debug_data)
+                                     outcome, debug_data, resolve_user(self.org, user))
 
     def deferred_log_event(self, event_type: str | EventType, *, overrides: dict[str, Any] | None = None,
                            actor: dict | None = None, targets: list[dict] | None = None,
@@ -357,8 +393,9 @@ class PayloadFactory:
 
     def _build_log_event(self, r: random.Random, org: SyntheticOrg, now: datetime, et: EventType,
                          overrides: dict[str, Any] | None, actor: dict | None, targets: list[dict] | None,
-                         outcome: str | dict | None, debug_data: dict | None) -> dict:
+                         outcome: str | dict | None, debug_data: dict | None, person: OrgUser | None = None) -> dict:
         user = r.choice(org.users)
+        user = person or user  # the drawn one is still drawn: the rest of the event stays the same
         app = r.choice(org.apps)
         if actor is None:
             if et.actor_role == "system":
@@ -485,7 +522,7 @@ class PayloadFactory:
         return None
 
     def log_events(self, event_types: list[str] | tuple[str, ...] | str, count: int,
-                   overrides: dict[str, Any] | None = None) -> list[dict]:
+                   overrides: dict[str, Any] | None = None, user: UserSpec = None) -> list[dict]:
         """``count`` events cycling through ``event_types`` (validated before anything is generated)."""
         if isinstance(event_types, str):
             event_types = [event_types]
@@ -496,7 +533,7 @@ class PayloadFactory:
         for name in event_types:
             get_event_type(name)
         n = len(event_types)
-        return [self.log_event(event_types[i % n], overrides=overrides) for i in range(count)]
+        return [self.log_event(event_types[i % n], overrides=overrides, user=user) for i in range(count)]
 
     def event_hook_envelope(self, events: list[dict], *, hook_id: str | None = None) -> dict:
         """The delivery POST body (docs/okta-behaviour.md#event-envelope) carrying ``events`` in
@@ -516,12 +553,21 @@ class PayloadFactory:
 
     # ---- inline hooks ---------------------------------------------------------------------------------------
     def inline_request(self, kind: str | HookKind, *, request_type: str | None = None, variant: str | None = None,
-                       overrides: dict[str, Any] | None = None, hook_id: str | None = None) -> dict:
+                       overrides: dict[str, Any] | None = None, hook_id: str | None = None,
+                       user: UserSpec = None) -> dict:
         """A request body of ``kind`` (``token``, ``saml``, ``registration``, ``import``, ``password-import``,
         ``telephony``, any registered kind or a ``HookKind``; ``event`` gives a delivery envelope with one event
-        of type ``request_type``), built by the kind's generator."""
-        generator = get_kind(kind).resolve("generator")
-        body = generator(self, request_type=request_type, variant=variant, hook_id=hook_id)
+        of type ``request_type``), built by the kind's generator. ``user`` (an org user, a login or a dict of
+        profile fields, see ``resolve_user``) is the one person the request is about, everywhere it names one."""
+        hook_kind = get_kind(kind)
+        generator = hook_kind.resolve("generator")
+        if user is None:
+            body = generator(self, request_type=request_type, variant=variant, hook_id=hook_id)
+        else:
+            if hook_kind.name not in _USER_KINDS:
+                raise EmulatorUsageError(f"{hook_kind.name} requests cannot be generated for a given user.")
+            body = generator(self, request_type=request_type, variant=variant, hook_id=hook_id,
+                             user=resolve_user(self.org, user))
         return apply_overrides(body, overrides) if overrides else body
 
     def _envelope(self, kind: str, source: str, data: dict, request_type: str | None = None,
@@ -573,14 +619,16 @@ class PayloadFactory:
 
 
 # ---- per-kind generators (named by payloads/catalog.py KINDS[...].generator) ----------------------------------
+# Kinds whose generator takes ``user=`` (the person the request is about).
+_USER_KINDS = frozenset({"event", "token", "saml", "registration", "import", "password-import", "telephony"})
 def generate_event_hook(factory: PayloadFactory, request_type: str | None = None, variant: str | None = None,
                         hook_id: str | None = None, *, event_types: list[str] | tuple[str, ...] | None = None,
-                        count: int = 1) -> dict:
+                        count: int = 1, user: OrgUser | None = None) -> dict:
     """An event hook delivery envelope with ``count`` events cycling through ``event_types`` (or one event of
     type ``request_type``; default ``user.lifecycle.create``). Event hooks have no variants."""
     if event_types is None and request_type:
         event_types = [request_type]
-    events = factory.log_events(list(event_types or [DEFAULT_EVENT_TYPE]), count)
+    events = factory.log_events(list(event_types or [DEFAULT_EVENT_TYPE]), count, user=user)
     return factory.event_hook_envelope(events, hook_id=hook_id)
 
 
@@ -672,7 +720,7 @@ def generate_token(factory: PayloadFactory, request_type: str | None = None, var
         data = {"context": context, "access": access}
         source = f"{issuer}/v1/token"
         return f._envelope("token", source, data, order=_TOKEN_ORDER, now=now)
-    user = user if user is not None else r.choice(org.users)
+    user = _person(r.choice(org.users), user)
     if scopes is None:
         scopes = ["openid", "profile", "email"] + (["offline_access"] if grant == "refresh_token" else [])
     scopes = list(scopes)
@@ -739,13 +787,18 @@ def generate_token(factory: PayloadFactory, request_type: str | None = None, var
     return f._envelope("token", source, data, order=_TOKEN_ORDER, now=now)
 
 
+def _person(drawn: OrgUser, given: OrgUser | None) -> OrgUser:
+    """The given person, else the drawn one (the draw is made either way: the rest of the request is the same)."""
+    return given if given is not None else drawn
+
+
 def _saml_attr(values: list[str], xsi: str = "xs:string") -> dict:
     return {"attributes": {"NameFormat": "urn:oasis:names:tc:SAML:2.0:attrname-format:unspecified"},
             "attributeValues": [{"attributes": {"xsi:type": xsi}, "value": v} for v in values]}
 
 
 def generate_saml(factory: PayloadFactory, request_type: str | None = None, variant: str | None = None,
-                  hook_id: str | None = None) -> dict:
+                  hook_id: str | None = None, *, user: OrgUser | None = None) -> dict:
     """SAML assertion inline hook request (docs/okta-behaviour.md#saml-assertion-hook). ``variant``:
     ``claims`` (documented shape, with attribute statements) or ``no-claims`` (the 2025 captured shape:
     ``idx`` session, no ``claims``, no ``user._links``)."""
@@ -754,7 +807,7 @@ def generate_saml(factory: PayloadFactory, request_type: str | None = None, vari
         raise EmulatorUsageError("SAML hooks have no request types; use --variant claims|no-claims instead.")
     variant = _choose("saml", "variant", variant, "variants")
     now = f.clock.now()
-    user = r.choice(org.users)
+    user = _person(r.choice(org.users), user)
     app = r.choice(org.saml_apps)
     sso = f"{org.url}/app/{app.name}/{app.entity_id}/sso/saml"
     oie = variant == "no-claims"
@@ -789,7 +842,7 @@ def generate_saml(factory: PayloadFactory, request_type: str | None = None, vari
 
 
 def generate_registration(factory: PayloadFactory, request_type: str | None = None, variant: str | None = None,
-                          hook_id: str | None = None) -> dict:
+                          hook_id: str | None = None, *, user: OrgUser | None = None) -> dict:
     """Registration inline hook request (docs/okta-behaviour.md#registration-hook):
     ``self.service.registration`` (default) or ``progressive.profile``."""
     f, org, r = factory, factory.org, factory.random
@@ -801,15 +854,16 @@ def generate_registration(factory: PayloadFactory, request_type: str | None = No
     source = hook_id or org.registration_id
     if rtype == "self.service.registration":
         p = r.choice(org.prospects)
+        first, last, login = (user.first_name, user.last_name, user.login) if user else (p.first_name, p.last_name,
+                                                                                          p.login)
         data: dict[str, Any] = {
             "context": {"request": {"method": "POST", "ipAddress": r.choice(org.clients).ip, "id": f.request_id(),
                                     "url": {"value": "/idp/idx/enroll/new"}}},
-            "userProfile": {"firstName": p.first_name, "lastName": p.last_name, "login": p.login,
-                            "email": p.login},
+            "userProfile": {"firstName": first, "lastName": last, "login": login, "email": login},
             "action": "ALLOW",
         }
     else:
-        u = r.choice(org.users)
+        u = _person(r.choice(org.users), user)
         ctx_user = f._user_ctx(u, now, absolute=False)
         data = {
             "context": {"request": {"method": "POST", "ipAddress": r.choice(org.clients).ip, "id": f.request_id(),
@@ -823,7 +877,7 @@ def generate_registration(factory: PayloadFactory, request_type: str | None = No
 
 
 def generate_import(factory: PayloadFactory, request_type: str | None = None, variant: str | None = None,
-                    hook_id: str | None = None) -> dict:
+                    hook_id: str | None = None, *, user: OrgUser | None = None) -> dict:
     """User import inline hook request (docs/okta-behaviour.md#user-import-hook). ``variant``: ``plain``
     (new user, no conflicts), ``conflict`` (login conflicts with an existing user) or ``match`` (matched to an
     existing user; ``data.user.id`` set)."""
@@ -834,6 +888,9 @@ def generate_import(factory: PayloadFactory, request_type: str | None = None, va
     p = r.choice(org.prospects)
     first, last, email, user_name = p.first_name, p.last_name, p.login, p.user_name
     existing = r.choice(org.users)
+    if user is not None:  # the imported person: a new login (plain), or the org user it conflicts with / matches
+        first, last, email = user.first_name, user.last_name, user.login
+        existing = user
     if variant in ("conflict", "match"):
         email = existing.login
     if variant == "match":
@@ -864,12 +921,12 @@ def generate_import(factory: PayloadFactory, request_type: str | None = None, va
 
 
 def generate_password_import(factory: PayloadFactory, request_type: str | None = None, variant: str | None = None,
-                             hook_id: str | None = None) -> dict:
+                             hook_id: str | None = None, *, user: OrgUser | None = None) -> dict:
     """Password import inline hook request (docs/okta-behaviour.md#password-import-hook), OIE sign-in URL."""
     f, org, r = factory, factory.org, factory.random
     if request_type is not None or variant is not None:
         raise EmulatorUsageError("Password import hooks have no request types or variants.")
-    u = r.choice(org.users)
+    u = _person(r.choice(org.users), user)
     password = _urlsafe_chars(r, r.randint(10, 16)) + "!"
     data = {"context": {"request": f._request_ctx("POST", "/idp/idx/challenge/answer", req_id=f.request_id()),
                         "credential": {"username": u.login, "password": password}},
@@ -887,7 +944,7 @@ _TELEPHONY_URLS = {
 
 
 def generate_telephony(factory: PayloadFactory, request_type: str | None = None, variant: str | None = None,
-                       hook_id: str | None = None) -> dict:
+                       hook_id: str | None = None, *, user: OrgUser | None = None) -> dict:
     """Telephony inline hook request (docs/okta-behaviour.md#telephony-hook) for one of the four request
     types; ``variant`` ``sms`` (default) or ``voice`` (``deliveryChannel`` =
     ``fidelity.TELEPHONY_VOICE_CHANNEL``)."""
@@ -895,7 +952,7 @@ def generate_telephony(factory: PayloadFactory, request_type: str | None = None,
     rtype = _choose("telephony", "request type", request_type, "request_types")
     variant = _choose("telephony", "variant", variant, "variants")
     now = f.clock.now()
-    u = r.choice(org.users)
+    u = _person(r.choice(org.users), user)
     otp = f"{r.randint(0, 999_999):06d}"
     message: dict[str, Any] = {"msgTemplate": f"Your verification code is {otp}"}  # voice too (8x8 capture)
     message.update({"phoneNumber": u.mobile_phone, "otpExpires": iso(now + timedelta(minutes=5)),
