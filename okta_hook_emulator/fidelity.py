@@ -35,8 +35,8 @@ PASSWORD_IMPORT_ERROR_MEANS_UNVERIFIED = True
 IMPORT_ERROR_CONTINUES_WITH_DEFAULT = True
 # Telephony: PENDING counts as delivered (no failover); FAILED fails over to Okta's providers.
 TELEPHONY_FAILOVER_STATUSES = frozenset({"FAILED"})
-# Voice delivery channel string on the wire.
-TELEPHONY_VOICE_CHANNEL = "voice call"
+# Voice delivery channel string on the wire: "Voice", as a 2025 capture shows (docs/okta-behaviour.md#real-captures).
+TELEPHONY_VOICE_CHANNEL = "Voice"
 # Token hook refresh-token grant: original grant key casing.
 TOKEN_ORIGINAL_GRANT_KEY = "OriginalGrant"
 # Inline hook org limit (docs/okta-behaviour.md#org-limits): 100, not the stale 50.
@@ -59,3 +59,12 @@ TOKEN_LIFETIME_REMOVABLE = False
 # The displayMessage is a short phrase ("Event hook created"), as Okta's messages for other types read.
 HOOK_LOG_SYSTEM_ACTOR_TYPES = frozenset({"event_hook.verified", "event_hook.delivery", "inline_hook.verified",
                                          "inline_hook.response.processed"})
+# Okta request ids (X-Okta-Request-Id, transaction.id, debugData.requestId, an inline request's
+# data.context.request.id): 27 URL-safe characters until 2023 (``XbHgP-OT7cn8YM13gzo6nAAABBw``), 32 lowercase hex
+# in captures from 2024 on (``601b158a3b3e23be5bbf74d0fe63cd78``). We send the current form: "hex32" (or "legacy27").
+REQUEST_ID_FORMAT = "hex32"
+# Sessions (authenticationContext.externalSessionId, an inline request's data.context.session.id): Identity Engine
+# sessions are ``idx`` + 22 characters (Classic Engine orgs: ``102``). Events Okta raises itself and calls made
+# with an API token carry a ``trs`` session (captures: cru-sns-user-lifecycle-create, panther-login-signal-1).
+USER_SESSION_PREFIX = "idx"
+SYSTEM_SESSION_PREFIX = "trs"

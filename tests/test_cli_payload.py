@@ -54,7 +54,7 @@ def test_payload_event_types_cycle_and_set_overrides():
 
 @pytest.mark.parametrize("args,expected", [
     (("telephony", "--request-type", "com.okta.user.telephony.account-unlock", "--variant", "voice"),
-     ("com.okta.user.telephony.account-unlock", "voice call")),
+     ("com.okta.user.telephony.account-unlock", "Voice")),
     (("registration", "--request-type", "progressive.profile"), ("progressive.profile", None)),
 ])
 def test_payload_request_type_and_variant(args, expected):
@@ -101,3 +101,34 @@ def test_catalog_event_types_lists_314_and_greps():
                    "application.user_membership.remove", "application.user_membership.update",
                    "group.user_membership.add", "group.user_membership.remove"]
     assert run("catalog", "--grep", "failover").stdout.decode().split()[0] == "telephony"
+
+
+def _strings(obj):
+    if isinstance(obj, dict):
+        for v in obj.values():
+            yield from _strings(v)
+    elif isinstance(obj, list):
+        for v in obj:
+            yield from _strings(v)
+    elif isinstance(obj, str):
+        yield obj
+
+
+def test_payload_user_names_one_person_everywhere():
+    res = run("payload", "token", "--user", "login=ann@acme.test")
+    assert res.returncode == 0, res.stderr
+    body = json.loads(res.stdout)
+    data = body["data"]
+    user = data["context"]["user"]
+    assert user["profile"]["login"] == data["context"]["session"]["login"] == "ann@acme.test"
+    assert user["profile"]["firstName"] == data["access"]["claims"]["firstName"] == "Ann"
+    claims_id, claims_at = data["identity"]["claims"], data["access"]["claims"]
+    assert claims_id["email"] == claims_id["preferred_username"] == "ann@acme.test"
+    assert claims_at["sub"] == claims_at["preferred_username"] == "ann@acme.test"
+    assert claims_id["sub"] == claims_at["uid"] == user["id"] == data["context"]["session"]["userId"]
+    assert claims_id["name"].startswith("Ann ")
+    assert {s for s in _strings(body) if "@" in s} == {"ann@acme.test"}  # nobody else
+    same = run("payload", "token", "--user", "login=ann@acme.test")
+    assert same.stdout == res.stdout  # same seed, same user: same bytes
+    bad = run("payload", "token", "--user", "nickname=Annie")
+    assert bad.returncode == 2 and b"nickname" in bad.stderr

@@ -21,7 +21,7 @@ def test_counts_match_okta_catalog():
 
 def test_known_entries():
     create = get_event_type("user.lifecycle.create")
-    assert create.display_message == "Create Okta user"
+    assert create.display_message == "Create okta user"  # Okta's own spelling (capture: cru-sns-user-lifecycle-create)
     assert create.legacy_event_type == "core.user.config.user_creation.success"
     assert [t.type for t in create.targets] == ["User"]
     assert create.actor_type == "User" and create.outcome == "SUCCESS"

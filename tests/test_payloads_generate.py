@@ -13,7 +13,7 @@ from okta_hook_emulator.clock import FixedClock
 from okta_hook_emulator.errors import EmulatorUsageError
 from okta_hook_emulator.payloads.catalog import INLINE_KINDS, KINDS
 from okta_hook_emulator.payloads.event_types import event_types
-from okta_hook_emulator.payloads.generate import PayloadFactory, to_json
+from okta_hook_emulator.payloads.generate import PayloadFactory, generate_token, to_json
 from okta_hook_emulator.payloads.validate import validate_request
 
 OKTA_ID = re.compile(r"^[0-9A-Za-z]{20}$")
@@ -126,8 +126,11 @@ def test_log_event_has_every_field_of_the_documented_logevent(okta_example):
     event = PayloadFactory(seed=3).log_event("user.session.start")
     missing = _keys(doc) - _keys(event)
     assert not missing
-    extra = {k for k in _keys(event) - _keys(doc) if not k.startswith("request")}
-    assert not extra  # only the top-level `request.ipChain` (docs/okta-behaviour.md#logevent-shape) is added
+    extra = {k for k in _keys(event) - _keys(doc)
+             if not k.startswith(("request", "debugContext.debugData."))}
+    # only the top-level `request.ipChain` (docs/okta-behaviour.md#logevent-shape) and the flow's debugData keys
+    # real sign-ins carry (captures: panther-login-signal-2, elastic-user-session-start-2022) are added
+    assert not extra
     assert event["request"]["ipChain"][0]["ip"] == event["client"]["ipAddress"]
     assert [t["type"] for t in event["target"]] == ["AuthenticatorEnrollment", "AppInstance"]
     assert event["legacyEventType"] == "core.user_auth.login_success"
@@ -149,7 +152,9 @@ def test_inline_request_matches_documented_field_set(okta_example, example, kind
     body = PayloadFactory(seed=8).inline_request(kind, request_type=rtype, variant=variant)
     assert list(body) == list(doc)  # top-level keys in Okta's order
     claims = "data.assertion.claims."  # SAML attribute statements are per-app: compare their shape only
-    assert {k for k in _keys(body) if not k.startswith(claims)} == {k for k in _keys(doc) if not k.startswith(claims)}
+    # Okta's token example was minted with offline_access (a refresh token); ours asks for openid profile email
+    skip = (claims, "data.refresh_token")
+    assert {k for k in _keys(body) if not k.startswith(skip)} == {k for k in _keys(doc) if not k.startswith(skip)}
     for claim in body["data"].get("assertion", {}).get("claims", {}).values():
         assert set(claim) == {"attributes", "attributeValues"}
         assert all(set(v) == {"attributes", "value"} for v in claim["attributeValues"])
@@ -173,7 +178,13 @@ def test_every_kind_request_type_and_variant_generates_and_validates(kind, rtype
 def test_token_variants():
     f = PayloadFactory(seed=5)
     both = f.inline_request("token")
-    assert {"identity", "access", "refresh_token"} <= set(both["data"])
+    assert {"identity", "access"} <= set(both["data"])
+    # the authorization code flow, not the implicit one; a refresh token only with offline_access
+    assert both["data"]["context"]["protocol"]["request"]["response_type"] == "code"
+    assert both["data"]["context"]["protocol"]["request"]["response_mode"] == "query"
+    assert "refresh_token" not in both["data"]
+    offline = generate_token(f, scopes=["openid", "profile", "offline_access"])
+    assert "refresh_token" in offline["data"]
     assert both["data"]["identity"]["claims"]["sub"] == both["data"]["context"]["user"]["id"]
     assert both["data"]["access"]["claims"]["uid"] == both["data"]["context"]["session"]["userId"]
     only_id = f.inline_request("token", variant="id_token")
@@ -219,7 +230,8 @@ def test_saml_import_telephony_variants():
     assert sms["data"]["messageProfile"]["otpCode"] in sms["data"]["messageProfile"]["msgTemplate"]
     voice = f.inline_request("telephony", variant="voice")
     assert voice["data"]["messageProfile"]["deliveryChannel"] == fidelity.TELEPHONY_VOICE_CHANNEL
-    assert "msgTemplate" not in voice["data"]["messageProfile"]
+    # a real voice request carries msgTemplate too (capture: 8x8-telephony-voice)
+    assert voice["data"]["messageProfile"]["otpCode"] in voice["data"]["messageProfile"]["msgTemplate"]
 
 
 def test_sources_and_hook_ids():
@@ -276,7 +288,8 @@ def test_every_event_type_generates_a_valid_event():
     assert validate_request("event", env) == []
     for event in env["data"]["events"]:
         et = event_types()[event["eventType"]]
-        assert [t["type"] for t in event["target"]] == [t.type for t in et.targets]
+        assert [t["type"] for t in event["target"] or []] == [t.type for t in et.targets]
+        assert (event["target"] is None) == (not et.targets)  # no target: null, as Okta sends it
         assert event["severity"] == et.severity and event["outcome"]["result"] == et.outcome
         assert event["actor"]["type"] == et.actor_type
         if et.change_details:
@@ -320,3 +333,28 @@ def test_a_factory_given_its_seeds_org_generates_the_same_bytes():
     assert reused.faker.first_name() == PayloadFactory(5, org=shared).faker.first_name()  # seeded, made on use
     reused.reseed(6)
     assert reused.org == PayloadFactory(6).org
+
+
+@pytest.mark.parametrize("kind", ["saml", "registration", "password-import", "telephony", "event"])
+def test_user_override_keeps_one_person_and_the_rest_of_the_request(kind):
+    plain = PayloadFactory(seed=4).inline_request(kind)
+    ann = PayloadFactory(seed=4).inline_request(kind, user={"login": "ann@acme.test", "firstName": "Ann"})
+    text = json.dumps(ann)
+    assert "ann@acme.test" in text
+    if kind != "event":  # an event's actor may be the admin acting on Ann: another person
+        logins = {u.login for u in PayloadFactory(seed=4).org.users}
+        assert not any(login in text for login in logins)  # nobody else from the org
+    else:
+        assert ann["data"]["events"][0]["target"][0]["alternateId"] == "ann@acme.test"
+    assert ann["eventId"] == plain["eventId"]  # the seeded stream is unchanged by the override
+
+
+def test_user_override_picks_an_org_user_by_login():
+    f = PayloadFactory(seed=4)
+    someone = f.org.users[5]
+    body = f.inline_request("telephony", user=someone.login)
+    assert body["data"]["userProfile"]["userId"] == someone.id
+    event = f.log_event("user.session.start", user={"login": someone.login})
+    assert event["actor"]["id"] == someone.id
+    with pytest.raises(EmulatorUsageError, match="client_credentials has no user"):
+        f.inline_request("token", request_type="client_credentials", user="ann@acme.test")

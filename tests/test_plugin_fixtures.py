@@ -180,3 +180,12 @@ def test_okta_scenario_marker_and_per_test_reseeding(pytester: pytest.Pytester) 
 def test_every_okta_fixture_draws_from_the_org_of_the_run_seed(okta, okta_payloads):
     assert okta.payloads.org == okta_payloads.org == PayloadFactory(0).org
     assert okta.payloads.new_id("00u") == PayloadFactory(0).new_id("00u")  # sequences start afresh per test
+
+
+def test_user_keyword_names_one_person_in_the_request(okta):
+    result = okta.registration_hook(path="/events", request_type="progressive.profile",
+                                    user={"login": "ann@acme.test", "firstName": "Ann"})
+    context_user = result.request["data"]["context"]["user"]
+    assert context_user["profile"]["login"] == "ann@acme.test" and context_user["profile"]["firstName"] == "Ann"
+    delivered = okta.send_events("user.session.start", path="/events", user="ann@acme.test").request
+    assert delivered["data"]["events"][0]["actor"]["alternateId"] == "ann@acme.test"

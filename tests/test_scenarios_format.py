@@ -146,3 +146,11 @@ def test_json_report_and_exit_1_on_failure(tmp_path):
     assert [c["name"] for c in failed] == ["outcome.id_token.claims.extPatientId"]
     assert failed[0]["actual"] == "P-isaac.brock"
     assert "FAIL sign_in" in res.stderr  # progress line
+
+
+def test_a_step_may_name_its_user():
+    text = GOOD.replace("  - name: notify", "  - name: notify\n    user: {login: ann@acme.test}", 1)
+    loaded = load_text(text, source="x.yaml")
+    assert loaded.steps[1].spec["user"] == {"login": "ann@acme.test"}
+    with pytest.raises(ScenarioError, match="user"):
+        load_text(text.replace("{login: ann@acme.test}", "{nickname: Annie}"), source="x.yaml")

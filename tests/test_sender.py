@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import socket
 import subprocess
 import sys
@@ -24,6 +25,7 @@ from okta_hook_emulator.emulator import records as R
 from okta_hook_emulator.emulator.core import Emulator
 from okta_hook_emulator.emulator.transport import ASGI, URL, WSGI, Target
 from okta_hook_emulator.errors import EmulatorUsageError
+from okta_hook_emulator.payloads.generate import delivered_event
 
 BUDGET = 2.0  # for hooks that answer at once (a loaded CI box must not turn them into timeouts)
 
@@ -354,7 +356,7 @@ def test_verification_get_headers_exactly_as_okta(hook, emu):
     h = request.headers
     assert h["User-Agent"] == "Okta-Integrations"
     assert h["Accept"] == "application/json"
-    assert len(h["X-Okta-Request-Id"]) == 27
+    assert re.fullmatch(r"[0-9a-f]{32}", h["X-Okta-Request-Id"])  # fidelity.REQUEST_ID_FORMAT, as since 2024
     assert h["X-Okta-Verification-Challenge"] == result.challenge
     assert h["Authorization"] == "my-shared-secret"
     assert h["x-any-key"] == "my-header-value"
@@ -449,7 +451,12 @@ def test_ready_events_are_sent_unchanged(hook, emu):
     hook.expect_request("/hook").respond_with_data("", status=200)
     events = [emu.payloads.log_event("user.session.start") for _ in range(3)]
     result = emu.send_events(hook.url_for("/hook"), events=events, batch_size=50, timeout=BUDGET)
-    assert calls(hook)[0].get_json()["data"]["events"] == events
+    sent = calls(hook)[0].get_json()
+    hook_id = sent["source"].rsplit("/", 1)[-1]
+    # unchanged but for the delivered form: no top-level `request`, targetEventHookIds names the hook
+    assert sent["data"]["events"] == [delivered_event(e, hook_id) for e in events]
+    assert all("request" not in e and e["debugContext"]["debugData"]["targetEventHookIds"] == hook_id
+               for e in sent["data"]["events"])
     assert len(result.batches) == 1
 
 
@@ -625,3 +632,16 @@ def test_okta_real_three_second_timeout(hook, emu):
     assert "3 s" in result.delivery.final.error
     assert "3 s" in result.checks[0].detail
     assert 2.9 <= took < 4.5  # at the budget, well before the hook's answer (slack for a loaded machine)
+
+
+def test_inline_request_id_is_the_x_okta_request_id_header(hook, emu):
+    hook.expect_request("/hook").respond_with_data("", status=204)
+    result = emu.call_inline("registration", hook.url_for("/hook"), timeout=BUDGET)
+    sent = calls(hook)[0]
+    body_id = sent.get_json()["data"]["context"]["request"]["id"]
+    assert sent.headers["X-Okta-Request-Id"] == body_id == result.request["data"]["context"]["request"]["id"]
+    assert re.fullmatch(r"[0-9a-f]{32}", body_id)
+    # a caller's request keeps its own id, and the header follows it
+    given = emu.payloads.inline_request("telephony", overrides={"data.context.request.id": "XbHgP-OT7cn8YM13gzo6nAAABBw"})
+    emu.call_inline("telephony", hook.url_for("/hook"), request=given, timeout=BUDGET)
+    assert calls(hook)[1].headers["X-Okta-Request-Id"] == "XbHgP-OT7cn8YM13gzo6nAAABBw"

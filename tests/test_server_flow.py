@@ -291,3 +291,21 @@ def test_flows_after_a_reseed_get_fresh_delivery_ids(api: httpx.Client, httpserv
         assert resp.status_code == 200, resp.text
     deliveries = api.get("/_emulator/deliveries").json()
     assert len(deliveries) == 2 and len({d["id"] for d in deliveries}) == 2
+
+
+def test_delivered_events_name_every_target_hook_and_drop_request(api: httpx.Client,  # noqa: F811
+                                                                   httpserver: Any) -> None:
+    for path in ("/one", "/two"):
+        httpserver.expect_request(path, method="POST").respond_with_data("", status=200)
+    one = _verified_hook(api, httpserver, "/one", name="one")
+    two = _verified_hook(api, httpserver, "/two", name="two")
+    api.post("/_emulator/events", json={"eventType": "user.lifecycle.create"})
+    _wait(api)
+    for path in ("/one", "/two"):
+        [event] = _posts(httpserver, path)[0]["data"]["events"]
+        # deliveries carry no top-level `request`; the ids name both hooks (capture:
+        # cru-alb-user-account-update-profile, "who1hzk33c2pxL1Yl0h8,who1mpwgrxrsCR23M0h8")
+        assert "request" not in event and event["client"]["ipChain"]
+        assert event["debugContext"]["debugData"]["targetEventHookIds"] == f"{one['id']},{two['id']}"
+    [logged] = api.get("/api/v1/logs", params={"filter": 'eventType eq "user.lifecycle.create"'}).json()
+    assert logged["request"]["ipChain"] and "targetEventHookIds" not in logged["debugContext"]["debugData"]

@@ -24,13 +24,18 @@ from ..payloads.overrides import apply_overrides, parse_set
               help="registration/telephony requestType, or the token grant type.")
 @click.option("--variant", default=None, metavar="V", help="Kind variant (see `okta-hooks catalog`).")
 @click.option("--hook-id", default=None, help="Hook id used in `source` (default: the synthetic org's).")
+@click.option("--user", "user_fields", multiple=True, metavar="FIELD=VALUE",
+              help="The one person the request is about, everywhere it names one (repeatable): login=, firstName=, "
+                   "lastName=, id=, locale=, timeZone=, mobilePhone=. A login of the synthetic org picks that user.")
 def payload(kind: str, event_type: tuple[str, ...], count: int, seed: int, sets: tuple[str, ...],
-            request_type: str | None, variant: str | None, hook_id: str | None) -> None:
+            request_type: str | None, variant: str | None, hook_id: str | None,
+            user_fields: tuple[str, ...]) -> None:
     """Print a generated request body of KIND (event, token, saml, registration, import, password-import,
     telephony) as JSON."""
     try:
         hk = get_kind(kind)
         overrides = parse_set(sets)
+        user = parse_user(user_fields)
         factory = PayloadFactory(seed=seed)
         if not hk.inline:  # the event hook: a delivery envelope of System Log events
             if request_type or variant:
@@ -39,16 +44,31 @@ def payload(kind: str, event_type: tuple[str, ...], count: int, seed: int, sets:
             types = list(event_type) or [DEFAULT_EVENT_TYPE]
             for name in types:
                 get_event_type(name)
-            events = factory.log_events(types, count)
+            events = factory.log_events(types, count, user=user)
             body = factory.event_hook_envelope(events, hook_id=hook_id)
         else:
             if event_type:
                 raise EmulatorUsageError(f"--event-type only applies to the 'event' kind, not '{hk.name}'.")
-            body = factory.inline_request(hk.name, request_type=request_type, variant=variant, hook_id=hook_id)
+            body = factory.inline_request(hk.name, request_type=request_type, variant=variant, hook_id=hook_id,
+                                          user=user)
         body = apply_overrides(body, overrides)
     except EmulatorUsageError as exc:
         raise click.UsageError(str(exc)) from None
     click.echo(to_json(body))
+
+
+def parse_user(fields: tuple[str, ...] | list[str]) -> dict[str, str] | None:
+    """``--user login=ann@acme.test --user firstName=Ann`` -> ``{"login": ..., "firstName": ...}`` (None when
+    not given); a bare value is a login."""
+    user: dict[str, str] = {}
+    for item in fields:
+        name, sep, value = item.partition("=")
+        if not sep:
+            name, value = "login", item
+        if not name or not value:
+            raise EmulatorUsageError(f"--user expects FIELD=VALUE (e.g. login=ann@acme.test), got '{item}'.")
+        user[name] = value
+    return user or None
 
 
 def _kind_line(name: str) -> str:

@@ -14,6 +14,7 @@ import click
 from ..errors import EmulatorUsageError
 from ..payloads.catalog import get_kind
 from ..payloads.overrides import parse_set
+from .payload import parse_user
 
 OK_MARK = "✓"
 FAIL_MARK = "✗"
@@ -121,10 +122,12 @@ def send() -> None:
 @click.option("--out-of-order", is_flag=True, help="Send batches (and events inside them) in a seeded shuffle.")
 @click.option("--delay", type=click.FloatRange(min=0), default=0.0, help="Seconds to wait before each POST.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed: same seed, same payloads.")
+@click.option("--user", "user_fields", multiple=True, metavar="FIELD=VALUE",
+              help="The person the events are about (repeatable): login=, firstName=, lastName=...")
 @_channel_options
 def send_event(url: str, event_types: tuple[str, ...], count: int, batch_size: int | None, duplicate: bool,
-               out_of_order: bool, delay: float, seed: int, as_json: bool, auth_header: str | None,
-               headers: tuple[str, ...], timeout: float | None, hook_id: str | None) -> None:
+               out_of_order: bool, delay: float, seed: int, user_fields: tuple[str, ...], as_json: bool,
+               auth_header: str | None, headers: tuple[str, ...], timeout: float | None, hook_id: str | None) -> None:
     """POST `com.okta.event_hook` envelopes to URL. Exit 0 when every POST was accepted, else 1."""
     from ..emulator.core import Emulator
 
@@ -137,7 +140,7 @@ def send_event(url: str, event_types: tuple[str, ...], count: int, batch_size: i
         with Emulator(seed=seed) as emu:
             result = emu.send_events(url, list(event_types), count=count, batch_size=batch_size,
                                      duplicate=duplicate, out_of_order=out_of_order, delay=delay,
-                                     progress=progress, **kw)
+                                     progress=progress, user=parse_user(user_fields), **kw)
         if as_json:
             _emit_json(result.to_dict())
         else:
@@ -164,10 +167,12 @@ def send_event(url: str, event_types: tuple[str, ...], count: int, batch_size: i
 @click.option("--variant", default=None, metavar="V", help="Request variant (see `okta-hooks catalog`).")
 @click.option("--set", "sets", multiple=True, metavar="PATH=VALUE", help="Override a request field (repeatable).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed: same seed, same request.")
+@click.option("--user", "user_fields", multiple=True, metavar="FIELD=VALUE",
+              help="The one person the request is about (repeatable): login=, firstName=, lastName=...")
 @_channel_options
 def send_inline(kind: str, url: str, request_type: str | None, variant: str | None, sets: tuple[str, ...],
-                seed: int, as_json: bool, auth_header: str | None, headers: tuple[str, ...], timeout: float | None,
-                hook_id: str | None) -> None:
+                seed: int, user_fields: tuple[str, ...], as_json: bool, auth_header: str | None,
+                headers: tuple[str, ...], timeout: float | None, hook_id: str | None) -> None:
     """Call the KIND inline hook at URL with a generated request and print Okta's verdict and the outcome.
     Exit 0 when the verdict is `ok`, else 1."""
     from ..emulator.core import Emulator
@@ -177,7 +182,7 @@ def send_inline(kind: str, url: str, request_type: str | None, variant: str | No
         kw = _channel_kwargs(auth_header, headers, timeout, hook_id)
         with Emulator(seed=seed) as emu:
             result = emu.call_inline(hook_kind, url, request_type=request_type, variant=variant,
-                                     overrides=parse_set(list(sets)) or None, **kw)
+                                     overrides=parse_set(list(sets)) or None, user=parse_user(user_fields), **kw)
         if as_json:
             _emit_json(result.to_dict())
         else:

@@ -129,22 +129,25 @@ class Emulator:
                     delay: float = 0.0, overrides: dict[str, Any] | None = None,
                     events: Sequence[dict] | None = None, auth_header: tuple[str, str] | None = None,
                     headers: Headers = None, hook_id: str | None = None, progress: Any = None,
-                    **policy_overrides: Any) -> EventDeliveryResult:
-        """Deliver event-hook POSTs (batched envelopes); see :func:`emulator.events.send_events`."""
+                    user: Any = None, **policy_overrides: Any) -> EventDeliveryResult:
+        """Deliver event-hook POSTs (batched envelopes); see :func:`emulator.events.send_events`. ``user``: the
+        person the generated events are about (``payloads.generate.resolve_user``)."""
         from .events import send_events
 
         channel = self.channel(target, auth_header, headers, hook_id)
         policy = self.resolve_policy(None, **policy_overrides)
         return send_events(self, channel, policy, event_types=event_types, count=count, batch_size=batch_size,
                            duplicate=duplicate, out_of_order=out_of_order, delay=delay, overrides=overrides,
-                           events=events, progress=progress)
+                           events=events, progress=progress, user=user)
 
     def call_inline(self, kind: str | HookKind, target: Any, *, request: dict | None = None,
                     request_type: str | None = None, variant: str | None = None,
                     overrides: dict[str, Any] | None = None, auth_header: tuple[str, str] | None = None,
-                    headers: Headers = None, hook_id: str | None = None, **policy_overrides: Any) -> InlineResult:
+                    headers: Headers = None, hook_id: str | None = None, user: Any = None,
+                    **policy_overrides: Any) -> InlineResult:
         """Call an inline hook with a generated (or given) request, judge the answer and carry the flow to its
-        outcome."""
+        outcome. ``user`` (an org user, a login or a dict of profile fields) is the one person the generated
+        request is about."""
         hook_kind = kind if isinstance(kind, HookKind) else get_kind(kind)
         if not hook_kind.inline:
             raise EmulatorUsageError(f"'{hook_kind.name}' is not an inline hook kind; use send_events() or "
@@ -152,7 +155,10 @@ class Emulator:
         channel = self.channel(target, auth_header, headers, hook_id)
         if request is None:
             request = self.payloads.inline_request(hook_kind, request_type=request_type, variant=variant,
-                                                   overrides=overrides, hook_id=hook_id)
+                                                   overrides=overrides, hook_id=hook_id, user=user)
+        elif user is not None:
+            raise EmulatorUsageError("user= describes a generated request; a given request= already names its "
+                                     "user.")
         elif overrides:
             from ..payloads.overrides import apply_overrides
 

@@ -46,12 +46,12 @@ def _hook_id(channel: HookChannel, envelope: dict) -> str | None:
 
 
 def _generate(emulator: Emulator, event_types: Sequence[str], count: int,
-              overrides: dict[str, Any] | None) -> list[dict]:
+              overrides: dict[str, Any] | None, user: Any = None) -> list[dict]:
     if count < 1:
         raise EmulatorUsageError(f"count must be at least 1, got {count}.")
     if not event_types:
         raise EmulatorUsageError("Give at least one event type, e.g. ['user.lifecycle.create'].")
-    return [emulator.payloads.log_event(event_types[i % len(event_types)], overrides=overrides)
+    return [emulator.payloads.log_event(event_types[i % len(event_types)], overrides=overrides, user=user)
             for i in range(count)]
 
 
@@ -59,13 +59,14 @@ def send_events(emulator: Emulator, channel: HookChannel, policy: DeliveryPolicy
                 event_types: Sequence[str] = (), count: int = 1, batch_size: int | None = None,
                 duplicate: bool = False, out_of_order: bool = False, delay: float = 0.0,
                 overrides: dict[str, Any] | None = None, events: Sequence[dict] | None = None,
-                progress: Callable[[int, int], None] | None = None) -> EventDeliveryResult:
+                progress: Callable[[int, int], None] | None = None, user: Any = None) -> EventDeliveryResult:
     """Deliver events to one event hook, one POST per batch. ``events`` (ready LogEvents) wins over
     generating ``count`` events cycling through ``event_types``. ``progress(done, total)`` is called after
     every POST."""
     if isinstance(event_types, str):
         event_types = [event_types]
-    all_events = list(events) if events is not None else _generate(emulator, list(event_types), count, overrides)
+    all_events = (list(events) if events is not None
+                  else _generate(emulator, list(event_types), count, overrides, user))
     size = batch_size if batch_size is not None else policy.batch_size
     if size < 1:
         raise EmulatorUsageError(f"batch_size must be at least 1, got {size}.")

@@ -151,10 +151,20 @@ def _judge(kind: HookKind, request: dict, body: Any, transport_ok: bool, problem
         return judge(request, None, False, [], ctx)
 
 
+def request_id_of(request: Any) -> str | None:
+    """The request's own id (``data.context.request.id``), which Okta also sends as ``X-Okta-Request-Id``."""
+    try:
+        value = request["data"]["context"]["request"]["id"]
+    except (KeyError, TypeError, IndexError):
+        return None
+    return value if isinstance(value, str) and value else None
+
+
 def call_inline(emulator: Any, kind: HookKind, channel: HookChannel, request: dict,
                 policy: DeliveryPolicy) -> InlineResult:
-    """POST ``request`` to the inline hook on ``channel`` with ``policy`` and judge the answer as Okta does."""
-    request_id = emulator.request_id()
+    """POST ``request`` to the inline hook on ``channel`` with ``policy`` and judge the answer as Okta does. The
+    ``X-Okta-Request-Id`` header is the request's ``data.context.request.id`` (a new id when it has none)."""
+    request_id = request_id_of(request) or emulator.request_id()
     delivery = emulator.sender.send(channel, "POST", serialize_request(request), inline_headers(request_id), policy)
     transport_ok, body, problems, failure_reason, note = classify(kind, delivery, request)
     ctx = JudgeContext(keys=emulator.keys, clock=emulator.clock, status=delivery.status, failure_reason=failure_reason,

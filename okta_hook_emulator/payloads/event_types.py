@@ -43,6 +43,12 @@ class EventType:
     beta: bool
     change_details: bool
     hand_specified: bool
+    # The legacyEventType of a FAILURE outcome (``core.user_auth.login_failed``); None: the success one is kept.
+    legacy_event_type_failure: str | None = None
+    # Raised by a Management API call authenticated with an API token (``trs`` session, requestApiTokenId).
+    api_token: bool = False
+    # authenticationContext values real events of the type carry (``authenticationProvider``...).
+    authentication: tuple[tuple[str, str], ...] = ()
 
     @property
     def family(self) -> str:
@@ -73,6 +79,9 @@ def _entry(name: str, raw: dict) -> EventType:
         beta=raw["beta"],
         change_details=raw["changeDetails"],
         hand_specified=raw["handSpecified"],
+        legacy_event_type_failure=raw.get("legacyEventTypeFailure"),
+        api_token=raw.get("apiToken", False),
+        authentication=tuple(sorted(raw.get("authentication", {}).items())),
     )
 
 

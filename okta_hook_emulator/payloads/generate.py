@@ -7,6 +7,7 @@ seeded ``random.Random``; Faker is only used to build the org (and through ``Pay
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import json
 import random
@@ -29,7 +30,13 @@ from .overrides import apply_overrides
 DEFAULT_EVENT_TYPE = "user.lifecycle.create"
 # Okta's UUID v1 epoch offset (100 ns intervals between 1582-10-15 and 1970-01-01).
 _UUID_EPOCH = 0x01B21DD213814000
-_SYSTEM_ACTOR = ("system@okta.com", "SystemPrincipal", "system@okta.com", "Okta System")
+# (asNumber, asOrg, isp, domain) of the networks client IPs are placed in (securityContext), as real events show
+# them (captures: cru-alb-user-account-update-profile, panther-login-signal-2): lower-case org and ISP names.
+_NETWORKS = ((7922, "comcast", "comcast cable communications  llc", "comcast.net"),
+             (7018, "at&t corp.", "att services inc", "sbcglobal.net"),
+             (33363, "bright house networks - cfl division", "charter communications  inc", "spectrum.com"),
+             (701, "verizon business", "verizon business", "verizon.net"),
+             (22773, "cox communications inc.", "cox communications inc.", "cox.net"))
 _TOKEN_ORDER = ("source", "eventId", "eventTime", "eventTypeVersion", "cloudEventVersion", "contentType", "eventType",
                 "data")
 _FAMILY_URIS = {"user": "/api/v1/users", "group": "/api/v1/groups", "application": "/api/v1/apps",
@@ -67,8 +74,108 @@ def _new_id(r: random.Random, org: SyntheticOrg, prefix: str) -> str:
 
 
 def _request_id(r: random.Random) -> str:
+    """An Okta request id in ``fidelity.REQUEST_ID_FORMAT``: 32 hex, or 27 characters (``...AAABBw``)."""
+    if fidelity.REQUEST_ID_FORMAT == "hex32":
+        return f"{r.getrandbits(128):032x}"
     chars = _id_chars(r, 24)
     return chars[:20] + "AAA" + chars[20:]
+
+
+def _digest_chars(text: str, k: int) -> str:
+    """``k`` characters of Okta's id alphabet derived from ``text`` (no draw from any seeded stream)."""
+    return hashlib.sha256(text.encode()).digest()[:k].translate(_ID_TABLE).decode("ascii")
+
+
+def system_principal(org: SyntheticOrg) -> dict:
+    """The org's SystemPrincipal actor: Okta itself (a 20-character ``spr`` id, capture cru-sns-user-lifecycle-create)."""
+    return {"id": "spr" + _digest_chars(org.domain, 17 - len(org.cell)) + org.cell, "type": "SystemPrincipal",
+            "alternateId": "system@okta.com", "displayName": "Okta System", "detailEntry": None}
+
+
+def security_context(ip: str) -> dict:
+    """``securityContext`` of a request from ``ip``: its network's AS number and name, ISP and domain."""
+    number, as_org, isp, domain = _NETWORKS[hashlib.sha256(ip.encode()).digest()[0] % len(_NETWORKS)]
+    return {"asNumber": number, "asOrg": as_org, "isp": isp, "domain": domain, "isProxy": False}
+
+
+def delivered_event(event: dict, hook_ids: str | list[str] | tuple[str, ...] | None = None) -> dict:
+    """A System Log event as an event hook delivers it (docs/okta-behaviour.md#event-envelope): no top-level
+    ``request`` (the IP chain is in ``client.ipChain``), and ``debugData.targetEventHookIds`` = the comma-separated
+    ids of the event hooks it is delivered to (kept when the event already names them). A new dict."""
+    out = {k: v for k, v in event.items() if k != "request"}
+    debug = (out.get("debugContext") or {}).get("debugData") if isinstance(out.get("debugContext"), dict) else None
+    if isinstance(debug, dict) and hook_ids and "targetEventHookIds" not in debug:
+        ids = hook_ids if isinstance(hook_ids, str) else ",".join(hook_ids)
+        out["debugContext"] = dict(out["debugContext"], debugData={**debug, "targetEventHookIds": ids})
+    return out
+
+
+_LIFECYCLE_VERBS = ("activate", "deactivate", "suspend", "unsuspend", "reactivate", "unlock")
+
+
+def _request_uri(et: EventType, targets: list[dict], org: SyntheticOrg, system: bool) -> str:
+    """``debugData.requestUri``: the flow's endpoint (``et.request_uri``, with ``{user}``, ``{app_name}``...
+    filled), the self-service registration endpoint for Okta's own user events, else the resource path of the
+    event's targets (``/api/v1/users/{id}``, ``/api/v1/groups/{groupId}/users/{userId}``)."""
+    by_type = {t.get("type"): t.get("id") for t in reversed(targets)}
+    user, group = by_type.get("User"), by_type.get("UserGroup")
+    app = by_type.get("AppInstance")
+    if et.request_uri:
+        entity = next((a.entity_id for a in org.apps if a.id == app and a.entity_id), None)
+        name = next((a.name for a in org.apps if a.id == app), "app")
+        return et.request_uri.format(user=user or "", app=app or "", app_name=name, app_entity=entity or app or "")
+    if system and et.family == "user":
+        return f"/api/v1/registration/{org.registration_id}/register"
+    base = _FAMILY_URIS.get(et.family, "/api/v1/" + et.family)
+    verb = et.name.rsplit(".", 1)[-1]
+    if group and user:
+        return f"/api/v1/groups/{group}/users/{user}"
+    if app and user and et.family in ("application", "app"):
+        return f"/api/v1/apps/{app}/users/{user}"
+    if et.family == "user" and user:
+        path = f"/api/v1/users/{user}"
+        return f"{path}/lifecycle/{verb}" if et.name.startswith("user.lifecycle.") and verb in _LIFECYCLE_VERBS \
+            else path
+    if et.family == "group" and group:
+        return f"/api/v1/groups/{group}"
+    if et.family in ("application", "app") and app:
+        return f"/api/v1/apps/{app}"
+    return base
+
+
+UserSpec = OrgUser | str | dict[str, Any] | None
+
+
+def resolve_user(org: SyntheticOrg, spec: UserSpec) -> OrgUser | None:
+    """One person for a whole request: an ``OrgUser``; a login or id of the org's users; or a dict of profile
+    fields (``{"login": "ann@acme.test", "firstName": "Ann"}``; also ``id``, ``lastName``, ``locale``,
+    ``timeZone``, ``mobilePhone``). A login the org does not have becomes a new user of the org, its other
+    fields derived from the login (no draw from any seeded stream)."""
+    if spec is None or isinstance(spec, OrgUser):
+        return spec
+    fields = {"login": spec} if isinstance(spec, str) else dict(spec)
+    if not isinstance(spec, (str, dict)):
+        raise EmulatorUsageError("user must be an org user, a login, or a dict of profile fields like "
+                                 "{'login': 'ann@acme.test'}.")
+    unknown = sorted(set(fields) - set(_USER_FIELDS))
+    if unknown:
+        raise EmulatorUsageError(f"Unknown user field(s) {', '.join(unknown)}; use {', '.join(_USER_FIELDS)}.")
+    key = str(fields.get("id") or fields.get("login") or "")
+    found = next((u for u in org.users if key in (u.id, u.login)), None)
+    if found is None:
+        login = str(fields.get("login") or f"{key}@{org.email_domain}")
+        local = login.split("@", 1)[0].replace("_", ".").split(".")
+        base = org.users[hashlib.sha256(login.encode()).digest()[0] % len(org.users)]
+        found = dataclasses.replace(
+            base, id=fields.get("id") or "00u" + _digest_chars(login, 17 - len(org.cell)) + org.cell, login=login,
+            first_name=local[0].capitalize(), last_name=local[-1].capitalize() if len(local) > 1 else base.last_name)
+    changes = {attr: fields[name] for name, attr in _USER_FIELDS.items() if name in fields and name != "id"}
+    return dataclasses.replace(found, **changes) if changes else found
+
+
+# profile field -> OrgUser attribute
+_USER_FIELDS = {"id": "id", "login": "login", "firstName": "first_name", "lastName": "last_name",
+                "locale": "locale", "timeZone": "time_zone", "mobilePhone": "mobile_phone"}
 
 
 def to_json(obj: Any) -> str:
@@ -154,7 +261,8 @@ class PayloadFactory:
         return _urlsafe_chars(self.random, fidelity.VERIFICATION_CHALLENGE_LENGTH)
 
     def request_id(self) -> str:
-        """An Okta request / transaction id (27 characters, like ``ZCCzm8j2wTvzwele2NwLnwAADSc``)."""
+        """An Okta request / transaction id in ``fidelity.REQUEST_ID_FORMAT`` (32 hex, like
+        ``601b158a3b3e23be5bbf74d0fe63cd78``)."""
         return _request_id(self.random)
 
     def _tok(self, prefix: str, n: int) -> str:
@@ -169,6 +277,7 @@ class PayloadFactory:
 
     # ---- System Log events ----------------------------------------------------------------------------------
     def _client(self, c: OrgClient) -> tuple[dict, dict]:
+        """``client`` and the System Log's top-level ``request`` (its own copy of the IP chain)."""
         geo = {"city": c.city, "state": c.state, "country": c.country, "postalCode": c.postal_code,
                "geolocation": {"lat": c.lat, "lon": c.lon}}
         chain = {"ip": c.ip, "geographicalContext": geo, "version": "V4", "source": None}
@@ -240,6 +349,10 @@ class PayloadFactory:
             dev_id, name = r.choice(org.devices)
             return {"id": dev_id, "type": "Device", "alternateId": "unknown", "displayName": name,
                     "detailEntry": None}
+        if pool == "url_pattern":  # panther-login-signal-1: {"id": "/api/v1/logs", "type": "URL Pattern"}
+            return {"id": "/api/v1/logs", "type": "URL Pattern"}
+        if pool == "bucket":
+            return {"id": str(uuid.uuid3(uuid.NAMESPACE_URL, f"{org.url}/api/v1/logs")), "type": "Bucket Uuid"}
         # generic: an object of a family without a dedicated pool.
         name = f"{r.choice(org.words)} {spec.label or spec.type}"
         return {"id": _new_id(r, org, spec.id_prefix or "0oa"), "type": spec.type, "alternateId": "unknown",
@@ -254,13 +367,13 @@ class PayloadFactory:
 
     def log_event(self, event_type: str | EventType, *, overrides: dict[str, Any] | None = None,
                   actor: dict | None = None, targets: list[dict] | None = None, outcome: str | dict | None = None,
-                  debug_data: dict | None = None) -> dict:
+                  debug_data: dict | None = None, user: UserSpec = None) -> dict:
         """One System Log ``LogEvent`` of ``event_type`` (docs/okta-behaviour.md#logevent-shape), actors/targets from the org. A name must
         be event-hook-eligible; an ``EventType`` (``Emulator.log_event`` passes the emulator's own types) is used
         as given."""
         et = event_type if isinstance(event_type, EventType) else get_event_type(event_type)
         return self._build_log_event(self.random, self.org, self.clock.now(), et, overrides, actor, targets,
-                                     outcome, debug_data)
+                                     outcome, debug_data, resolve_user(self.org, user))
 
     def deferred_log_event(self, event_type: str | EventType, *, overrides: dict[str, Any] | None = None,
                            actor: dict | None = None, targets: list[dict] | None = None,
@@ -280,17 +393,19 @@ class PayloadFactory:
 
     def _build_log_event(self, r: random.Random, org: SyntheticOrg, now: datetime, et: EventType,
                          overrides: dict[str, Any] | None, actor: dict | None, targets: list[dict] | None,
-                         outcome: str | dict | None, debug_data: dict | None) -> dict:
+                         outcome: str | dict | None, debug_data: dict | None, person: OrgUser | None = None) -> dict:
         user = r.choice(org.users)
+        user = person or user  # the drawn one is still drawn: the rest of the event stays the same
         app = r.choice(org.apps)
         if actor is None:
             if et.actor_role == "system":
-                aid, atype, alt, disp = _SYSTEM_ACTOR
-                actor = {"id": aid, "type": atype, "alternateId": alt, "displayName": disp, "detailEntry": None}
+                actor = system_principal(org)
             else:
                 actor = self._user_ref(r.choice(org.admins) if et.actor_role == "admin" else user)
+        system = actor.get("type") == "SystemPrincipal"
         if targets is None:
-            targets = [self._target(spec, user, app, r, org) for spec in et.targets]
+            # no target: Okta sends null (capture: elastic-user-session-end), not []
+            targets = [self._target(spec, user, app, r, org) for spec in et.targets] or None
             if et.change_details and targets:
                 targets[0]["changeDetails"] = self._change_details(et, targets[0])
         if outcome is None:
@@ -299,56 +414,115 @@ class PayloadFactory:
             outcome_obj = {"result": outcome, "reason": None}
         else:
             outcome_obj = {"result": outcome.get("result", et.outcome), "reason": outcome.get("reason")}
-        client, request = self._client(r.choice(org.clients))
+        failed = outcome_obj["result"] == "FAILURE"
+        c = r.choice(org.clients)
+        client, request = self._client(c)
         txid = _request_id(r)
-        uri = et.request_uri or _FAMILY_URIS.get(et.family, "/api/v1/" + et.family)
-        debug = {"requestId": txid, "requestUri": uri, "url": uri + "?"}
+        uri = _request_uri(et, targets or [], org, system)
+        if system:  # Okta's own work: no request, no caller (captures: cru-*-user-lifecycle-create)
+            client, request = {"ipChain": []}, {"ipChain": []}
+            debug: dict[str, Any] = {"requestUri": uri}
+            transaction: dict[str, Any] = {"id": "unknown", "detail": {}}
+        else:
+            debug = {"requestId": txid, "requestUri": uri, "url": uri + "?"}
+            transaction = {"type": et.transaction_type, "id": txid, "detail": {}}
         for key in et.debug_keys:
-            if key == "authnRequestId":
-                debug[key] = _request_id(r)
-            elif key == "deviceFingerprint":
-                debug[key] = f"{r.getrandbits(128):032x}"
-            elif key == "dtHash":
-                debug[key] = f"{r.getrandbits(256):064x}"
-            elif key == "origin":
-                debug[key] = org.url
-            elif key == "threatSuspected":
-                debug[key] = "false"
-            elif key == "changedAttributes":
-                debug[key] = r.choice(("mobilePhone", "title", "department", "firstName,lastName", "city"))
-            elif key == "phoneNumber":
-                debug[key] = user.mobile_phone[2:]
-            elif key == "countryCallingCode":
-                debug[key] = "1"
+            debug[key] = self._debug_value(key, r, org, user, actor, uri, failed)
+        if et.api_token:
+            transaction["detail"] = {"requestApiTokenId": "00T" + _id_chars(r, 17 - len(org.cell)) + org.cell}
         if debug_data:
             debug.update(debug_data)
-        session = None if et.actor_role == "system" else "idx" + _id_chars(r, 22)
+        prefix = (fidelity.SYSTEM_SESSION_PREFIX if system or et.api_token else fidelity.USER_SESSION_PREFIX)
+        authentication = {"authenticationProvider": None, "credentialProvider": None, "credentialType": None,
+                          "issuer": None, "authenticationStep": 0, "externalSessionId": prefix + _id_chars(r, 22),
+                          "interface": None}
+        authentication.update(et.authentication)
+        if debug.get("factor") not in (None, "OKTA_VERIFY_PUSH", "SIGNED_NONCE"):
+            authentication["credentialProvider"] = None  # WebAuthn: no credential provider
+        legacy = et.legacy_event_type_failure if failed and et.legacy_event_type_failure else et.legacy_event_type
         event = {
             "uuid": self._log_uuid(now, r),
             "published": iso(now),
             "eventType": et.name,
             "version": "0",
             "displayMessage": et.display_message,
-            "severity": et.severity,
+            "severity": "WARN" if failed and et.severity == "INFO" else et.severity,
             "client": client,
             "device": None,
             "actor": actor,
             "outcome": outcome_obj,
             "target": targets,
-            "transaction": {"type": et.transaction_type, "id": txid, "detail": {}},
+            "transaction": transaction,
             "debugContext": {"debugData": debug},
-            "legacyEventType": et.legacy_event_type,
-            "authenticationContext": {"authenticationProvider": None, "credentialProvider": None,
-                                      "credentialType": None, "issuer": None, "authenticationStep": 0,
-                                      "externalSessionId": session, "interface": None},
-            "securityContext": {"asNumber": None, "asOrg": None, "isp": None, "domain": None, "isProxy": None},
+            "legacyEventType": legacy,
+            "authenticationContext": authentication,
+            "securityContext": (security_context(c.ip) if not system else
+                                {"asNumber": None, "asOrg": None, "isp": None, "domain": None, "isProxy": None}),
             "request": request,
             "insertionTimestamp": None,
         }
         return apply_overrides(event, overrides) if overrides else event
 
+    def _debug_value(self, key: str, r: random.Random, org: SyntheticOrg, user: OrgUser, actor: dict, uri: str,
+                     failed: bool) -> Any:
+        """The value of one flow-specific ``debugData`` key (formats as real events show them)."""
+        if key == "authnRequestId":
+            return _request_id(r)
+        if key in ("deviceFingerprint",):
+            return f"{r.getrandbits(128):032x}"
+        if key == "dtHash":
+            return f"{r.getrandbits(256):064x}"
+        if key == "origin":
+            return org.url
+        if key == "threatSuspected":
+            return "false"
+        if key == "changedAttributes":
+            return r.choice(("mobilePhone", "title", "department", "firstName,lastName", "city"))
+        if key == "phoneNumber":
+            return user.mobile_phone[2:]
+        if key == "countryCallingCode":
+            return "1"
+        if key == "risk":
+            return "{level=LOW}" if not failed else "{reasons=Anomalous Location, level=MEDIUM}"
+        if key == "behaviors":
+            return ("{New Geo-Location=NEGATIVE, New Device=NEGATIVE, New IP=NEGATIVE, New State=NEGATIVE, "
+                    "New Country=NEGATIVE, Velocity=NEGATIVE, New City=NEGATIVE}")
+        if key == "factor":
+            return r.choice(("OKTA_VERIFY_PUSH", "FIDO_WEBAUTHN", "SIGNED_NONCE"))
+        if key == "promptingPolicyTypes":
+            return "[AUTHENTICATION_POLICY]"
+        if key == "logOnlySecurityData":
+            return '{"risk":{"level":"LOW"},"behaviors":{"New Geo-Location":"NEGATIVE","New Device":"NEGATIVE"}}'
+        if key == "oktaUserAgentExtended":
+            return "okta-auth-js/7.0.1 okta-signin-widget-7.16.1"
+        if key == "originalPrincipal":
+            return {k: actor.get(k) for k in ("id", "type", "alternateId", "displayName", "detailEntry")}
+        if key == "privilegeGranted":
+            return r.choice(("Organization administrator", "Application administrator (all)", "Read only admin"))
+        if key == "initiationType":
+            return "IDP_INITIATED"
+        if key == "signOnMode":
+            return "SAML 2.0"
+        if key in ("rateLimitBucketUuid",):
+            return str(uuid.uuid3(uuid.NAMESPACE_URL, f"{org.url}{uri}"))
+        if key == "rateLimitScopeType":
+            return "ORG"
+        if key == "rateLimitSecondsToReset":
+            return str(r.randint(1, 59))
+        if key == "threshold":
+            return "20"
+        if key == "timeSpan":
+            return "1"
+        if key == "timeUnit":
+            return "MINUTES"
+        if key == "userId":
+            return actor.get("id")
+        if key == "warningPercent":
+            return "60"
+        return None
+
     def log_events(self, event_types: list[str] | tuple[str, ...] | str, count: int,
-                   overrides: dict[str, Any] | None = None) -> list[dict]:
+                   overrides: dict[str, Any] | None = None, user: UserSpec = None) -> list[dict]:
         """``count`` events cycling through ``event_types`` (validated before anything is generated)."""
         if isinstance(event_types, str):
             event_types = [event_types]
@@ -359,11 +533,12 @@ class PayloadFactory:
         for name in event_types:
             get_event_type(name)
         n = len(event_types)
-        return [self.log_event(event_types[i % n], overrides=overrides) for i in range(count)]
+        return [self.log_event(event_types[i % n], overrides=overrides, user=user) for i in range(count)]
 
     def event_hook_envelope(self, events: list[dict], *, hook_id: str | None = None) -> dict:
         """The delivery POST body (docs/okta-behaviour.md#event-envelope) carrying ``events`` in
-        ``data.events``."""
+        ``data.events``, each in its delivered form (``delivered_event``: no ``request``, ``targetEventHookIds``
+        naming ``hook_id`` unless the event already names its hooks)."""
         hook_id = hook_id or self.org.event_hook_ids[0]
         return {
             "eventType": "com.okta.event_hook",
@@ -371,19 +546,28 @@ class PayloadFactory:
             "cloudEventsVersion": "0.1",
             "source": f"{self.org.url}/api/v1/eventHooks/{hook_id}",
             "eventId": self.uuid(),
-            "data": {"events": list(events)},
+            "data": {"events": [delivered_event(e, hook_id) for e in events]},
             "eventTime": iso(self.clock.now()),
             "contentType": "application/json",
         }
 
     # ---- inline hooks ---------------------------------------------------------------------------------------
     def inline_request(self, kind: str | HookKind, *, request_type: str | None = None, variant: str | None = None,
-                       overrides: dict[str, Any] | None = None, hook_id: str | None = None) -> dict:
+                       overrides: dict[str, Any] | None = None, hook_id: str | None = None,
+                       user: UserSpec = None) -> dict:
         """A request body of ``kind`` (``token``, ``saml``, ``registration``, ``import``, ``password-import``,
         ``telephony``, any registered kind or a ``HookKind``; ``event`` gives a delivery envelope with one event
-        of type ``request_type``), built by the kind's generator."""
-        generator = get_kind(kind).resolve("generator")
-        body = generator(self, request_type=request_type, variant=variant, hook_id=hook_id)
+        of type ``request_type``), built by the kind's generator. ``user`` (an org user, a login or a dict of
+        profile fields, see ``resolve_user``) is the one person the request is about, everywhere it names one."""
+        hook_kind = get_kind(kind)
+        generator = hook_kind.resolve("generator")
+        if user is None:
+            body = generator(self, request_type=request_type, variant=variant, hook_id=hook_id)
+        else:
+            if hook_kind.name not in _USER_KINDS:
+                raise EmulatorUsageError(f"{hook_kind.name} requests cannot be generated for a given user.")
+            body = generator(self, request_type=request_type, variant=variant, hook_id=hook_id,
+                             user=resolve_user(self.org, user))
         return apply_overrides(body, overrides) if overrides else body
 
     def _envelope(self, kind: str, source: str, data: dict, request_type: str | None = None,
@@ -395,7 +579,7 @@ class PayloadFactory:
         return {k: values[k] for k in order if k != "requestType" or request_type is not None}
 
     def _request_ctx(self, method: str, url: str, ip: str | None = None, *, req_id: str | None = None) -> dict:
-        return {"id": req_id or self._tok("req", 22), "method": method, "url": {"value": url},
+        return {"id": req_id or self.request_id(), "method": method, "url": {"value": url},
                 "ipAddress": ip or self.random.choice(self.org.clients).ip}
 
     def _user_ctx(self, u: OrgUser, now: datetime, *, links: bool = True, absolute: bool = True) -> dict:
@@ -435,14 +619,16 @@ class PayloadFactory:
 
 
 # ---- per-kind generators (named by payloads/catalog.py KINDS[...].generator) ----------------------------------
+# Kinds whose generator takes ``user=`` (the person the request is about).
+_USER_KINDS = frozenset({"event", "token", "saml", "registration", "import", "password-import", "telephony"})
 def generate_event_hook(factory: PayloadFactory, request_type: str | None = None, variant: str | None = None,
                         hook_id: str | None = None, *, event_types: list[str] | tuple[str, ...] | None = None,
-                        count: int = 1) -> dict:
+                        count: int = 1, user: OrgUser | None = None) -> dict:
     """An event hook delivery envelope with ``count`` events cycling through ``event_types`` (or one event of
     type ``request_type``; default ``user.lifecycle.create``). Event hooks have no variants."""
     if event_types is None and request_type:
         event_types = [request_type]
-    events = factory.log_events(list(event_types or [DEFAULT_EVENT_TYPE]), count)
+    events = factory.log_events(list(event_types or [DEFAULT_EVENT_TYPE]), count, user=user)
     return factory.event_hook_envelope(events, hook_id=hook_id)
 
 
@@ -534,7 +720,7 @@ def generate_token(factory: PayloadFactory, request_type: str | None = None, var
         data = {"context": context, "access": access}
         source = f"{issuer}/v1/token"
         return f._envelope("token", source, data, order=_TOKEN_ORDER, now=now)
-    user = user if user is not None else r.choice(org.users)
+    user = _person(r.choice(org.users), user)
     if scopes is None:
         scopes = ["openid", "profile", "email"] + (["offline_access"] if grant == "refresh_token" else [])
     scopes = list(scopes)
@@ -547,15 +733,17 @@ def generate_token(factory: PayloadFactory, request_type: str | None = None, var
         protocol_request: dict[str, Any] = {"scope": " ".join(scopes), "client_id": client_id, "grant_type": grant}
         source = f"{issuer}/v1/token"
     else:
-        response_type = {"both": "token id_token", "id_token": "id_token", "access_token": "token"}[tokens]
+        # The /authorize request of the authorization code flow: response_type "code", answered in the query
+        # (not the implicit flow's "token id_token" in the fragment).
+        response_type = "code"
         chars = _id_chars(r, 22)  # 12 for the state, then 10 for the nonce
         state, nonce = chars[:12], chars[12:]
         redirect_uri = f"https://{app.host}/authorization-code/callback"
         authorize = {"scope": " ".join(scopes), "state": state, "redirect_uri": redirect_uri,
-                     "response_mode": "fragment", "response_type": response_type, "client_id": client_id}
+                     "response_mode": "query", "response_type": response_type, "client_id": client_id}
     session, session_start = f._session_and_start(user, now)
     auth_time = int(session_start.timestamp())  # == the parsed session createdAt (whole seconds)
-    if not password:
+    if not password and "offline_access" in scopes:  # a refresh token only for offline_access
         rt_jti = f._tok("oar", 17)
     if grant == "refresh_token":
         req = f._request_ctx("POST", f"{issuer}/v1/token", ip)
@@ -564,7 +752,7 @@ def generate_token(factory: PayloadFactory, request_type: str | None = None, var
     elif not password:
         # == urlencode({...scope, response_type, redirect_uri, state, nonce, client_id}, quote_via=quote)
         q = f._quote
-        query = (f"scope={q(authorize['scope'])}&response_type={q(response_type)}&redirect_uri={q(redirect_uri)}"
+        query = (f"scope={q(authorize['scope'])}&response_type={response_type}&redirect_uri={q(redirect_uri)}"
                  f"&state={state}&nonce={nonce}&client_id={q(client_id)}")  # ID_ALPHABET: quote() is a no-op
         req = f._request_ctx("GET", f"{issuer}/v1/authorize?{query}", ip)
         protocol_request = authorize
@@ -599,13 +787,18 @@ def generate_token(factory: PayloadFactory, request_type: str | None = None, var
     return f._envelope("token", source, data, order=_TOKEN_ORDER, now=now)
 
 
+def _person(drawn: OrgUser, given: OrgUser | None) -> OrgUser:
+    """The given person, else the drawn one (the draw is made either way: the rest of the request is the same)."""
+    return given if given is not None else drawn
+
+
 def _saml_attr(values: list[str], xsi: str = "xs:string") -> dict:
     return {"attributes": {"NameFormat": "urn:oasis:names:tc:SAML:2.0:attrname-format:unspecified"},
             "attributeValues": [{"attributes": {"xsi:type": xsi}, "value": v} for v in values]}
 
 
 def generate_saml(factory: PayloadFactory, request_type: str | None = None, variant: str | None = None,
-                  hook_id: str | None = None) -> dict:
+                  hook_id: str | None = None, *, user: OrgUser | None = None) -> dict:
     """SAML assertion inline hook request (docs/okta-behaviour.md#saml-assertion-hook). ``variant``:
     ``claims`` (documented shape, with attribute statements) or ``no-claims`` (the 2025 captured shape:
     ``idx`` session, no ``claims``, no ``user._links``)."""
@@ -614,7 +807,7 @@ def generate_saml(factory: PayloadFactory, request_type: str | None = None, vari
         raise EmulatorUsageError("SAML hooks have no request types; use --variant claims|no-claims instead.")
     variant = _choose("saml", "variant", variant, "variants")
     now = f.clock.now()
-    user = r.choice(org.users)
+    user = _person(r.choice(org.users), user)
     app = r.choice(org.saml_apps)
     sso = f"{org.url}/app/{app.name}/{app.entity_id}/sso/saml"
     oie = variant == "no-claims"
@@ -649,7 +842,7 @@ def generate_saml(factory: PayloadFactory, request_type: str | None = None, vari
 
 
 def generate_registration(factory: PayloadFactory, request_type: str | None = None, variant: str | None = None,
-                          hook_id: str | None = None) -> dict:
+                          hook_id: str | None = None, *, user: OrgUser | None = None) -> dict:
     """Registration inline hook request (docs/okta-behaviour.md#registration-hook):
     ``self.service.registration`` (default) or ``progressive.profile``."""
     f, org, r = factory, factory.org, factory.random
@@ -661,18 +854,19 @@ def generate_registration(factory: PayloadFactory, request_type: str | None = No
     source = hook_id or org.registration_id
     if rtype == "self.service.registration":
         p = r.choice(org.prospects)
+        first, last, login = (user.first_name, user.last_name, user.login) if user else (p.first_name, p.last_name,
+                                                                                          p.login)
         data: dict[str, Any] = {
-            "context": {"request": {"method": "POST", "ipAddress": r.choice(org.clients).ip, "id": f._tok("req", 22),
+            "context": {"request": {"method": "POST", "ipAddress": r.choice(org.clients).ip, "id": f.request_id(),
                                     "url": {"value": "/idp/idx/enroll/new"}}},
-            "userProfile": {"firstName": p.first_name, "lastName": p.last_name, "login": p.login,
-                            "email": p.login},
+            "userProfile": {"firstName": first, "lastName": last, "login": login, "email": login},
             "action": "ALLOW",
         }
     else:
-        u = r.choice(org.users)
+        u = _person(r.choice(org.users), user)
         ctx_user = f._user_ctx(u, now, absolute=False)
         data = {
-            "context": {"request": {"method": "POST", "ipAddress": r.choice(org.clients).ip, "id": f._tok("req", 22),
+            "context": {"request": {"method": "POST", "ipAddress": r.choice(org.clients).ip, "id": f.request_id(),
                                     "url": {"value": "/idp/idx/enroll/update"}},
                         "user": {"passwordChanged": ctx_user["passwordChanged"], "_links": ctx_user["_links"],
                                  "profile": ctx_user["profile"], "id": u.id}},
@@ -683,7 +877,7 @@ def generate_registration(factory: PayloadFactory, request_type: str | None = No
 
 
 def generate_import(factory: PayloadFactory, request_type: str | None = None, variant: str | None = None,
-                    hook_id: str | None = None) -> dict:
+                    hook_id: str | None = None, *, user: OrgUser | None = None) -> dict:
     """User import inline hook request (docs/okta-behaviour.md#user-import-hook). ``variant``: ``plain``
     (new user, no conflicts), ``conflict`` (login conflicts with an existing user) or ``match`` (matched to an
     existing user; ``data.user.id`` set)."""
@@ -694,6 +888,9 @@ def generate_import(factory: PayloadFactory, request_type: str | None = None, va
     p = r.choice(org.prospects)
     first, last, email, user_name = p.first_name, p.last_name, p.login, p.user_name
     existing = r.choice(org.users)
+    if user is not None:  # the imported person: a new login (plain), or the org user it conflicts with / matches
+        first, last, email = user.first_name, user.last_name, user.login
+        existing = user
     if variant in ("conflict", "match"):
         email = existing.login
     if variant == "match":
@@ -724,12 +921,12 @@ def generate_import(factory: PayloadFactory, request_type: str | None = None, va
 
 
 def generate_password_import(factory: PayloadFactory, request_type: str | None = None, variant: str | None = None,
-                             hook_id: str | None = None) -> dict:
+                             hook_id: str | None = None, *, user: OrgUser | None = None) -> dict:
     """Password import inline hook request (docs/okta-behaviour.md#password-import-hook), OIE sign-in URL."""
     f, org, r = factory, factory.org, factory.random
     if request_type is not None or variant is not None:
         raise EmulatorUsageError("Password import hooks have no request types or variants.")
-    u = r.choice(org.users)
+    u = _person(r.choice(org.users), user)
     password = _urlsafe_chars(r, r.randint(10, 16)) + "!"
     data = {"context": {"request": f._request_ctx("POST", "/idp/idx/challenge/answer", req_id=f.request_id()),
                         "credential": {"username": u.login, "password": password}},
@@ -747,19 +944,17 @@ _TELEPHONY_URLS = {
 
 
 def generate_telephony(factory: PayloadFactory, request_type: str | None = None, variant: str | None = None,
-                       hook_id: str | None = None) -> dict:
+                       hook_id: str | None = None, *, user: OrgUser | None = None) -> dict:
     """Telephony inline hook request (docs/okta-behaviour.md#telephony-hook) for one of the four request
     types; ``variant`` ``sms`` (default) or ``voice`` (``deliveryChannel`` =
-    ``fidelity.TELEPHONY_VOICE_CHANNEL``, no ``msgTemplate``)."""
+    ``fidelity.TELEPHONY_VOICE_CHANNEL``)."""
     f, org, r = factory, factory.org, factory.random
     rtype = _choose("telephony", "request type", request_type, "request_types")
     variant = _choose("telephony", "variant", variant, "variants")
     now = f.clock.now()
-    u = r.choice(org.users)
+    u = _person(r.choice(org.users), user)
     otp = f"{r.randint(0, 999_999):06d}"
-    message: dict[str, Any] = {}
-    if variant == "sms":
-        message["msgTemplate"] = f"Your verification code is {otp}"
+    message: dict[str, Any] = {"msgTemplate": f"Your verification code is {otp}"}  # voice too (8x8 capture)
     message.update({"phoneNumber": u.mobile_phone, "otpExpires": iso(now + timedelta(minutes=5)),
                     "deliveryChannel": "SMS" if variant == "sms" else fidelity.TELEPHONY_VOICE_CHANNEL,
                     "otpCode": otp, "locale": "EN-US"})

@@ -11,8 +11,8 @@ from .assertions import HookResult
 
 # Keyword arguments the facade takes itself; any other keyword of a driving method is a payload override.
 _EVENT_KWARGS = frozenset({"batch_size", "duplicate", "out_of_order", "delay", "events", "auth_header", "headers",
-                           "hook_id"})
-_INLINE_KWARGS = frozenset({"request", "request_type", "variant", "auth_header", "headers", "hook_id"})
+                           "hook_id", "user"})
+_INLINE_KWARGS = frozenset({"request", "request_type", "variant", "auth_header", "headers", "hook_id", "user"})
 _VERIFY_KWARGS = frozenset({"auth_header", "headers", "hook_id"})
 
 
@@ -93,7 +93,7 @@ class OktaHooks:
                     path: str | None = None, **kwargs: Any) -> HookResult:
         """Deliver ``count`` System Log events of ``event_type`` (a name or a list) in Okta's event hook
         envelope. Other keywords: ``batch_size``, ``duplicate``, ``out_of_order``, ``delay``, ``events``,
-        ``auth_header``, ``headers``, ``hook_id``, policy fields, ``overrides={path: value}``; any other
+        ``auth_header``, ``headers``, ``hook_id``, ``user`` (the events' person), policy fields, ``overrides={path: value}``; any other
         keyword is a payload override (``actor__displayName="Ann"`` sets ``actor.displayName``)."""
         passed, overrides = self._split(kwargs, _EVENT_KWARGS)
         types = [event_type] if isinstance(event_type, str) else list(event_type)
@@ -104,7 +104,8 @@ class OktaHooks:
     def call_inline(self, kind: str, *, target: Any = None, path: str | None = None, **kwargs: Any) -> HookResult:
         """Call an inline hook of ``kind`` (``token``, ``saml``, ``registration``, ``import``,
         ``password-import``, ``telephony``). Keywords: ``request``, ``request_type``, ``variant``,
-        ``auth_header``, ``headers``, ``hook_id``, policy fields, ``overrides={path: value}``; any other
+        ``auth_header``, ``headers``, ``hook_id``, ``user`` (one person across the request: an org login or
+        ``{"login": ..., "firstName": ...}``), policy fields, ``overrides={path: value}``; any other
         keyword is a payload override (``data__context__user__id="00u1"``)."""
         passed, overrides = self._split(kwargs, _INLINE_KWARGS)
         raw = self.emulator.call_inline(kind, self._target(target, path), overrides=overrides or None, **passed)

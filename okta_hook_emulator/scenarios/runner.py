@@ -270,14 +270,14 @@ class InProcessBackend:
             self.target, list(spec["event_types"]), count=spec.get("count", 1), batch_size=spec.get("batch_size"),
             duplicate=spec.get("duplicate", False), out_of_order=spec.get("out_of_order", False),
             delay=spec.get("delay", 0.0), overrides=spec.get("overrides") or None, events=spec.get("events"),
-            **_channel_kwargs(spec),
-            **policy)
+            user=spec.get("user"), **_channel_kwargs(spec), **policy)
         return events_doc(res.to_dict())
 
     def inline(self, spec: dict[str, Any], policy: dict[str, Any]) -> dict[str, Any]:
         res = self.emulator.call_inline(
             spec["hook"], self.target, request=spec.get("request"), request_type=spec.get("request_type"),
-            variant=spec.get("variant"), overrides=spec.get("overrides") or None, **_channel_kwargs(spec), **policy)
+            variant=spec.get("variant"), overrides=spec.get("overrides") or None,
+            user=None if spec.get("request") else spec.get("user"), **_channel_kwargs(spec), **policy)
         return inline_doc(res.to_dict())
 
     def flow(self, spec: dict[str, Any], policy: dict[str, Any]) -> dict[str, Any]:

@@ -54,6 +54,7 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS outbox (   -- events fanned out to one event hook and not yet recorded as delivered
     hook_id TEXT NOT NULL,
     log_seq INTEGER NOT NULL,
+    targets TEXT NOT NULL DEFAULT '',  -- every event hook the event goes to (debugData.targetEventHookIds)
     PRIMARY KEY (hook_id, log_seq)
 ) WITHOUT ROWID;
 """
@@ -208,20 +209,21 @@ class Store:
                           (self._dispatched, limit))
         return [(r[0], r[1], r[2]) for r in rows]
 
-    def dispatch(self, seqs: Iterable[int], fanout: Iterable[tuple[str, int]]) -> None:
-        """Fan events out, in one transaction: ``(hook_id, seq)`` rows into the per-hook queues and the dispatch
-        cursor moved past ``seqs``."""
+    def dispatch(self, seqs: Iterable[int], fanout: Iterable[tuple[str, int, str]]) -> None:
+        """Fan events out, in one transaction: ``(hook_id, seq, targets)`` rows into the per-hook queues (``targets``:
+        the comma-separated ids of every hook the event goes to) and the dispatch cursor moved past ``seqs``."""
         through = max(seqs)
         with self.atomic(fsync=False):
-            self._conn.executemany("INSERT OR IGNORE INTO outbox (hook_id, log_seq) VALUES (?, ?)", list(fanout))
+            self._conn.executemany("INSERT OR IGNORE INTO outbox (hook_id, log_seq, targets) VALUES (?, ?, ?)",
+                                   list(fanout))
             self._conn.execute("UPDATE meta SET value = ? WHERE key = 'dispatched_through'", (str(through),))
             self._dispatched = through
 
-    def hook_queue(self, hook_id: str, limit: int) -> list[tuple[int, dict]]:
-        """The events queued for one event hook, oldest first."""
-        rows = self._read("SELECT o.log_seq, l.data FROM outbox o JOIN logs l ON l.seq = o.log_seq "
+    def hook_queue(self, hook_id: str, limit: int) -> list[tuple[int, dict, str]]:
+        """The events queued for one event hook, oldest first: ``(seq, event, targets)``."""
+        rows = self._read("SELECT o.log_seq, l.data, o.targets FROM outbox o JOIN logs l ON l.seq = o.log_seq "
                           "WHERE o.hook_id = ? ORDER BY o.log_seq LIMIT ?", (hook_id, limit))
-        return [(r[0], _loads(r[1])) for r in rows]
+        return [(r[0], _loads(r[1]), r[2]) for r in rows]
 
     def queued_hook_ids(self) -> list[str]:
         """Ids of the event hooks with events queued."""

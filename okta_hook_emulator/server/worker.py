@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from ..payloads.generate import delivered_event
 from .deliveries import record_event_batches
 from .el_filter import compile_filter
 
@@ -200,7 +201,11 @@ class DeliveryWorker:
                             continue
                     fanout.append((hook["id"], seq))
                     touched.add(hook["id"])
-            st.store.dispatch([seq for seq, _, _ in rows], fanout)
+            targets: dict[int, list[str]] = {}  # event -> every hook it goes to (debugData.targetEventHookIds)
+            for hook_id, seq in fanout:
+                targets.setdefault(seq, []).append(hook_id)
+            st.store.dispatch([seq for seq, _, _ in rows],
+                              [(hook_id, seq, ",".join(targets[seq])) for hook_id, seq in fanout])
         finally:
             self._leave()
         self._wake_lanes(touched)
@@ -222,12 +227,13 @@ class DeliveryWorker:
             if hook is None or not _deliverable(hook):
                 st.store.drop_queue(hook_id)  # deleted, deactivated or its new URI not verified: not delivered
                 return None if hook is None else len(rows)
-            events = [event for _, event in rows]
+            events = [delivered_event(event, targets.split(",") if targets else hook_id)
+                      for _, event, targets in rows]
             types = sorted({e["eventType"] for e in events})
             result = st.emulator.send_events(hook["channel"]["config"]["uri"], types, events=events,
                                              **channel_kwargs(hook), **st.policy_for())
             records = record_event_batches(st, hook, result, store=False)
-            st.store.complete_delivery(hook_id, [seq for seq, _ in rows], records, list(result.log_events))
+            st.store.complete_delivery(hook_id, [seq for seq, _, _ in rows], records, list(result.log_events))
         finally:
             self._leave()
         if result.log_events:

@@ -39,7 +39,7 @@ class TelephonyOutcome(Outcome):
     provider: str | None
     transaction_id: str | None
     transaction_metadata: Any = None
-    channel: str | None = None  # SMS | voice call (from the request)
+    channel: str | None = None  # SMS | Voice (from the request)
     phone_number: str | None = None
 
     @property
