@@ -128,14 +128,25 @@ OPERATIONS = [(path, method.upper(), op) for path, ops in _spec()["paths"].items
               for method, op in ops.items() if method in ("get", "post", "put", "delete")]
 
 
-@pytest.fixture(scope="module")
-def client():
+def _seeded_client():
     app = create_app({"api_token": TOKEN, "start_worker": False,
                       "policy": {"timeout": 0.2, "max_retries": 0}})
     with app.test_client() as c:
         _seed(c)
         yield c
     app.extensions["okta_hooks"].close()
+
+
+@pytest.fixture(scope="module")
+def client():
+    """The app the fuzzers drive (they may delete or deactivate the seeded hooks)."""
+    yield from _seeded_client()
+
+
+@pytest.fixture(scope="module")
+def untouched_client():
+    """An app with the seeded hooks left as they are (no fuzzer drives it)."""
+    yield from _seeded_client()
 
 
 def _seed(c) -> None:
@@ -238,14 +249,12 @@ BAD_POLICIES = [{"timeout": "abc"}, {"timeout": -1}, {"timeout": 0}, {"timeout":
 
 
 @pytest.mark.parametrize("policy", BAD_POLICIES, ids=[json.dumps(p) for p in BAD_POLICIES])
-def test_bad_policy_values_are_usage_errors(client, policy):
+def test_bad_policy_values_are_usage_errors(untouched_client, policy):
     """A flow's policy of the wrong type or range is a 400 E0000001 naming the setting (never a 500, a crash in
     the sender or an endless wait); the library raises EmulatorUsageError."""
     from okta_hook_emulator.errors import EmulatorUsageError
 
-    if not client.get("/api/v1/inlineHooks", headers={"Authorization": f"SSWS {TOKEN}"}).get_json():
-        _seed(client)
-    resp = client.post("/_emulator/flows/token", headers={"Authorization": f"SSWS {TOKEN}"}, json={"policy": policy})
+    resp = untouched_client.post("/_emulator/flows/token", headers={"Authorization": f"SSWS {TOKEN}"}, json={"policy": policy})
     assert resp.status_code == 400, resp.get_data(as_text=True)
     body = resp.get_json()
     assert body["errorCode"] == "E0000001" and next(iter(policy)) in body["errorCauses"][0]["errorSummary"]
