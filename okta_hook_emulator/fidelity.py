@@ -59,3 +59,10 @@ TOKEN_LIFETIME_REMOVABLE = False
 # The displayMessage is a short phrase ("Event hook created"), as Okta's messages for other types read.
 HOOK_LOG_SYSTEM_ACTOR_TYPES = frozenset({"event_hook.verified", "event_hook.delivery", "inline_hook.verified",
                                          "inline_hook.response.processed"})
+# Inline answers: a `null` member Okta's deserializer would treat as absent
+# (docs/okta-behaviour.md#null-members-of-an-answer). Observed only for `"error": null` on success (third-party
+# hooks that work in production); the other paths follow the same reading of the schemas.
+NULL_MEANS_ABSENT = frozenset({
+    "commands", "error", "debugContext", "error.errorSummary", "error.errorCauses",
+    "error.errorCauses[].errorSummary", "error.errorCauses[].reason", "error.errorCauses[].locationType",
+    "error.errorCauses[].location", "error.errorCauses[].domain"})
