@@ -22,16 +22,18 @@ from ..errors import EmulatorUsageError
 @click.option("--strict", is_flag=True, help="Refuse http:// hook URIs, exactly as Okta does.")
 @click.option("--tls", is_flag=True, help="Serve HTTPS with a generated self-signed certificate.")
 @click.option("--quiet", is_flag=True, help="Do not print one line per request.")
+@click.option("--rate-limit", "rate_limit", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Answer 429 (E0000047) after N API requests in a minute, as Okta does (default: no limit).")
 def command(host: str, port: int, db: str, seed: int, token: str | None, strict: bool, tls: bool,
-            quiet: bool) -> None:
+            quiet: bool, rate_limit: int | None) -> None:
     """Serve the emulated Okta org: /api/v1/eventHooks, /api/v1/inlineHooks, /api/v1/logs, /oauth2/default,
     the /_emulator/ control API and the dashboard at /."""
     from ..server import serve
     from ..server.oauth import DEMO_PASSWORD, demo_client
 
     try:
-        handle = serve({"db": db, "seed": seed, "api_token": token, "strict": strict}, host=host, port=port,
-                       tls=tls, quiet=quiet)
+        handle = serve({"db": db, "seed": seed, "api_token": token, "strict": strict,
+                        "rate_limit_per_minute": rate_limit}, host=host, port=port, tls=tls, quiet=quiet)
     except EmulatorUsageError as exc:
         raise click.UsageError(str(exc)) from None
     except OSError as exc:
@@ -48,6 +50,8 @@ def command(host: str, port: int, db: str, seed: int, token: str | None, strict:
         f"  Demo password:  {DEMO_PASSWORD}",
         f"  Database:       {db}" + ("" if db == ":memory:" else " (WAL)"),
     ]
+    if rate_limit is not None:
+        lines.append(f"  Rate limit:     {rate_limit} API requests per minute (429 E0000047 beyond)")
     if tls:
         lines.append(f"  TLS cert:       {getattr(handle.server.ssl_context, 'cert_path', '?')}  (self-signed)")
     lines.append("Press Ctrl-C to stop.")

@@ -187,6 +187,9 @@ def create_app(config: ServerConfig | dict[str, Any] | None = None, **overrides:
         app.register_blueprint(bp)
 
     app.before_request(_check_auth)
+    from .rate_limit import install as install_api_headers
+
+    install_api_headers(app, cfg.rate_limit_per_minute, st.seed, st.clock)
 
     @app.after_request
     def _warnings(resp: Response) -> Response:

@@ -26,6 +26,7 @@ class ServerConfig:
     client_id: str | None = None  # demo OAuth client; None: derived from the seed
     client_secret: str | None = None
     blueprints: list[Any] = field(default_factory=list)  # extra Flask blueprints (e.g. the dashboard)
+    rate_limit_per_minute: int | None = None  # API requests per minute before 429 E0000047; None: no limit
 
     def __post_init__(self) -> None:
         if self.api_token is None:
