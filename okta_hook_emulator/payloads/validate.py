@@ -309,6 +309,18 @@ def _detail(error: Any) -> str:
         return f"{_short(instance)} is not one of {', '.join(_short(v) for v in expected)}"
     if keyword == "const":
         return f"expected {_short(expected)}, got {_short(instance)}"
+    if keyword in ("minLength", "maxLength", "minItems", "maxItems"):
+        return f"{_short(instance)} is too {'short' if keyword.startswith('min') else 'long'}"
+    if keyword in ("minimum", "maximum"):
+        return f"{_short(instance)} is {'less' if keyword == 'minimum' else 'greater'} than {_short(expected)}"
+    if keyword == "pattern":
+        return f"{_short(instance)} does not match {_short(expected)}"
+    if keyword == "format":
+        return f"{_short(instance)} is not a {expected}"
+    if keyword == "not":
+        return f"{_short(instance)} is not allowed here"
+    if keyword == "additionalProperties" and isinstance(instance, dict):
+        return "unexpected properties: " + ", ".join(json.dumps(k) for k in instance)
     return error.message
 
 
