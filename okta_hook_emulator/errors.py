@@ -18,6 +18,7 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "E0000022": (405, "The endpoint does not support the provided HTTP method"),
     "E0000006": (403, "You do not have permission to perform the requested action"),
     "E0000009": (500, "Internal Server Error"),
+    "E0000047": (429, "API call exceeded rate limit due to too many requests."),
     "E0000134": (502, "Okta could not communicate correctly with an inline hook."),
     "E0000135": (400, "An inline hook responded with an error."),
     "E0000137": (504, "Okta did not receive a response from an inline hook."),

@@ -68,3 +68,10 @@ REQUEST_ID_FORMAT = "hex32"
 # with an API token carry a ``trs`` session (captures: cru-sns-user-lifecycle-create, panther-login-signal-1).
 USER_SESSION_PREFIX = "idx"
 SYSTEM_SESSION_PREFIX = "trs"
+# Inline answers: a `null` member Okta's deserializer would treat as absent
+# (docs/okta-behaviour.md#null-members-of-an-answer). Observed only for `"error": null` on success (third-party
+# hooks that work in production); the other paths follow the same reading of the schemas.
+NULL_MEANS_ABSENT = frozenset({
+    "commands", "error", "debugContext", "error.errorSummary", "error.errorCauses",
+    "error.errorCauses[].errorSummary", "error.errorCauses[].reason", "error.errorCauses[].locationType",
+    "error.errorCauses[].location", "error.errorCauses[].domain"})

@@ -273,6 +273,15 @@ def no_problems(problems: Sequence[Any]) -> Result:
     return False, f"{len(problems)} problem(s): " + "; ".join(texts) + more
 
 
+def no_warnings(warnings: Sequence[Any]) -> Result:
+    """Nothing in the answer that Okta likely ignores (unknown keys, contradicting import actions...)."""
+    if not warnings:
+        return _OK
+    texts = [problem_text(w) for w in warnings[:5]]
+    more = f"; and {len(warnings) - 5} more" if len(warnings) > 5 else ""
+    return False, f"{len(warnings)} warning(s): " + "; ".join(texts) + more
+
+
 def problem_rules(expected: str | Iterable[str], problems: Sequence[Any]) -> Result:
     """The problems Okta found: ``"empty"`` (or ``[]``) for none (``no_problems``), else every expected rule
     name (one, or a list) is among the rules broken."""

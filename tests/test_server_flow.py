@@ -206,7 +206,8 @@ def test_logs_q_limit_pagination_and_sort(api: httpx.Client) -> None:  # noqa: F
         links = resp.headers.get_list("Link")
         assert any('rel="self"' in link for link in links)
         nxt = [link for link in links if 'rel="next"' in link]
-        url = nxt[0].split(";")[0].strip("<> ") if nxt else None
+        # a polling query (no `until`) always links a next page: stop at the first empty one, as Okta says
+        url = nxt[0].split(";")[0].strip("<> ") if nxt and resp.json() else None
         if url:
             assert parse_qs(urlsplit(url).query)["limit"] == ["3"]
     assert seen == [e["uuid"] for e in events]

@@ -11,7 +11,7 @@ import click
 
 from ..errors import EmulatorUsageError
 from ..payloads.catalog import get_kind
-from ..payloads.validate import response_size_problem, validate_request, validate_response
+from ..payloads.validate import response_size_problem, response_warnings, validate_request, validate_response
 
 
 def _read(source: str, what: str) -> bytes:
@@ -47,12 +47,14 @@ def _parse(raw: bytes, source: str, what: str) -> Any:
 @click.option("--request-file", "request_file", metavar="FILE",
               help="The request the response answers; enables the rules that compare against it "
                    "(claims that must exist, SSR vs progressive profile, requested tokens).")
-@click.option("--json", "as_json", is_flag=True, help="Print the problems as a JSON array.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the problems, then the warnings (with \"severity\": \"warning\"), as a JSON array.")
 def command(kind: str, file: str, as_request: bool, request_file: str | None, as_json: bool) -> None:
     """Validate a hook body: KIND is token, saml, registration, import, password-import, telephony or event.
 
-    FILE is a JSON file or '-' (standard input). Prints each problem as `path: [rule] message`, or `valid`.
-    Exit status: 0 valid, 1 invalid, 2 usage error.
+    FILE is a JSON file or '-' (standard input). Prints each problem as `path: [rule] message`, or `valid`;
+    then each warning (what Okta likely ignores, e.g. an unknown key) as `path: warning [rule] message`.
+    Warnings never make a body invalid. Exit status: 0 valid, 1 invalid, 2 usage error.
     """
     try:
         hook = get_kind(kind)
@@ -67,19 +69,23 @@ def command(kind: str, file: str, as_request: bool, request_file: str | None, as
         click.echo(f"Error: {exc}", err=True)
         sys.exit(2)
 
+    warnings = []
     if as_request:
         problems = validate_request(hook.name, body)
     else:
+        warnings = response_warnings(hook.name, body, request)
         problems = [p for p in validate_response(hook.name, body, request) if p.rule != "response_too_large"]
         size = response_size_problem(len(raw))
         if size is not None:
             problems.append(size)
 
     if as_json:
-        click.echo(json.dumps([p.to_dict() for p in problems], indent=2))
-    elif problems:
+        click.echo(json.dumps([p.to_dict() for p in [*problems, *warnings]], indent=2))
+    else:
         for problem in problems:
             click.echo(str(problem))
-    else:
-        click.echo("valid")
+        if not problems:
+            click.echo("valid")
+        for warning in warnings:
+            click.echo(str(warning))
     sys.exit(1 if problems else 0)

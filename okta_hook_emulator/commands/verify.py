@@ -199,6 +199,8 @@ def _print_inline(result: Any) -> None:
     click.echo(f"  attempts: {_attempts_line(result.delivery)}")
     for problem in result.problems:
         click.echo(f"  {FAIL_MARK} problem {problem}")
+    for warning in result.warnings:
+        click.echo(f"  ! {warning}")
     for cmd in result.commands:
         state = "applied" if cmd.applied else "ignored"
         click.echo(f"  {_mark(cmd.applied)} command {cmd.index} {cmd.type}: {state}"

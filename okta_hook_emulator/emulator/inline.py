@@ -7,7 +7,7 @@
 2. classify the answer: transport failure (timeout, connection error, non-2xx, redirect, too large), a status
    outside the kind's ``success_statuses`` that the kind does not accept (telephony: any status but 200), or a
    body that is not JSON → ``VERDICT_FAILED``; 204 / empty body → no change; JSON →
-   ``payloads.validate.validate_response`` problems;
+   ``payloads.validate.validate_response`` problems (and ``response_warnings``, which never change a verdict);
 3. hand everything to the kind's judge (``emulator/outcomes/<kind>.py``), which decides ``ok`` / ``error`` /
    ``invalid`` / ``failed`` and the outcome (fail open / closed / over, docs/okta-behaviour.md#failure-modes);
 4. write the System Log events Okta would write: ``inline_hook.executed`` when the call failed,
@@ -66,6 +66,17 @@ def _problems(kind: HookKind, body: Any, request: dict, size: int) -> list[Any]:
     except Exception as exc:  # noqa: BLE001 - a validator bug must not turn into a crash of the flow
         problems = [Problem("$", "schema", f"the answer could not be validated ({type(exc).__name__}: {exc})")]
     return problems
+
+
+def _warnings(kind: HookKind, body: Any, request: dict) -> list[Any]:
+    from ..payloads.validate import response_warnings
+
+    if body is None:
+        return []
+    try:
+        return list(response_warnings(kind, body, request))
+    except Exception:  # noqa: BLE001 - a warning rule's bug must not crash the flow; warnings are optional
+        return []
 
 
 def classify(kind: HookKind, delivery: R.Delivery, request: dict) -> tuple[bool, Any, list[Any], str, str]:
@@ -180,6 +191,7 @@ def call_inline(emulator: Any, kind: HookKind, channel: HookChannel, request: di
         verdict=judgement.verdict,
         response_body=body,
         problems=problems,
+        warnings=_warnings(kind, body, request),
         commands=judgement.commands,
         outcome=judgement.outcome,
         reason=judgement.reason + note,

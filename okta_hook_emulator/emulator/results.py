@@ -136,6 +136,9 @@ class InlineResult:
     verdict: str  # VERDICT_*
     response_body: Any = None  # parsed JSON answer, None when absent/unparseable
     problems: list[Any] = field(default_factory=list)  # payloads.validate.Problem
+    # What Okta likely ignores but a tester wants pointed out (payloads.validate.response_warnings); never
+    # changes the verdict.
+    warnings: list[Any] = field(default_factory=list)
     commands: list[CommandResult] = field(default_factory=list)
     outcome: Any = None  # kind-specific outcome object with to_dict() and summary
     reason: str = ""  # one sentence: why this verdict
@@ -170,6 +173,7 @@ class InlineResult:
             "transport": self.transport, "status": self.status, "request": self.request,
             "response": self.response_body,
             "problems": [p.to_dict() if hasattr(p, "to_dict") else p for p in self.problems],
+            "warnings": [w.to_dict() if hasattr(w, "to_dict") else w for w in self.warnings],
             "commands": [c.to_dict() for c in self.commands],
             "outcome": self.outcome.to_dict() if hasattr(self.outcome, "to_dict") else self.outcome,
             "delivery": self.delivery.to_dict(), "log_events": list(self.log_events),

@@ -55,6 +55,7 @@ class HookKind:
     response_schema: str = ""
     generator: str = ""  # "module:function" building a request body, see payloads/generate.py
     rules: tuple[str, ...] = ()  # "module:function" semantic rules run after the schema, see payloads/validate.py
+    warning_rules: tuple[str, ...] = ()  # "module:function" warnings (never verdicts), see payloads/answer_warnings.py
     judge: str = ""  # "module:function" applying an answer, see emulator/outcomes/
     one_per_org: bool = False
     one_active_per_org: bool = False
@@ -62,13 +63,14 @@ class HookKind:
 
     def __post_init__(self) -> None:
         # Read-only whatever a caller passed (lists become tuples, a dict a read-only view).
-        for name in ("request_types", "variants", "commands", "success_statuses", "rules"):
+        for name in ("request_types", "variants", "commands", "success_statuses", "rules", "warning_rules"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
         if not isinstance(self.extra, MappingProxyType):
             object.__setattr__(self, "extra", MappingProxyType(dict(self.extra)))
 
     def resolve(self, attr: str) -> Any:
-        """The callable named by ``generator`` or ``judge`` (a tuple of callables for ``rules``), imported once."""
+        """The callable named by ``generator`` or ``judge`` (a tuple of callables for ``rules`` and
+        ``warning_rules``), imported once."""
         target = getattr(self, attr)
         if isinstance(target, tuple):
             return tuple(load_callable(t) for t in target)
@@ -85,6 +87,7 @@ def load_callable(target: str) -> Any:
 _P = "okta_hook_emulator.payloads.generate"
 _V = "okta_hook_emulator.payloads.validate"
 _O = "okta_hook_emulator.emulator.outcomes"
+_W = "okta_hook_emulator.payloads.answer_warnings"
 
 _BUILT_IN: tuple[HookKind, ...] = (
     HookKind(
@@ -146,6 +149,7 @@ _BUILT_IN: tuple[HookKind, ...] = (
         response_schema="registration_response.json",
         generator=f"{_P}:generate_registration",
         rules=(f"{_V}:registration_rules",),
+        warning_rules=(f"{_W}:registration_warnings",),
         judge=f"{_O}.registration:judge",
     ),
     HookKind(
@@ -162,6 +166,7 @@ _BUILT_IN: tuple[HookKind, ...] = (
         response_schema="import_response.json",
         generator=f"{_P}:generate_import",
         rules=(f"{_V}:import_rules",),
+        warning_rules=(f"{_W}:import_warnings",),
         judge=f"{_O}.import_:judge",
     ),
     HookKind(

@@ -27,7 +27,12 @@ from typing import TYPE_CHECKING, Any
 
 from .. import wire_json
 from ..errors import EmulatorUsageError, did_you_mean
-from ..fidelity import MAX_RESPONSE_BYTES, SAML_REPLACE_NEEDS_EXISTING_PATH, TOKEN_LIFETIME_REMOVABLE
+from ..fidelity import (
+    MAX_RESPONSE_BYTES,
+    NULL_MEANS_ABSENT,
+    SAML_REPLACE_NEEDS_EXISTING_PATH,
+    TOKEN_LIFETIME_REMOVABLE,
+)
 from .catalog import HookKind, get_kind, kinds
 
 if TYPE_CHECKING:  # jsonschema is imported lazily: its format extras take a second to import
@@ -112,20 +117,36 @@ _TOKEN_COMMANDS = MappingProxyType({"com.okta.identity.patch": "identity", "com.
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
+ERROR = "error"
+WARNING = "warning"
+
+
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with a body: where (JSON path such as ``$.commands[0].value[1].op``), which rule, why."""
+    """One thing wrong with a body: where (JSON path such as ``$.commands[0].value[1].op``), which rule, why.
+
+    ``severity`` is ``"error"`` (Okta refuses the answer: :func:`validate_response`) or ``"warning"`` (Okta likely
+    ignores it, but a tester wants it pointed out: :func:`response_warnings`)."""
 
     path: str
     rule: str
     message: str
+    severity: str = ERROR
+
+    @property
+    def is_warning(self) -> bool:
+        return self.severity == WARNING
 
     def to_dict(self) -> dict[str, str]:
-        """``{"path", "rule", "message"}``."""
-        return {"path": self.path, "rule": self.rule, "message": self.message}
+        """``{"path", "rule", "message"}``, plus ``"severity": "warning"`` for a warning."""
+        out = {"path": self.path, "rule": self.rule, "message": self.message}
+        if self.is_warning:
+            out["severity"] = WARNING
+        return out
 
     def __str__(self) -> str:
-        return f"{self.path}: [{self.rule}] {self.message}"
+        label = "warning " if self.is_warning else ""
+        return f"{self.path}: {label}[{self.rule}] {self.message}"
 
 
 # ---------------------------------------------------------------------------------------------- schemas
@@ -264,6 +285,45 @@ def _annotation(schema: Any, key: str, keyword: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
+_JSON_TYPES = MappingProxyType({dict: "an object", list: "an array", str: "a string", bool: "a boolean",
+                                int: "a number", float: "a number", type(None): "null"})
+
+
+def json_type(value: Any) -> str:
+    """``value``'s JSON type in words ("an object", "a string", "null"...), never a Python type name."""
+    return _JSON_TYPES.get(type(value), "a value JSON can't hold")
+
+
+def _detail(error: Any) -> str:
+    """jsonschema's message for the common keywords, reworded with JSON values (jsonschema writes Python
+    values: ``None is not of type 'object'``)."""
+    keyword, expected, instance = error.validator, error.validator_value, error.instance
+    if keyword == "required" and isinstance(instance, dict):
+        missing = [name for name in expected if name not in instance]
+        if missing:
+            return f"{json.dumps(missing[0])} is a required property"
+    if keyword == "type":
+        names = expected if isinstance(expected, list) else [expected]
+        return f"expected {' or '.join(str(n) for n in names)}, got {json_type(instance)}"
+    if keyword == "enum" and isinstance(expected, list):
+        return f"{_short(instance)} is not one of {', '.join(_short(v) for v in expected)}"
+    if keyword == "const":
+        return f"expected {_short(expected)}, got {_short(instance)}"
+    if keyword in ("minLength", "maxLength", "minItems", "maxItems"):
+        return f"{_short(instance)} is too {'short' if keyword.startswith('min') else 'long'}"
+    if keyword in ("minimum", "maximum"):
+        return f"{_short(instance)} is {'less' if keyword == 'minimum' else 'greater'} than {_short(expected)}"
+    if keyword == "pattern":
+        return f"{_short(instance)} does not match {_short(expected)}"
+    if keyword == "format":
+        return f"{_short(instance)} is not a {expected}"
+    if keyword == "not":
+        return f"{_short(instance)} is not allowed here"
+    if keyword == "additionalProperties" and isinstance(instance, dict):
+        return "unexpected properties: " + ", ".join(json.dumps(k) for k in instance)
+    return error.message
+
+
 def _schema_problems(schema_name: str, body: Any) -> list[Problem]:
     found: list[Problem] = []
     if _schema_valid(schema_name, body):
@@ -276,7 +336,7 @@ def _schema_problems(schema_name: str, body: Any) -> list[Problem]:
             if missing:
                 parts.append(missing[0])
         rule = _annotation(error.schema, "x-rule", str(error.validator)) or "schema"
-        detail = error.message
+        detail = _detail(error)
         template = _annotation(error.schema, "x-message", str(error.validator))
         message = template.replace("{detail}", detail).replace("{value}", _short(error.instance)) if template else detail
         found.append(Problem(_json_path(parts), rule, message))
@@ -304,9 +364,10 @@ def validate_response(kind: str | HookKind, body: Any, request: Any = None, *,
     has the raw body (otherwise it is measured by re-encoding ``body``). Never raises for any JSON value.
     """
     hook = get_kind(kind)
-    found = _schema_problems(hook.response_schema, body)
     if size is None:
-        size = _size_of(body)
+        size = _size_of(body)  # of the answer as sent, nulls included
+    body = without_absent_nulls(body) if hook.inline else body
+    found = _schema_problems(hook.response_schema, body)
     if size is not None:
         problem = response_size_problem(size)
         if problem is not None:
@@ -314,6 +375,36 @@ def validate_response(kind: str | HookKind, body: Any, request: Any = None, *,
     for rules in hook.resolve("rules"):
         found.extend(rules(body, request))
     return _finish(found)
+
+
+def without_absent_nulls(body: Any) -> Any:
+    """``body`` without the ``null`` members Okta's deserializer treats as absent
+    (``fidelity.NULL_MEANS_ABSENT``: ``"error": null`` on success is no error); anything else is kept as sent."""
+    if not isinstance(body, dict):
+        return body
+    out = {k: v for k, v in body.items() if not (v is None and k in NULL_MEANS_ABSENT)}
+    error = out.get("error")
+    if isinstance(error, dict):
+        error = {k: v for k, v in error.items() if not (v is None and f"error.{k}" in NULL_MEANS_ABSENT)}
+        causes = error.get("errorCauses")
+        if isinstance(causes, list):
+            error["errorCauses"] = [
+                {k: v for k, v in c.items() if not (v is None and f"error.errorCauses[].{k}" in NULL_MEANS_ABSENT)}
+                if isinstance(c, dict) else c for c in causes]
+        out["error"] = error
+    return out
+
+
+def response_warnings(kind: str | HookKind, body: Any, request: Any = None) -> list[Problem]:
+    """What Okta likely ignores in a hook's answer but a tester wants pointed out (unknown keys, an import
+    action that contradicts the request, profile values of the wrong type): ``Problem`` objects with
+    ``severity="warning"``. They never change a verdict. Never raises for any JSON value."""
+    from .answer_warnings import warnings_for
+
+    hook = get_kind(kind)
+    if not hook.inline:
+        return []
+    return _finish(warnings_for(hook, without_absent_nulls(body), request))
 
 
 def validate_against(schema_name: str, body: Any) -> list[Problem]:

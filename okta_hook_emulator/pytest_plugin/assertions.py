@@ -146,6 +146,11 @@ class HookResult:
         return list(getattr(raw, "problems", []) or [])
 
     @property
+    def warnings(self) -> list[Any]:
+        """What Okta likely ignores in an inline answer (``severity: warning``); never changes the verdict."""
+        return list(getattr(self.raw, "warnings", []) or [])
+
+    @property
     def elapsed(self) -> float:
         """Seconds spent on every attempt together."""
         return sum(a.elapsed_ms for a in self.attempts) / 1000.0
@@ -173,6 +178,9 @@ class HookResult:
             parts.append("Problems found:\n" + "\n".join(f"  - {matchers.problem_text(p)}" for p in problems))
         else:
             parts.append("Problems found: none")
+        warnings = self.warnings
+        if warnings:
+            parts.append("Warnings:\n" + "\n".join(f"  - {matchers.problem_text(w)}" for w in warnings))
         attempts = self.attempts
         if attempts:
             parts.append("Request/response:\n" + "\n".join(_indent(format_attempt(a), "  ") for a in attempts))
@@ -291,6 +299,16 @@ class HookResult:
         ok, why = matchers.no_problems(self.problems)
         if not ok:
             self._fail("assert_no_problems", "an answer that follows Okta's rules for this hook", why)
+        return self
+
+    def assert_no_warnings(self) -> HookResult:
+        """The answer has nothing Okta likely ignores: no unknown keys, no import action that contradicts the
+        request, no profile value of the wrong type (see ``payloads/answer_warnings.py``)."""
+        __tracebackhide__ = True
+        self.checked = True
+        ok, why = matchers.no_warnings(self.warnings)
+        if not ok:
+            self._fail("assert_no_warnings", "an answer without keys or values Okta would ignore", why)
         return self
 
     def _wire_commands(self) -> list[dict]:

@@ -20,6 +20,7 @@ def progress_line(scenario_name: str, step: StepResult) -> str:
         line += "".join(f"\n      - {c.describe()}" for c in step.failures())
     if step.error:
         line += f"\n      - {step.error}"
+    line += "".join(f"\n      ! warning {w}" for w in step.warnings)
     return line
 
 
@@ -53,6 +54,12 @@ def text_report(results: Sequence[ScenarioResult]) -> str:
                 parts += [f"  - {c.describe()}" for c in s.failures()]
                 if s.error:
                     parts.append(f"  - {s.error}")
+    warned = [(r, s) for r in results for s in r.steps if s.warnings]
+    if warned:
+        parts.append("\nWarnings (what Okta likely ignores; they never fail a step):")
+        for r, s in warned:
+            parts.append(f"{r.name} / {s.name} ({s.label}):")
+            parts += [f"  ! {w}" for w in s.warnings]
     return "\n".join(parts) + "\n"
 
 
@@ -87,7 +94,8 @@ def junit_report(results: Sequence[ScenarioResult]) -> str:
             elif s.status == SKIPPED:
                 ET.SubElement(case, "skipped", message=s.summary)
             out = ET.SubElement(case, "system-out")
-            out.text = f"{s.label}: {s.summary}\n" + "\n".join(c.describe() for c in s.checks)
+            out.text = (f"{s.label}: {s.summary}\n" + "\n".join(c.describe() for c in s.checks)
+                        + "".join(f"\nwarning: {w}" for w in s.warnings))
         total += len(r.steps)
         fails += c["failed"]
         errors += c["error"]

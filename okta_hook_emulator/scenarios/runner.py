@@ -50,6 +50,14 @@ class StepResult:
         """Every request body sent by this step (all attempts), exactly as sent."""
         return list((self.doc or {}).get("request_bodies", []))
 
+    @property
+    def warnings(self) -> list[str]:
+        """What Okta likely ignores in the hook's answer (``path warning [rule] message``); never a failure."""
+        from ..matchers import problem_text
+
+        found = (self.doc or {}).get("warnings") if isinstance(self.doc, dict) else None
+        return [problem_text(w) for w in found] if isinstance(found, list) else []
+
     def failures(self) -> list[ExpectationCheck]:
         return [c for c in self.checks if not c.passed]
 
@@ -57,7 +65,7 @@ class StepResult:
         out: dict[str, Any] = {"name": self.name, "action": self.action, "label": self.label,
                                "status": self.status, "summary": self.summary, "error": self.error,
                                "duration_ms": round(self.duration_ms, 1),
-                               "checks": [c.to_dict() for c in self.checks]}
+                               "checks": [c.to_dict() for c in self.checks], "warnings": self.warnings}
         if include_doc:
             out["result"] = self.doc
         return out

@@ -194,6 +194,9 @@ def create_app(config: ServerConfig | dict[str, Any] | None = None, **overrides:
     app.before_request(check_host)
     app.before_request(check_body_size)
     app.before_request(_check_auth)
+    from .rate_limit import install as install_api_headers
+
+    install_api_headers(app, cfg.rate_limit_per_minute, st.seed, st.clock)
 
     @app.after_request
     def _warnings(resp: Response) -> Response:

@@ -2,7 +2,7 @@
 Okta documents for them:
 ``event.eventType``, ``event.outcome.result`` / ``.reason``, ``event.actor.*``, ``event.debugData.*`` and
 ``event.target.?[<condition on each target>].size()``, with ``eq`` / ``ne`` (also ``==`` / ``!=``), ``>``, ``<``,
-``>=``, ``<=``, ``&&``, ``||``, ``!`` and parentheses. ``compile_filter`` raises ``ValueError`` with a
+``>=``, ``<=`` (also ``gt``, ``lt``, ``ge``, ``le``), ``&&``, ``||``, ``!`` (also ``not``) and parentheses. ``compile_filter`` raises ``ValueError`` with a
 readable message; the compiled predicate takes a LogEvent and returns a bool."""
 
 from __future__ import annotations
@@ -18,7 +18,10 @@ _TOKEN = re.compile(r"""\s*(?:
   | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
 )""", re.X)
 MAX_DEPTH = 32  # parentheses, `!` and `.?[...]` nested deeper than this are refused
-_COMPARE = {"eq": "==", "ne": "!=", "==": "==", "!=": "!=", ">": ">", "<": "<", ">=": ">=", "<=": "<="}
+# Okta EL builds on Spring EL, which also reads the word forms gt, ge, lt, le and not; accepting them is
+# unconfirmed (docs/okta-behaviour.md#event-hook-filters).
+_COMPARE = {"eq": "==", "ne": "!=", "==": "==", "!=": "!=", ">": ">", "<": "<", ">=": ">=", "<=": "<=",
+            "gt": ">", "ge": ">=", "lt": "<", "le": "<="}
 _MISSING = object()
 
 Value = Callable[[dict, Any], Any]  # (event, current selection element) -> value
@@ -90,7 +93,7 @@ class _Parser:
         return parts[0] if len(parts) == 1 else (lambda e, c, ps=parts: all(p(e, c) for p in ps))
 
     def unary(self) -> Value:
-        if self.peek() and self.peek()[1] == "!":  # type: ignore[index]
+        if self.peek() and self.peek()[1] in ("!", "not"):  # type: ignore[index]
             self.take()
             self.nest()
             inner = self.unary()

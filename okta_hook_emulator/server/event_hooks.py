@@ -253,7 +253,10 @@ def verify_event_hook(hook_id: str) -> Response:
     policy = st.policy_for(H.policy_query())
     result = st.emulator.verify(hook["channel"]["config"]["uri"], **channel_kwargs(hook), **policy)
     record_verification(st, hook, result)
-    events = [dict(e) for e in result.log_events]  # the core's event_hook.verified (fired on failure too)
+    from .api_caller import stamp
+
+    # the core's event_hook.verified (fired on failure too), with this API call's client and path
+    events = [stamp(dict(e)) for e in result.log_events]
     for event in events:
         if event.get("eventType") == "event_hook.verified":
             event["target"] = [_target(hook)]

@@ -33,8 +33,12 @@ def target(fam: HookFamily, hook: dict) -> dict:
 
 
 def log(fam: HookFamily, action: str, hook: dict, **kw: Any) -> dict:
-    """Write ``<log_prefix>.<action>`` targeted at ``hook``."""
-    return state().log(f"{fam.log_prefix}.{action}", targets=[target(fam, hook)], **kw)
+    """Write ``<log_prefix>.<action>`` targeted at ``hook``, naming the API caller (``api_caller``)."""
+    from .api_caller import api_call_kwargs
+
+    st = state()
+    event_type = f"{fam.log_prefix}.{action}"
+    return st.log(event_type, targets=[target(fam, hook)], **{**api_call_kwargs(st, event_type), **kw})
 
 
 def load(fam: HookFamily, hook_id: str) -> dict:

@@ -236,8 +236,12 @@ def channel_kwargs(hook: dict) -> dict[str, Any]:
     return H.header_channel_kwargs(hook)
 
 
-def call_hook(hook: dict, *, via: str, policy: dict[str, Any] | None = None, **kwargs: Any) -> Any:
-    """Run ``Emulator.call_inline`` through ``hook``'s channel, record the delivery and its System Log events."""
+def call_hook(hook: dict, *, via: str, policy: dict[str, Any] | None = None, side_effects: bool = True,
+              **kwargs: Any) -> Any:
+    """Run ``Emulator.call_inline`` through ``hook``'s channel, record the delivery and its System Log events.
+    ``side_effects=False`` (``execute``): only the events no event hook can receive are written (no flow events
+    such as ``user.lifecycle.create``, nothing delivered)."""
+    from ..payloads.event_types import is_eligible
     from .deliveries import record_inline
 
     st = state()
@@ -245,7 +249,12 @@ def call_hook(hook: dict, *, via: str, policy: dict[str, Any] | None = None, **k
     result = st.emulator.call_inline(kind.name, hook["channel"]["config"]["uri"], **channel_kwargs(hook),
                                      **kwargs, **st.policy_for(policy))
     record_inline(st, hook, result, via=via)
-    st.write_logs(list(result.log_events))
+    events = list(result.log_events)
+    if not side_effects:
+        from .api_caller import stamp
+
+        events = [stamp(e) for e in events if not is_eligible(e.get("eventType", ""))]
+    st.write_logs(events)
     return result
 
 
@@ -257,7 +266,8 @@ def execute_inline_hook(hook_id: str) -> Response:
         raise OktaAPIError("E0000001", "inlineHook", causes=[
             f"Inline hook '{hook['name']}' is INACTIVE and cannot be executed; activate it first with "
             f"POST /api/v1/inlineHooks/{hook_id}/lifecycle/activate."])
-    result = call_hook(hook, via="execute", policy=H.policy_query(), request=body)
+    # docs/okta-behaviour.md#execute-endpoint: sends the body and returns the answer, nothing else happens.
+    result = call_hook(hook, via="execute", policy=H.policy_query(), side_effects=False, request=body)
     if result.verdict in ("ok", "error"):
         answer = result.response_body if result.response_body is not None else {}
         return okta_json(answer)

@@ -1,12 +1,13 @@
 """System Log API: ``GET /api/v1/logs`` with ``since``, ``until``, ``filter``, ``q``, ``limit``, ``sortOrder`` and
-``after`` (cursor) plus ``Link: <...>; rel="self"`` / ``rel="next"`` headers, as Okta pages it."""
+``after`` (cursor) plus ``Link: <...>; rel="self"`` / ``rel="next"`` headers, as Okta pages it: a polling query (no
+``until``, ascending) always has a ``next`` link, also on an empty or last page."""
 
 from __future__ import annotations
 
 import json
 import re
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -23,8 +24,10 @@ MAX_LIMIT = 1000
 DEFAULT_WINDOW = timedelta(days=7)  # Okta: `since` defaults to seven days before `until` (or now)
 
 _TOKEN = re.compile(r'\s*(?:(\()|(\))|"((?:[^"\\]|\\.)*)"|([A-Za-z0-9_.$\-:]+))')
-OPERATORS = ("eq", "ne", "sw", "co", "ew", "pr")
+# docs/okta-behaviour.md#system-log-api: the SCIM operators Okta lists for the System Log, plus `ne` and `ew`.
+OPERATORS = ("eq", "ne", "sw", "co", "ew", "pr", "gt", "ge", "lt", "le")
 MAX_FILTER_DEPTH = 32  # parentheses nested deeper than this answer 400 E0000001
+_ORDER = {"gt": lambda c: c > 0, "ge": lambda c: c >= 0, "lt": lambda c: c < 0, "le": lambda c: c <= 0}
 
 Predicate = Callable[[dict], bool]
 
@@ -65,6 +68,32 @@ def _values(obj: Any, path: list[str]) -> list[Any]:
     return []
 
 
+def _as_time(value: Any) -> datetime | None:
+    if not isinstance(value, str) or not value[:4].isdigit():
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+
+
+def _order(left: Any, right: Any) -> int | None:
+    """-1 / 0 / 1 comparing an attribute value with a literal: chronologically for two timestamps (whatever their
+    precision), numerically for numbers, lexicographically for strings; ``None`` when they don't compare."""
+    left_time, right_time = _as_time(left), _as_time(right)
+    if left_time is not None and right_time is not None:
+        a, b = left_time, right_time
+    elif isinstance(left, int | float) and isinstance(right, int | float) and not isinstance(left, bool) \
+            and not isinstance(right, bool):
+        a, b = left, right
+    elif isinstance(left, str) and isinstance(right, str):
+        a, b = left, right
+    else:
+        return None
+    return (a > b) - (a < b)
+
+
 def _compare(op: str, attr: str, value: Any) -> Predicate:
     path = attr.split(".")
 
@@ -74,6 +103,8 @@ def _compare(op: str, attr: str, value: Any) -> Predicate:
             return any(v is not None for v in found)
         if op == "ne":
             return all(v != value for v in found)
+        if op in _ORDER:
+            return any((c := _order(v, value)) is not None and _ORDER[op](c) for v in found)
         for v in found:
             if op == "eq" and (v == value or (isinstance(v, str) and isinstance(value, str)
                                               and v.lower() == value.lower() and attr != "eventType")):
@@ -88,7 +119,8 @@ def _compare(op: str, attr: str, value: Any) -> Predicate:
 
 
 def parse_filter(text: str) -> Predicate:
-    """Compile an Okta System Log filter (``eventType eq "x" and (actor.id eq "y" or target.id eq "z")``)."""
+    """Compile an Okta System Log filter (``eventType eq "x" and (actor.id eq "y" or target.id eq "z")``,
+    ``published gt "2026-01-01T00:00:00Z"``, ``not (outcome.result eq "SUCCESS")``)."""
     toks = _tokens(text)
     pos = 0
     depth = 0
@@ -120,6 +152,9 @@ def parse_filter(text: str) -> Predicate:
     def factor() -> Predicate:
         nonlocal depth
         kind, value = take()
+        if kind == "word" and value.lower() == "not" and (t := peek()) is not None and t[0] == "(":
+            inner_not = factor()
+            return lambda e, p=inner_not: not p(e)
         if kind == "(":
             depth += 1
             if depth > MAX_FILTER_DEPTH:
@@ -173,8 +208,6 @@ def _parse_time(name: str) -> str | None:
         raise OktaAPIError("E0000001", name, causes=[
             f"{name}: {raw!r} is not an ISO 8601 timestamp such as 2026-01-15T09:30:00.000Z."]) from None
     if dt.tzinfo is None:
-        from datetime import UTC
-
         dt = dt.replace(tzinfo=UTC)
     return iso(dt)
 
@@ -221,13 +254,17 @@ def list_logs() -> Response:
     if args.get("q"):
         predicates.append(_query_predicate(args["q"]))
     match = (lambda e: all(p(e) for p in predicates)) if predicates else None
+    polling = until is None and order == "ASCENDING"  # docs/okta-behaviour.md#system-log-api
+    newest = st.store.last_log_seq() if polling else 0  # read first: later events come after the cursor
     rows, more = st.store.query_logs(since=since, until=until, after=cursor, descending=order == "DESCENDING",
                                      limit=limit, match=match)
     base = org_url() + "/api/v1/logs"
     keep = {k: v for k, v in args.items() if k != "after"}
     links = [f'<{base}?{urlencode(args)}>; rel="self"' if args else f'<{base}>; rel="self"']
-    if more and rows:
+    if rows and (more or polling):
         links.append(f'<{base}?{urlencode({**keep, "after": str(rows[-1][0])})}>; rel="next"')
+    elif polling:  # a polling query has endless pages: an empty page links to "after everything so far"
+        links.append(f'<{base}?{urlencode({**keep, "after": str(max(cursor or 0, newest))})}>; rel="next"')
     resp = okta_json([event for _, event in rows])
     for link in links:  # one Link header per relation, as Okta sends them
         resp.headers.add("Link", link)

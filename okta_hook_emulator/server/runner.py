@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as _dt
 import ipaddress
 import secrets
+import shutil
 import ssl
 import tempfile
 import threading
@@ -40,11 +41,15 @@ class ServerHandle(NamedTuple):
         return self.state.config.api_token
 
     def stop(self, timeout: float = 10.0) -> None:
-        """Stop accepting requests, drain the delivery worker and close the database."""
+        """Stop accepting requests, drain the delivery worker, close the database and remove the certificate
+        folder ``tls=True`` generated."""
         self.server.shutdown()
         self.thread.join(timeout)
         self.server.server_close()
         self.state.close()
+        generated = getattr(self.server.ssl_context, "generated_dir", None)
+        if generated:
+            shutil.rmtree(generated, ignore_errors=True)
 
 
 def self_signed_context(host: str = "127.0.0.1", directory: str | None = None) -> ssl.SSLContext:
@@ -67,7 +72,7 @@ def self_signed_context(host: str = "127.0.0.1", directory: str | None = None) -
             .not_valid_after(now + _dt.timedelta(days=30))
             .add_extension(x509.SubjectAlternativeName(sans), critical=False)
             .sign(key, hashes.SHA256()))
-    folder = Path(directory or tempfile.mkdtemp(prefix="okta-hooks-tls-"))
+    folder = Path(directory or tempfile.mkdtemp(prefix="okta-hooks-tls-"))  # a generated one is removed by stop()
     cert_path, key_path = folder / "cert.pem", folder / "key.pem"
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
@@ -76,6 +81,7 @@ def self_signed_context(host: str = "127.0.0.1", directory: str | None = None) -
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ctx.load_cert_chain(cert_path, key_path)
     ctx.cert_path = str(cert_path)  # type: ignore[attr-defined]  # for clients that want to trust it
+    ctx.generated_dir = None if directory else str(folder)  # type: ignore[attr-defined]
     return ctx
 
 

@@ -282,6 +282,10 @@ class Store:
                 out.append((row["seq"], event))
         return out, False
 
+    def last_log_seq(self) -> int:
+        """The sequence number of the newest LogEvent (0 when there is none): a polling cursor for "now"."""
+        return self._all("SELECT COALESCE(MAX(seq), 0) FROM logs")[0][0]
+
     def count_logs(self) -> int:
         return self._all("SELECT COUNT(*) FROM logs")[0][0]
 

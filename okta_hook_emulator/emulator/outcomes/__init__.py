@@ -23,6 +23,7 @@ judgement asks for, and assembles the ``InlineResult``.
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields
 from typing import Any
@@ -160,7 +161,7 @@ def apply_patch_commands(body: dict | None, refuse: Callable[[Any, Any], str | N
     for i, ctype, ops in typed_commands(body):
         refusal = refuse(ctype, ops)
         if refusal:
-            results.append(CommandResult(index=i, type=str(ctype), applied=False, reason=refusal, value=ops))
+            results.append(CommandResult(index=i, type=type_text(ctype), applied=False, reason=refusal, value=ops))
             first_refusal = first_refusal or f"command {i}: {refusal}"
             continue
         for j, op in enumerate(ops):
@@ -176,8 +177,30 @@ def apply_patch_commands(body: dict | None, refuse: Callable[[Any, Any], str | N
 
 
 def _type_of(cmd: Any) -> str:
-    t = cmd.get("type") if isinstance(cmd, dict) else None
-    return t if isinstance(t, str) else repr(t)
+    return type_text(cmd.get("type") if isinstance(cmd, dict) else None)
+
+
+def shown(value: Any, limit: int = 60) -> str:
+    """``value`` as JSON text for a message (``null``, ``"x"``), shortened; never a Python repr."""
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        text = "a value JSON can't hold"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def type_text(ctype: Any) -> str:
+    """A command's ``type`` for ``CommandResult.type``: the string, or its JSON text (``null``) when not one."""
+    return ctype if isinstance(ctype, str) else shown(ctype)
+
+
+def unknown_command(ctype: Any, accepted: str) -> str:
+    """Why a command's type is refused, worded without Python values; ``accepted`` says what the hook takes."""
+    if ctype is None:
+        return f"a command has no `type`: {accepted}"
+    if not isinstance(ctype, str):
+        return f"a command's `type` must be a string, not {shown(ctype)}: {accepted}"
+    return f"unknown command type `{ctype}`: {accepted}"
 
 
 def _value_of(cmd: Any) -> Any:
@@ -215,12 +238,12 @@ def json_copy(value: Any) -> Any:
 def split_pointer(path: str) -> list[str]:
     """``/claims/a~1b/0`` -> ``["claims", "a/b", "0"]``; raises CommandRefused for a malformed pointer."""
     if not isinstance(path, str) or not path.startswith("/"):
-        raise CommandRefused(f"path {path!r} is not a JSON Pointer starting with '/'")
+        raise CommandRefused(f"path {shown(path)} is not a JSON Pointer starting with '/'")
     parts = path.split("/")[1:]
     out = []
     for part in parts:
         if "~" in part.replace("~0", "").replace("~1", ""):
-            raise CommandRefused(f"path {path!r} has an invalid '~' escape (use ~0 for '~' and ~1 for '/')")
+            raise CommandRefused(f"path {shown(path)} has an invalid '~' escape (use ~0 for '~' and ~1 for '/')")
         out.append(part.replace("~1", "/").replace("~0", "~"))
     return out
 
@@ -229,10 +252,10 @@ def _index(token: str, length: int, *, allow_end: bool, path: str) -> int:
     if token == "-" and allow_end:
         return length
     if not token.isdigit() or (len(token) > 1 and token.startswith("0")):
-        raise CommandRefused(f"path {path!r}: {token!r} is not an array index")
+        raise CommandRefused(f"path {shown(path)}: {shown(token)} is not an array index")
     i = int(token)
     if i > length or (i == length and not allow_end):
-        raise CommandRefused(f"path {path!r}: array index {i} does not exist (the array has {length} elements)")
+        raise CommandRefused(f"path {shown(path)}: array index {i} does not exist (the array has {length} elements)")
     return i
 
 
@@ -241,12 +264,12 @@ def _parent(doc: Any, parts: list[str], path: str) -> Any:
     for part in parts[:-1]:
         if isinstance(node, dict):
             if part not in node:
-                raise CommandRefused(f"path {path!r}: {part!r} does not exist")
+                raise CommandRefused(f"path {shown(path)}: {shown(part)} does not exist")
             node = node[part]
         elif isinstance(node, list):
             node = node[_index(part, len(node), allow_end=False, path=path)]
         else:
-            raise CommandRefused(f"path {path!r}: cannot descend into a {type(node).__name__} at {part!r}")
+            raise CommandRefused(f"path {shown(path)}: cannot descend into a {type(node).__name__} at {shown(part)}")
     return node
 
 
@@ -266,7 +289,7 @@ def exists(doc: Any, parts: list[str]) -> bool:
 def pointer_add(doc: Any, parts: list[str], value: Any, path: str) -> Any:
     """RFC 6902 ``add``: set a member (replacing it if present) or insert into an array (``-`` appends)."""
     if not parts:
-        raise CommandRefused(f"path {path!r} names the whole document")
+        raise CommandRefused(f"path {shown(path)} names the whole document")
     parent = _parent(doc, parts, path)
     last = parts[-1]
     if isinstance(parent, dict):
@@ -274,14 +297,14 @@ def pointer_add(doc: Any, parts: list[str], value: Any, path: str) -> Any:
     elif isinstance(parent, list):
         parent.insert(_index(last, len(parent), allow_end=True, path=path), json_copy(value))
     else:
-        raise CommandRefused(f"path {path!r}: the parent is a {type(parent).__name__}, not an object or array")
+        raise CommandRefused(f"path {shown(path)}: the parent is a {type(parent).__name__}, not an object or array")
     return doc
 
 
 def pointer_replace(doc: Any, parts: list[str], value: Any, path: str) -> Any:
     """RFC 6902 ``replace``: the target must exist."""
     if not parts or not exists(doc, parts):
-        raise CommandRefused(f"path {path!r} does not exist, so it cannot be replaced")
+        raise CommandRefused(f"path {shown(path)} does not exist, so it cannot be replaced")
     parent = _parent(doc, parts, path)
     if isinstance(parent, dict):
         parent[parts[-1]] = json_copy(value)
@@ -293,7 +316,7 @@ def pointer_replace(doc: Any, parts: list[str], value: Any, path: str) -> Any:
 def pointer_remove(doc: Any, parts: list[str], path: str) -> Any:
     """RFC 6902 ``remove``: the target must exist."""
     if not parts or not exists(doc, parts):
-        raise CommandRefused(f"path {path!r} does not exist, so it cannot be removed")
+        raise CommandRefused(f"path {shown(path)} does not exist, so it cannot be removed")
     parent = _parent(doc, parts, path)
     if isinstance(parent, dict):
         del parent[parts[-1]]
@@ -307,5 +330,5 @@ __all__ = [
     "apply_patch_commands", "VERDICT_OK",
     "VERDICT_ERROR", "VERDICT_INVALID", "error_summary", "has_error", "commands_of", "problem_text",
     "skipped_commands", "with_invalid", "json_copy", "split_pointer", "exists", "pointer_add", "pointer_replace",
-    "pointer_remove",
+    "pointer_remove", "shown", "type_text", "unknown_command",
 ]

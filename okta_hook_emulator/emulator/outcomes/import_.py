@@ -23,7 +23,10 @@ from . import (
     has_error,
     json_copy,
     problem_text,
+    shown,
+    type_text,
     typed_commands,
+    unknown_command,
     with_invalid,
 )
 
@@ -109,7 +112,7 @@ def _apply(request: dict, body: dict) -> tuple[ImportOutcome, list[CommandResult
         elif ctype == ACTION_UPDATE:
             result = value.get("result") if isinstance(value, dict) else None
             if result not in (CREATE_USER, LINK_USER):
-                refusal = f"{ACTION_UPDATE} value.result must be CREATE_USER or LINK_USER, not {result!r}"
+                refusal = f"{ACTION_UPDATE} value.result must be CREATE_USER or LINK_USER, not {shown(result)}"
             else:
                 requested_action = result
                 results.append(CommandResult(i, ctype, True, f"action {result}", value))
@@ -123,9 +126,9 @@ def _apply(request: dict, body: dict) -> tuple[ImportOutcome, list[CommandResult
                 results.append(CommandResult(i, ctype, True, f"user id {uid}", value))
                 continue
         else:
-            refusal = (f"unknown command type {ctype!r}: the import hook accepts {APP_USER_UPDATE}, "
-                       f"{USER_UPDATE_PROFILE}, {ACTION_UPDATE} and {USER_UPDATE}")
-        results.append(CommandResult(i, str(ctype), False, refusal, value))
+            refusal = unknown_command(ctype, f"the import hook accepts {APP_USER_UPDATE}, "
+                                             f"{USER_UPDATE_PROFILE}, {ACTION_UPDATE} and {USER_UPDATE}")
+        results.append(CommandResult(i, type_text(ctype), False, refusal, value))
         refusal_first = refusal_first or f"command {i}: {refusal}"
     if requested_action == LINK_USER:
         if new_id is None:

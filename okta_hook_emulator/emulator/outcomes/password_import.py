@@ -22,7 +22,10 @@ from . import (
     error_summary,
     has_error,
     problem_text,
+    shown,
+    type_text,
     typed_commands,
+    unknown_command,
     with_invalid,
 )
 
@@ -85,15 +88,15 @@ def _apply(body: dict) -> tuple[str, list[CommandResult], str | None]:
     refusal_first = None
     for i, ctype, value in typed_commands(body):
         if ctype != ACTION_UPDATE:
-            refusal = f"unknown command type {ctype!r}: the password import hook accepts only {ACTION_UPDATE}"
+            refusal = unknown_command(ctype, f"the password import hook accepts only {ACTION_UPDATE}")
         else:
             cred = value.get("credential") if isinstance(value, dict) else None
             if cred in (VERIFIED, UNVERIFIED):
                 credential = cred
                 results.append(CommandResult(i, ctype, True, f"credential {cred}", value))
                 continue
-            refusal = f"{ACTION_UPDATE} value.credential must be VERIFIED or UNVERIFIED, not {cred!r}"
-        results.append(CommandResult(i, str(ctype), False, refusal, value))
+            refusal = f"{ACTION_UPDATE} value.credential must be VERIFIED or UNVERIFIED, not {shown(cred)}"
+        results.append(CommandResult(i, type_text(ctype), False, refusal, value))
         refusal_first = refusal_first or f"command {i}: {refusal}"
     return credential, results, refusal_first
 

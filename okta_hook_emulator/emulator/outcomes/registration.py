@@ -22,7 +22,10 @@ from . import (
     has_error,
     json_copy,
     problem_text,
+    shown,
+    type_text,
     typed_commands,
+    unknown_command,
     with_invalid,
 )
 
@@ -140,7 +143,7 @@ def _apply(request: dict, body: dict, request_type: str) -> tuple[str, dict, lis
         if ctype == ACTION_UPDATE:
             reg = value.get("registration") if isinstance(value, dict) else None
             if reg not in (ALLOW, DENY):
-                refusal = f"{ACTION_UPDATE} value.registration must be ALLOW or DENY, not {reg!r}"
+                refusal = f"{ACTION_UPDATE} value.registration must be ALLOW or DENY, not {shown(reg)}"
             else:
                 action = reg
                 results.append(CommandResult(i, ctype, True, f"registration {reg}", value))
@@ -161,9 +164,9 @@ def _apply(request: dict, body: dict, request_type: str) -> tuple[str, dict, lis
                 results.append(CommandResult(i, ctype, True, f"updated {', '.join(value) or 'nothing'}", value))
                 continue
         else:
-            refusal = (f"unknown command type {ctype!r}: the registration hook accepts {ACTION_UPDATE}, "
-                       f"{PROFILE_UPDATE} (SSR) and {PP_UPDATE} (progressive profile)")
-        results.append(CommandResult(i, str(ctype), False, refusal, value))
+            refusal = unknown_command(ctype, f"the registration hook accepts {ACTION_UPDATE}, "
+                                             f"{PROFILE_UPDATE} (SSR) and {PP_UPDATE} (progressive profile)")
+        results.append(CommandResult(i, type_text(ctype), False, refusal, value))
         refusal_first = refusal_first or f"command {i}: {refusal}"
     return action, profile, results, refusal_first, modified
 

@@ -28,7 +28,9 @@ from . import (
     pointer_add,
     pointer_replace,
     problem_text,
+    shown,
     split_pointer,
+    unknown_command,
     with_invalid,
 )
 
@@ -88,25 +90,25 @@ def _apply_op(doc: dict, op: Any, state: dict) -> str:
         raise CommandRefused(f"each op must be an object with op, path and value, not {type(op).__name__}")
     kind, path = op.get("op"), op.get("path")
     if kind not in ("add", "replace"):
-        raise CommandRefused(f"invalid operation {kind!r}: the SAML hook supports only add and replace")
+        raise CommandRefused(f"invalid operation {shown(kind)}: the SAML hook supports only add and replace")
     if not isinstance(path, str):
         raise CommandRefused("the op has no 'path' string")
     parts = split_pointer(path)
     if not parts or parts[0] not in ROOTS:
-        raise CommandRefused(f"path {path!r} must begin with /subject/, /authentication/, /conditions/ or /claims/")
+        raise CommandRefused(f"path {shown(path)} must begin with /subject/, /authentication/, /conditions/ or /claims/")
     if path == SESSION_LIFETIME_PATH:
         value = op.get("value")
         if kind != "add":
             raise CommandRefused(f"set the session lifetime with an add op on {SESSION_LIFETIME_PATH}")
         if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-            raise CommandRefused(f"sessionLifetime must be a positive number of seconds, not {value!r}")
+            raise CommandRefused(f"sessionLifetime must be a positive number of seconds, not {shown(value)}")
         state["session_lifetime"] = value
         doc.setdefault("authentication", {})["sessionLifetime"] = value
         return f"session lifetime {value} s"
     if parts[0] == "claims":
         doc.setdefault("claims", {})  # adding the first attribute statement to an app without any
         if len(parts) < 2 or not parts[1]:
-            raise CommandRefused(f"path {path!r} names no claim")
+            raise CommandRefused(f"path {shown(path)} names no claim")
         if kind == "add" and len(parts) == 2:
             value = op.get("value")
             if not isinstance(value, dict) or not isinstance(value.get("attributeValues"), list):
@@ -121,7 +123,7 @@ def _apply_op(doc: dict, op: Any, state: dict) -> str:
 
 def _refuse(ctype: Any, ops: Any) -> str | None:
     if ctype != ASSERTION_PATCH:
-        return f"unknown command type {ctype!r}: the SAML hook accepts only {ASSERTION_PATCH}"
+        return unknown_command(ctype, f"the SAML hook accepts only {ASSERTION_PATCH}")
     return None if isinstance(ops, list) else f"{ASSERTION_PATCH} value must be a list of patch ops"
 
 

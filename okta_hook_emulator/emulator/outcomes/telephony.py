@@ -20,7 +20,10 @@ from . import (
     error_summary,
     has_error,
     problem_text,
+    shown,
+    type_text,
     typed_commands,
+    unknown_command,
     with_invalid,
 )
 
@@ -77,16 +80,16 @@ def _apply(body: dict) -> tuple[dict | None, list[CommandResult], str | None]:
     refusal_first = None
     for i, ctype, value in typed_commands(body):
         if ctype != TELEPHONY_ACTION:
-            refusal = f"unknown command type {ctype!r}: the telephony hook accepts only {TELEPHONY_ACTION}"
+            refusal = unknown_command(ctype, f"the telephony hook accepts only {TELEPHONY_ACTION}")
         elif not isinstance(value, list) or not value or not isinstance(value[0], dict):
             refusal = f"{TELEPHONY_ACTION} value must be a non-empty array of {{status, provider, transactionId}}"
         elif value[0].get("status") not in STATUSES:
-            refusal = f"invalid status {value[0].get('status')!r}: use SUCCESSFUL, PENDING or FAILED"
+            refusal = f"invalid status {shown(value[0].get('status'))}: use SUCCESSFUL, PENDING or FAILED"
         else:
             action = action or value[0]
             results.append(CommandResult(i, ctype, True, f"status {value[0]['status']}", value))
             continue
-        results.append(CommandResult(i, str(ctype), False, refusal, value))
+        results.append(CommandResult(i, type_text(ctype), False, refusal, value))
         refusal_first = refusal_first or f"command {i}: {refusal}"
     if action is None and refusal_first is None:
         refusal_first = f"the answer has no {TELEPHONY_ACTION} command with a status"

@@ -38,7 +38,9 @@ from . import (
     pointer_remove,
     pointer_replace,
     problem_text,
+    shown,
     split_pointer,
+    unknown_command,
     with_invalid,
 )
 
@@ -169,7 +171,7 @@ def _apply_op(work: _Working, target: str, op: Any) -> str:
         raise CommandRefused(f"each op must be an object with op, path and value, not {type(op).__name__}")
     kind, path = op.get("op"), op.get("path")
     if kind not in ("add", "replace", "remove"):
-        raise CommandRefused(f"invalid operation {kind!r}: the token hook supports add, replace and remove")
+        raise CommandRefused(f"invalid operation {shown(kind)}: the token hook supports add, replace and remove")
     if not isinstance(path, str):
         raise CommandRefused("the op has no 'path' string")
     if path == LIFETIME_PATH:
@@ -177,21 +179,21 @@ def _apply_op(work: _Working, target: str, op: Any) -> str:
             raise CommandRefused(f"the {token} lifetime cannot be removed; use replace on {LIFETIME_PATH}")
         value = op.get("value")
         if not isinstance(value, int) or isinstance(value, bool):
-            raise CommandRefused(f"lifetime must be a whole number of seconds, not {value!r}")
+            raise CommandRefused(f"lifetime must be a whole number of seconds, not {shown(value)}")
         if not LIFETIME_MIN <= value <= LIFETIME_MAX:
             raise CommandRefused(f"lifetime {value} s is outside {LIFETIME_MIN}–{LIFETIME_MAX} s "
                                  "(minimum five minutes, maximum 24 hours)")
         work.lifetime[target] = value
         return f"{token} lifetime {value} s"
     if not path.startswith("/claims/"):
-        raise CommandRefused(f"path {path!r} must begin with /claims/ or be {LIFETIME_PATH}")
+        raise CommandRefused(f"path {shown(path)} must begin with /claims/ or be {LIFETIME_PATH}")
     parts = split_pointer(path)[1:]
     claim = parts[0]
     if not claim:
-        raise CommandRefused(f"path {path!r} names no claim")
+        raise CommandRefused(f"path {shown(path)} names no claim")
     if claim in RESERVED[target]:
         extra = " (aud and sub can be changed only in access tokens)" if claim in ("aud", "sub") else ""
-        raise CommandRefused(f"{claim!r} is a reserved claim and cannot be modified in the {token}{extra}")
+        raise CommandRefused(f"{shown(claim)} is a reserved claim and cannot be modified in the {token}{extra}")
     claims = work.claims[target]
     if kind == "add":
         existed = claim in claims and len(parts) == 1
@@ -199,13 +201,13 @@ def _apply_op(work: _Working, target: str, op: Any) -> str:
         return f"{token} {'replaced' if existed else 'added'} {path[len('/claims/'):]}"
     if kind == "replace":
         if claim not in claims:
-            raise CommandRefused(f"claim {claim!r} is not part of the {token} in the request, so it cannot be replaced")
+            raise CommandRefused(f"claim {shown(claim)} is not part of the {token} in the request, so it cannot be replaced")
         pointer_replace(work.writable(target), parts, op.get("value"), path)
         return f"{token} replaced {path[len('/claims/'):]}"
     if op.get("value") is not None:
         raise CommandRefused("a remove op's value must be absent or null; any other value fails the entire PATCH")
     if claim not in claims:
-        raise CommandRefused(f"claim {claim!r} is not part of the {token} in the request, so it cannot be removed")
+        raise CommandRefused(f"claim {shown(claim)} is not part of the {token} in the request, so it cannot be removed")
     pointer_remove(work.writable(target), parts, path)
     return f"{token} removed {path[len('/claims/'):]}"
 
@@ -216,7 +218,7 @@ def _apply(request: dict, body: dict) -> tuple[_Working, list[CommandResult], li
     def refuse(ctype: Any, ops: Any) -> str | None:
         target = COMMAND_TARGET.get(ctype) if isinstance(ctype, str) else None
         if target is None:
-            return f"unknown command type {ctype!r}: the token hook accepts {IDENTITY_PATCH} and {ACCESS_PATCH}"
+            return unknown_command(ctype, f"the token hook accepts {IDENTITY_PATCH} and {ACCESS_PATCH}")
         if target not in work.claims:
             return (f"{ctype} cannot be applied: no {TOKEN_NAMES[target]} was requested "
                     "(commands must match the requested tokens)")
