@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import httpx
-from server_support import api, inline_hook_body, server  # noqa: F401
 
 from okta_hook_emulator.payloads.generate import PayloadFactory
+from tests.helpers.server import inline_hook_body
 
 
 def test_delivery_page_lists_the_warnings(api, server, httpserver):  # noqa: F811

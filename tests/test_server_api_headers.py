@@ -9,22 +9,20 @@ import ssl
 from typing import Any
 
 import httpx
-from server_support import (  # noqa: F401
-    AUTH,
-    SHORT,
-    TOKEN,
-    api,
-    assert_okta_error,
-    event_hook_body,
-    inline_hook_body,
-    server,
-)
 
 from okta_hook_emulator.payloads.event_types import is_eligible
 from okta_hook_emulator.payloads.generate import PayloadFactory
 from okta_hook_emulator.server import serve
 from okta_hook_emulator.server.el_filter import compile_filter
 from okta_hook_emulator.server.logs import parse_filter
+from tests.helpers.server import (
+    AUTH,
+    SHORT,
+    TOKEN,
+    assert_okta_error,
+    event_hook_body,
+    inline_hook_body,
+)
 
 
 def _import_hook(client: httpx.Client, httpserver: Any) -> str:
