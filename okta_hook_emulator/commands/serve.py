@@ -30,8 +30,11 @@ from ..errors import EmulatorUsageError
                    "Default: DB.key beside the database.")
 @click.option("--max-body-bytes", type=click.IntRange(1024), default=1_048_576, show_default=True,
               help="Largest request body accepted; bigger ones get 413.")
+@click.option("--captures", "captures_dir", default=None, type=click.Path(file_okay=False), metavar="DIR",
+              help="Folder of capture records (okta-hooks capture --out DIR) for the dashboard's Captures page.")
 def command(host: str, port: int, db: str, seed: int, token: str | None, strict: bool, tls: bool,
-            quiet: bool, allowed_hosts: tuple[str, ...], secret_key: str | None, max_body_bytes: int) -> None:
+            quiet: bool, allowed_hosts: tuple[str, ...], secret_key: str | None, max_body_bytes: int,
+            captures_dir: str | None) -> None:
     """Serve the emulated Okta org: /api/v1/eventHooks, /api/v1/inlineHooks, /api/v1/logs, /oauth2/default,
     the /_emulator/ control API and the dashboard at /."""
     from ..server import serve
@@ -42,7 +45,8 @@ def command(host: str, port: int, db: str, seed: int, token: str | None, strict:
     try:
         handle = serve({"db": db, "seed": seed, "api_token": token, "strict": strict,
                         "allowed_hosts": list(allowed_hosts), "secret_key": secret_key,
-                        "max_body_bytes": max_body_bytes}, host=host, port=port, tls=tls, quiet=quiet)
+                        "max_body_bytes": max_body_bytes, "captures_dir": captures_dir},
+                       host=host, port=port, tls=tls, quiet=quiet)
     except EmulatorUsageError as exc:
         raise click.UsageError(str(exc)) from None
     except OSError as exc:
@@ -64,6 +68,8 @@ def command(host: str, port: int, db: str, seed: int, token: str | None, strict:
     ]
     if db != ":memory:":
         lines.append(f"  Secret key:     {secret_key or default_key_path(db)}  (encrypts hook secrets in the database)")
+    if captures_dir:
+        lines.append(f"  Captures:       {captures_dir}  (dashboard page {handle.url}/captures)")
     if tls:
         lines.append(f"  TLS cert:       {getattr(handle.server.ssl_context, 'cert_path', '?')}  (self-signed)")
     lines.append("Press Ctrl-C to stop.")

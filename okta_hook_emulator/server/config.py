@@ -30,6 +30,7 @@ class ServerConfig:
     allowed_hosts: list[str] = field(default_factory=list)  # Host names served besides loopback and the bind host
     max_body_bytes: int = 1_048_576  # request bodies above this answer 413
     dashboard_token: str | None = None  # required by the dashboard pages when set (serve() sets one off loopback)
+    captures_dir: str | None = None  # folder of capture records the dashboard's Captures page lists and replays
 
     def __post_init__(self) -> None:
         if self.api_token is None:
