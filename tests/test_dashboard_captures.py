@@ -225,3 +225,16 @@ def test_without_a_captures_folder_the_page_says_how(server: Any) -> None:
     assert page.status_code == 200
     assert "okta-hooks serve --captures captures/" in page.text
     assert httpx.get(f"{server.url}/captures/{REGISTRATION}").status_code == 404
+
+
+def test_an_empty_or_missing_folder_says_how_to_record(tmp_path: Path) -> None:
+    for folder in (tmp_path / "empty", tmp_path / "not-yet"):
+        (tmp_path / "empty").mkdir(exist_ok=True)
+        handle = serve({"api_token": TOKEN, "captures_dir": str(folder)})
+        try:
+            page = httpx.get(f"{handle.url}/captures")
+        finally:
+            handle.stop()
+        assert page.status_code == 200
+        assert f"okta-hooks capture --forward-to URL --out {folder}" in html.unescape(page.text)
+        assert "data-capture=" not in page.text
