@@ -115,3 +115,28 @@ def okta_hook_target():
 
 
 
+
+
+def test_serve_captures_example(tmp_path):
+    """The dashboard example runs as shown on a free port, with a copy of the example records as captures/."""
+    import shutil
+
+    import httpx
+
+    line = blocks(SECTION, "bash")[0].splitlines()[0]
+    cmd, comment = line.split("#", 1)
+    assert shlex.split(cmd) == ["okta-hooks", "serve", "--captures", "captures/"]
+    shutil.copytree(ROOT / "examples" / "capture_replay" / "captures", tmp_path / "captures")
+    child = subprocess.Popen([sys.executable, "-m", "okta_hook_emulator.cli", "serve", "--port", "0", "--quiet",
+                              "--captures", "captures/"], cwd=tmp_path, stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout is not None
+        url = child.stdout.readline().split()[-1]
+        shown = next(out for out in child.stdout if out.startswith("  Captures:"))
+        page = httpx.get(f"{url}/captures", timeout=10)
+    finally:
+        child.terminate()
+        child.wait(timeout=10)
+    assert shown.split() == ["Captures:", "captures/", "(dashboard", "page", f"{url}/captures)"]
+    assert comment.strip() == "then open http://127.0.0.1:8070/captures"
+    assert page.status_code == 200 and page.text.count("data-capture=") == 4

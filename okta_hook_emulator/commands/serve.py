@@ -32,9 +32,11 @@ from ..errors import EmulatorUsageError
               help="Largest request body accepted; bigger ones get 413.")
 @click.option("--rate-limit", "rate_limit", type=click.IntRange(min=1), default=None, metavar="N",
               help="Answer 429 (E0000047) after N API requests in a minute, as Okta does (default: no limit).")
+@click.option("--captures", "captures_dir", default=None, type=click.Path(file_okay=False), metavar="DIR",
+              help="Folder of capture records (okta-hooks capture --out DIR) for the dashboard's Captures page.")
 def command(host: str, port: int, db: str, seed: int, token: str | None, strict: bool, tls: bool,
             quiet: bool, allowed_hosts: tuple[str, ...], secret_key: str | None, max_body_bytes: int,
-            rate_limit: int | None) -> None:
+            rate_limit: int | None, captures_dir: str | None) -> None:
     """Serve the emulated Okta org: /api/v1/eventHooks, /api/v1/inlineHooks, /api/v1/logs, /oauth2/default,
     the /_emulator/ control API and the dashboard at /."""
     from ..server import serve
@@ -45,7 +47,8 @@ def command(host: str, port: int, db: str, seed: int, token: str | None, strict:
     try:
         handle = serve({"db": db, "seed": seed, "api_token": token, "strict": strict,
                         "allowed_hosts": list(allowed_hosts), "secret_key": secret_key,
-                        "max_body_bytes": max_body_bytes, "rate_limit_per_minute": rate_limit},
+                        "max_body_bytes": max_body_bytes, "rate_limit_per_minute": rate_limit,
+                        "captures_dir": captures_dir},
                        host=host, port=port, tls=tls, quiet=quiet)
     except EmulatorUsageError as exc:
         raise click.UsageError(str(exc)) from None
@@ -70,6 +73,8 @@ def command(host: str, port: int, db: str, seed: int, token: str | None, strict:
         lines.append(f"  Secret key:     {secret_key or default_key_path(db)}  (encrypts hook secrets in the database)")
     if rate_limit is not None:
         lines.append(f"  Rate limit:     {rate_limit} API requests per minute (429 E0000047 beyond)")
+    if captures_dir:
+        lines.append(f"  Captures:       {captures_dir}  (dashboard page {handle.url}/captures)")
     if tls:
         lines.append(f"  TLS cert:       {getattr(handle.server.ssl_context, 'cert_path', '?')}  (self-signed)")
     lines.append("Press Ctrl-C to stop.")

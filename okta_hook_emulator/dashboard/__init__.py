@@ -125,6 +125,6 @@ def pretty_filter(value: Any) -> str:
     return pretty(value, secret_values())
 
 
-from . import views  # noqa: E402,F401  (registers the routes on bp)
+from . import captures, views  # noqa: E402,F401  (register the routes on bp)
 
 __all__ = ["CONTENT_SECURITY_POLICY", "CSRF_FIELD", "bp"]

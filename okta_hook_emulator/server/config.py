@@ -31,6 +31,7 @@ class ServerConfig:
     max_body_bytes: int = 1_048_576  # request bodies above this answer 413
     dashboard_token: str | None = None  # required by the dashboard pages when set (serve() sets one off loopback)
     rate_limit_per_minute: int | None = None  # API requests per minute before 429 E0000047; None: no limit
+    captures_dir: str | None = None  # folder of capture records the dashboard's Captures page lists and replays
 
     def __post_init__(self) -> None:
         if self.api_token is None:
