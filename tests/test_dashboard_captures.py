@@ -116,19 +116,29 @@ def test_record_page_shows_request_answer_timing_and_masks_secrets(web: httpx.Cl
     assert re.search(r"<code>POST <span class=\"wrap\">/hooks/token</span></code>", page.text)
     assert "com.okta.oauth2.tokens.transform" in text  # request body
     assert "extPatientId" in text and "HTTP 200" in text  # the recorded answer
-    assert "hook 5 ms" in text and "whole exchange 15 ms" in text  # timing
+    timing = json.loads((EXAMPLES / f"{TOKEN_RECORD}.json").read_text())["timing"]
+    assert f"hook {timing['upstreamMs']:.0f} ms" in text  # timing
+    assert f"whole exchange {timing['elapsedMs']:.0f} ms" in text
     assert "<redacted>" not in text  # the redacted Authorization goes through the dashboard's masking too
     assert re.search(r"<th scope=\"row\">Authorization</th><td><span class=\"mask\"", page.text)
 
 
-def test_record_page_shows_the_shape_diff(web: httpx.Client) -> None:
-    page = web.get(f"/captures/{EVENT}")
+def test_record_page_shows_the_shape_diff(web: httpx.Client, captures: Path) -> None:
+    # The example records match the emulator; a doctored copy (a displayMessage Okta would not send for the type)
+    # gives the diff something to show.
+    record = json.loads((captures / f"{EVENT}.json").read_text())
+    body = json.loads(record["request"]["body"])
+    body["data"]["events"][0]["displayMessage"] = "Not what Okta says"
+    record.update(id="doctored-event", request={**record["request"], "body": json.dumps(body)})
+    (captures / "doctored-event.json").write_text(json.dumps(record))
+    page = web.get("/captures/doctored-event")
     text = html.unescape(page.text)
     section = text[text.index('id="shape-diff"'):]
     assert re.search(r"event \(delivery\) user\.lifecycle\.create, group\.user_membership\.add: \d+ ours-wrong, "
                      r"\d+ other difference\(s\)", section)
     verdicts = set(re.findall(r'data-verdict="([a-z-]+)"', page.text))
-    assert verdicts and verdicts <= {"ours-wrong", "unclear"}
+    assert "ours-wrong" in verdicts and verdicts <= {"ours-wrong", "unclear"}
+    assert "data.events[].displayMessage" in text
     verification = html.unescape(web.get(f"/captures/{VERIFICATION}").text)
     assert "A verification GET has no body to compare." in verification
 
