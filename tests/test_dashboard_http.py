@@ -210,6 +210,7 @@ def test_live_endpoint_filters_and_reports_new_deliveries(emu: Any, web: httpx.C
     assert web.get("/deliveries/live", params={"verdict": "failed"}).json()["count"] == 0
 
 
+@pytest.mark.slow  # a hook call waits out its budget
 def test_latency_chart_marks_timeouts_against_the_budget(emu: Any, web: httpx.Client, httpserver: Any) -> None:
     import time
 

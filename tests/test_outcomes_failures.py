@@ -85,7 +85,9 @@ MATRIX = {
 CASES = [(k, c) for k, row in MATRIX.items() for c in row]
 
 
-@pytest.mark.parametrize(("kind", "condition"), CASES, ids=[f"{k}-{c}" for k, c in CASES])
+@pytest.mark.parametrize(("kind", "condition"),
+                         [pytest.param(k, c, marks=pytest.mark.slow) if c == "timeout" else (k, c) for k, c in CASES],
+                         ids=[f"{k}-{c}" for k, c in CASES])  # a timeout waits out the budget: slow
 def test_failure_matrix(emu, hook_server, kind, condition):
     hook_server.clear()
     hook_server.expect_request("/hook", method="POST").respond_with_handler(answer(condition))

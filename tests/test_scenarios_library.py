@@ -73,6 +73,7 @@ def test_all_builtins_over_real_http_via_cli_with_junit(sample_url, tmp_path):
     assert float(slow.find("testcase").get("time")) >= 2.9  # really waited for Okta's 3 s budget
 
 
+@pytest.mark.slow  # the hook sleeps past the budget
 def test_misbehave_timeout_token_fails_open_registration_denied(tmp_path):
     server, thread, url = SAMPLE.serve(SAMPLE.create_app("timeout", hang_seconds=1.0))
     try:
