@@ -54,6 +54,7 @@ def test_plugin_reports_the_core_verdict(okta, verdict: str) -> None:
 
 
 @pytest.mark.parametrize(("misbehave", "verdict"), [(None, VERDICT_OK), ("error", VERDICT_FAILED)])
+@pytest.mark.slow  # end to end through servers or processes
 def test_scenarios_in_process_and_through_the_server_agree(misbehave: str | None, verdict: str) -> None:
     scenario = load_text(EVENT_STEP.format(verdict=verdict), source="one-event.yaml")
     hook_server, hook_thread, hook_url = SAMPLE.serve(_app(misbehave))

@@ -186,6 +186,7 @@ def test_server_flow_survives_hostile_inline_hook(api, hook, behaviour):
     assert again.status_code == 200 and again.json()["verdict"] == VERDICT_OK
 
 
+@pytest.mark.slow  # end to end through servers or processes
 def test_server_verify_refuses_hostile_event_hook(api, hook):
     for behaviour in ("hang", "wrong-verification", "verification-text", "redirect-301"):
         created = api.post("/api/v1/eventHooks", json={

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shlex
 
+import pytest
 from click.testing import CliRunner
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
@@ -26,6 +27,7 @@ def test_python_example_prints_what_it_says():
     assert printed_lines(code, {"__name__": "readme_example"}) == expected
 
 
+@pytest.mark.slow  # end to end through servers or processes
 def test_shell_examples_run_against_a_local_hook():
     (block,) = blocks(_section(), "bash")
     commands = [shlex.split(line) for line in block.strip().splitlines()]

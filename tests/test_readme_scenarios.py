@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from click.testing import CliRunner
 
 from okta_hook_emulator.commands.run import run
@@ -20,6 +21,7 @@ def _readme_scenario() -> str:
     return m.group(1)
 
 
+@pytest.mark.slow  # end to end through servers or processes
 def test_readme_scenario_and_commands_run_against_the_sample_hook(tmp_path):
     path = tmp_path / "my-token-hook.yaml"
     path.write_text(_readme_scenario())

@@ -13,6 +13,7 @@ from tests.helpers.examples import sample_hook
 SAMPLE = sample_hook()
 
 
+@pytest.mark.slow  # end to end through servers or processes
 def test_run_through_server_registers_hooks_and_records_deliveries():
     import httpx
 

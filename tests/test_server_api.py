@@ -199,6 +199,7 @@ def test_at_most_25_active_event_hooks(api: httpx.Client) -> None:  # noqa: F811
                       "at most 25 active event hooks")
 
 
+@pytest.mark.slow  # end to end through servers or processes
 def test_at_most_100_inline_hooks(api: httpx.Client) -> None:  # noqa: F811
     for i in range(100):
         _create_inline(api, inline_hook_body(HOOK, name=f"i{i}"))

@@ -45,6 +45,7 @@ def test_fifty_simultaneous_creates_leave_exactly_25_active_event_hooks(server):
     assert sum(h["status"] == "ACTIVE" for h in hooks) == 25
 
 
+@pytest.mark.slow  # end to end through servers or processes
 def test_simultaneous_activations_never_pass_25_active_event_hooks(server):
     with httpx.Client(base_url=server.url, headers=AUTH) as client:
         ids = []
@@ -60,6 +61,7 @@ def test_simultaneous_activations_never_pass_25_active_event_hooks(server):
         assert sum(h["status"] == "ACTIVE" for h in client.get("/api/v1/eventHooks").json()) == 25
 
 
+@pytest.mark.slow  # end to end through servers or processes
 def test_simultaneous_password_import_hooks_leave_exactly_one(server):
     calls = [("POST", "/api/v1/inlineHooks", inline_hook_body(HOOK_URI, "com.okta.user.credential.password.import",
                                                               name=f"pw {i}")) for i in range(20)]
