@@ -38,6 +38,9 @@ class Emulator:
         self.sender = Sender(self.clock)
         self.rng = random.Random(f"okta-hook-emulator:{seed}")  # request ids, shuffles (never global random)
         self._keys: Any = None
+        from .oauth_channel import TokenCache
+
+        self.oauth_tokens = TokenCache(self.clock)  # OAUTH channels' access tokens, reused until they expire
 
     # -- lifecycle --------------------------------------------------------------------------------------------
 
@@ -69,9 +72,10 @@ class Emulator:
     # -- helpers ----------------------------------------------------------------------------------------------
 
     def channel(self, target: Any, auth_header: tuple[str, str] | None = None, headers: Headers = None,
-                hook_id: str | None = None) -> HookChannel:
-        """A :class:`HookChannel` for a URL / WSGI app / ASGI app / ``Target`` with Okta's auth + custom headers."""
-        return HookChannel.build(target, auth_header, headers, hook_id)
+                hook_id: str | None = None, oauth: Any = None) -> HookChannel:
+        """A :class:`HookChannel` for a URL / WSGI app / ASGI app / ``Target`` with Okta's auth + custom headers
+        (or, with ``oauth``, an OAUTH channel: ``oauth_channel.OAuthConfig``)."""
+        return HookChannel.build(target, auth_header, headers, hook_id, oauth)
 
     def resolve_policy(self, kind: HookKind | None = None, **policy_overrides: Any) -> DeliveryPolicy:
         """The base policy, Okta's per-kind rule applied, then the caller's overrides."""
@@ -144,15 +148,16 @@ class Emulator:
                     request_type: str | None = None, variant: str | None = None,
                     overrides: dict[str, Any] | None = None, auth_header: tuple[str, str] | None = None,
                     headers: Headers = None, hook_id: str | None = None, user: Any = None,
-                    **policy_overrides: Any) -> InlineResult:
+                    oauth: Any = None, **policy_overrides: Any) -> InlineResult:
         """Call an inline hook with a generated (or given) request, judge the answer and carry the flow to its
         outcome. ``user`` (an org user, a login or a dict of profile fields) is the one person the generated
-        request is about."""
+        request is about. ``oauth`` (an ``OAuthConfig`` or a dict of its fields) calls through an OAUTH channel:
+        a client credentials token request first, then the call with ``Authorization: Bearer``."""
         hook_kind = kind if isinstance(kind, HookKind) else get_kind(kind)
         if not hook_kind.inline:
             raise EmulatorUsageError(f"'{hook_kind.name}' is not an inline hook kind; use send_events() or "
                                      f"verify() for event hooks.")
-        channel = self.channel(target, auth_header, headers, hook_id)
+        channel = self.channel(target, auth_header, headers, hook_id, oauth)
         if request is None:
             request = self.payloads.inline_request(hook_kind, request_type=request_type, variant=variant,
                                                    overrides=overrides, hook_id=hook_id, user=user)
