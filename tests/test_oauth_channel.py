@@ -3,6 +3,7 @@ token reuse and failed token requests. Real HTTP on 127.0.0.1 (pytest-httpserver
 
 from __future__ import annotations
 
+import json
 import socket
 from collections.abc import Iterator
 
@@ -165,3 +166,51 @@ def test_oauth_and_an_auth_header_together_are_refused(emulator):
     with pytest.raises(EmulatorUsageError, match="not both"):
         emulator.call_inline("token", "http://127.0.0.1:9/hook", auth_header=("Authorization", "x"),
                              oauth={"token_url": "http://x/t", "client_id": "c", "client_secret": "s"})
+
+
+# -- the CLI: okta-hooks send inline --oauth-* -----------------------------------------------------------------
+
+
+def _cli(*args: str, env: dict | None = None):
+    from click.testing import CliRunner
+
+    from okta_hook_emulator.cli import _load, cli
+
+    _load()
+    return CliRunner().invoke(cli, list(args), env=env)
+
+
+def test_cli_send_inline_through_client_secret_post(hook):
+    issuer, url, seen = _secret_world(hook)
+    out = _cli("send", "inline", "token", url, "--oauth-token-url", issuer.url, "--oauth-client-id", "hook-client",
+               env={"OKTA_HOOKS_OAUTH_CLIENT_SECRET": "s3cret"})
+    assert out.exit_code == 0, out.output
+    assert "verdict OK" in out.output and "token: obtained from" in out.output
+    assert "s3cret" not in out.output and seen[0].startswith("Bearer ")
+
+
+def test_cli_send_inline_through_private_key_jwt(hook, tmp_path):
+    hook_key = SigningKeys()
+    from jwt.algorithms import RSAAlgorithm
+
+    private_jwk = json.loads(RSAAlgorithm.to_jwk(hook_key.private_key)) | {"kid": hook_key.kid}
+    (tmp_path / "key.json").write_text(json.dumps(private_jwk))
+    issuer = TokenEndpoint(hook, jwt_clients={"jwt-client": hook_key.public_jwk()})
+    url = protect_hook(hook, issuer.keys.jwks)
+    out = _cli("send", "inline", "saml", url, "--oauth-token-url", issuer.url, "--oauth-client-id", "jwt-client",
+               "--oauth-private-key", str(tmp_path / "key.json"), "--json")
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.output)["tokenExchange"]["authType"] == "private_key_jwt"
+
+
+def test_cli_send_inline_wrong_secret_exits_1_naming_the_token_request(hook):
+    issuer, url, _ = _secret_world(hook)
+    out = _cli("send", "inline", "token", url, "--oauth-token-url", issuer.url, "--oauth-client-id", "hook-client",
+               "--oauth-client-secret", "nope")
+    assert out.exit_code == 1
+    assert "token request" in out.output and "token: FAILED" in out.output
+
+
+def test_cli_oauth_options_need_a_token_url(hook):
+    out = _cli("send", "inline", "token", "http://127.0.0.1:9/h", "--oauth-client-id", "c")
+    assert out.exit_code == 2 and "--oauth-token-url" in out.output
