@@ -80,3 +80,6 @@ OAUTH_TOKEN_REQUEST_RETRIED = False
 # private_key_jwt client assertion lifetime (exp - iat): Okta's authorization servers accept at most 1 hour; we
 # send a short-lived one.
 OAUTH_CLIENT_ASSERTION_LIFETIME_SECONDS = 300
+# Hook keys: `isUsed` is a JSON boolean, as Okta's recorded answers show (the OpenAPI spec, and the SDKs generated
+# from it, type it as a string).
+HOOK_KEY_IS_USED_BOOLEAN = True

@@ -78,7 +78,12 @@ class OAuthConfig:
 
     def cache_key(self) -> tuple:
         """What identifies a reusable token: endpoint, client, scope and a digest of the credential."""
-        credential = self.client_secret if self.auth_type == CLIENT_SECRET_POST else f"{self.key_id}:{id(self.private_key)}"
+        if self.auth_type == CLIENT_SECRET_POST:
+            credential = self.client_secret
+        elif isinstance(self.private_key, str | bytes):
+            credential = f"{self.key_id}:{self.private_key!r}"
+        else:
+            credential = f"{self.key_id}:{id(self.private_key)}"
         digest = hashlib.sha256(str(credential).encode()).hexdigest()
         return (self.token_target.address, self.client_id, self.auth_type, self.scope, digest)
 
