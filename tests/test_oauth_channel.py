@@ -214,3 +214,47 @@ def test_cli_send_inline_wrong_secret_exits_1_naming_the_token_request(hook):
 def test_cli_oauth_options_need_a_token_url(hook):
     out = _cli("send", "inline", "token", "http://127.0.0.1:9/h", "--oauth-client-id", "c")
     assert out.exit_code == 2 and "--oauth-token-url" in out.output
+
+
+# -- scenarios (step option `oauth`) and the pytest plugin (`oauth=`) ------------------------------------------
+
+
+def test_scenario_step_calls_through_an_oauth_channel(hook):
+    from okta_hook_emulator.scenarios import load_text, run_scenario
+
+    issuer, url, seen = _secret_world(hook)
+    scenario = load_text(f"""
+version: 1
+name: oauth-token-hook
+steps:
+  - name: token
+    action: inline
+    hook: token
+    oauth: {{token_url: "{issuer.url}", client_id: hook-client, client_secret: s3cret, scope: okta.hooks}}
+    expect:
+      verdict: ok
+  - name: wrong_secret
+    action: inline
+    hook: token
+    oauth: {{token_url: "{issuer.url}", client_id: hook-client, client_secret: nope}}
+    expect:
+      verdict: failed
+      fields:
+        reason: {{contains: token request}}
+""")
+    result = run_scenario(scenario, target=url)
+    assert result.passed, result.steps
+    assert len(issuer.forms) == 2 and seen[0].startswith("Bearer ")
+
+
+def test_plugin_hook_fixture_passes_oauth(hook):
+    from okta_hook_emulator.pytest_plugin.hooks import OktaHooks
+
+    issuer, url, _ = _secret_world(hook)
+    hooks = OktaHooks(url)
+    try:
+        result = hooks.token_hook(oauth={"token_url": issuer.url, "client_id": "hook-client",
+                                         "client_secret": "s3cret"})
+        assert result.raw.verdict == "ok"
+    finally:
+        hooks.close()
