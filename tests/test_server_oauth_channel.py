@@ -109,3 +109,16 @@ def test_private_key_jwt_needs_an_existing_hook_key(api):
                 "uri": "https://example.com/h", "method": "POST", "tokenUrl": "https://example.com/t",
                 "authType": "private_key_jwt", "clientId": "c", "hookKeyId": "HKYmissing"}}}
     assert_okta_error(api.post("/api/v1/inlineHooks", json=body), 400, "E0000001", "hookKeyId")
+
+
+def test_dashboard_delivery_shows_the_channel_and_the_token_exchange_masked(server, api, hook):
+    uri = protect_hook(hook, jwks_from(f"{server.url}/oauth2/default/v1/keys"))
+    created = _oauth_hook(api, uri, f"{server.url}/oauth2/default/v1/token", authType="client_secret_post",
+                          clientId="0oaHookClient", clientSecret="dashboard-secret-value")
+    api.post(f"/api/v1/inlineHooks/{created['id']}/execute", json={"data": {}})
+    delivery = api.get("/_emulator/deliveries").json()[0]
+    page = httpx.get(f"{server.url}/deliveries/{delivery['id']}").text
+    assert "OAuth 2.0 token exchange" in page and "client_secret_post" in page
+    assert "<dt>Channel</dt><dd>OAUTH</dd>" in page
+    assert "client_secret=********" in page and "dashboard-secret-value" not in page
+    assert "access_token&#34;:&#34;********" in page or "access_token&quot;:&quot;********" in page
