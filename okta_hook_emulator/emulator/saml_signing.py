@@ -21,7 +21,7 @@ _PLACEHOLDER = f'<ds:Signature xmlns:ds="{NS_DS}" Id="placeholder"></ds:Signatur
 def certificate(keys: Any) -> Any:
     """The org's SAML signing certificate (``cryptography`` X.509) for ``keys`` (``SigningKeys``), made once per
     key."""
-    cached = getattr(keys, "_saml_certificate", None)
+    cached = getattr(keys, "saml_certificate", None)
     if cached is not None:
         return cached
     from cryptography import x509
@@ -36,7 +36,7 @@ def certificate(keys: Any) -> Any:
             .not_valid_before(dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
             .not_valid_after(dt.datetime(2099, 12, 31, tzinfo=dt.UTC))
             .sign(keys.private_key, hashes.SHA256()))
-    keys._saml_certificate = cert  # cached on the key object it belongs to
+    keys.saml_certificate = cert  # kept with the key it certifies
     return cert
 
 
