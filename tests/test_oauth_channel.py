@@ -258,3 +258,20 @@ def test_plugin_hook_fixture_passes_oauth(hook):
         assert result.raw.verdict == "ok"
     finally:
         hooks.close()
+
+
+def test_scenario_oauth_option_through_a_server_is_refused(server):
+    from okta_hook_emulator.scenarios import ScenarioError, load_text, run_scenario
+    from tests.helpers.server import TOKEN
+
+    scenario = load_text("""
+version: 1
+name: oauth-remote
+steps:
+  - name: token
+    action: inline
+    hook: token
+    oauth: {token_url: "http://127.0.0.1:9/t", client_id: c, client_secret: s}
+""")
+    with pytest.raises(ScenarioError, match="OAUTH channel"):
+        run_scenario(scenario, server=server.url, token=TOKEN, target="http://127.0.0.1:9/hook")

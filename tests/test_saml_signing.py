@@ -83,3 +83,16 @@ def test_the_server_publishes_the_certificate_in_the_app_metadata(server, api):
     published = x509.load_pem_x509_certificate(cert.encode())
     own = x509.load_pem_x509_certificate(certificate_pem(server.state.emulator.keys).encode())
     assert published == own and api.headers["Authorization"] == AUTH["Authorization"]
+
+
+def test_a_server_saml_flow_answers_the_signed_assertion(server, api, saml_hook):
+    created = api.post("/api/v1/inlineHooks", json={
+        "name": "SAML hook", "type": "com.okta.saml.tokens.transform", "version": "1.0.0",
+        "channel": {"type": "HTTP", "version": "1.0.0", "config": {"uri": saml_hook, "method": "POST"}}})
+    assert created.status_code == 200, created.text
+    outcome = api.post("/_emulator/flows/saml", json={}).json()["outcome"]
+    cert = _cert_from_metadata(httpx.get(f"{server.url}/app/saml20app_1/exk1/sso/saml/metadata").content)
+    verified = XMLVerifier().verify(outcome["signed_assertion_xml"].encode(), x509_cert=cert,
+                                    id_attribute="ID").signed_xml
+    assert verified.xpath("//saml:Attribute[@Name='extPatientId']/saml:AttributeValue/text()",
+                          namespaces=NS) == ["P-1234"]
