@@ -275,3 +275,35 @@ steps:
 """)
     with pytest.raises(ScenarioError, match="OAUTH channel"):
         run_scenario(scenario, server=server.url, token=TOKEN, target="http://127.0.0.1:9/hook")
+
+
+# -- one-call client set-up with the emulator's in-process token issuer (emulator/hook_issuer.py) --------------
+
+
+@pytest.mark.parametrize("auth_type", ["client_secret_post", "private_key_jwt"])
+def test_oauth_client_in_one_call_with_the_in_process_issuer(hook, emulator, auth_type):
+    url = protect_hook(hook, emulator.keys.jwks)  # the hook trusts the emulator's JWKS
+    oauth = emulator.oauth_client("0oaOneCall", auth_type=auth_type, scope="okta.hooks")
+    result = emulator.call_inline("import", url, oauth=oauth)
+    assert result.verdict == "ok", result.reason
+    assert result.token_exchange.auth_type == auth_type
+
+
+def test_the_in_process_issuer_refuses_an_unknown_secret(hook, emulator):
+    url = protect_hook(hook, emulator.keys.jwks)
+    good = emulator.oauth_client("0oaOneCall", client_secret="right")
+    bad = OAuthConfig(good.token_url, "0oaOneCall", client_secret="wrong")
+    result = emulator.call_inline("token", url, oauth=bad)
+    assert result.verdict == "failed" and "token request" in result.reason and "HTTP 401" in result.reason
+
+
+def test_plugin_sets_up_an_oauth_client_in_one_call(hook):
+    from okta_hook_emulator.pytest_plugin.hooks import OktaHooks
+
+    hooks = OktaHooks(None)
+    try:
+        url = protect_hook(hook, hooks.emulator.keys.jwks)
+        result = hooks.password_import_hook(target=url, oauth=hooks.oauth_client(auth_type="private_key_jwt"))
+        assert result.raw.token_exchange.ok and result.raw.transport == "ok"
+    finally:
+        hooks.close()

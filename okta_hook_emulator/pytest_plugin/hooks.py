@@ -113,6 +113,12 @@ class OktaHooks:
         label = f"{raw.kind} inline hook" + (f" ({raw.request_type})" if raw.request_type else "")
         return self._record(raw, label, passed)
 
+    def oauth_client(self, client_id: str = "0oaHookClient", **kwargs: Any) -> Any:
+        """An OAuth client set up in one call with the emulator's in-process token issuer (``Emulator.oauth_client``):
+        pass it as ``oauth=`` to the inline calls; the hook validates the bearer token against
+        ``self.emulator.keys.jwks()`` (audience ``api://default``)."""
+        return self.emulator.oauth_client(client_id, **kwargs)
+
     def token_hook(self, **kwargs: Any) -> HookResult:
         """Call the token inline hook (``com.okta.oauth2.tokens.transform``)."""
         return self.call_inline("token", **kwargs)

@@ -101,13 +101,13 @@ def token() -> Response:
     st = state()
     from . import hook_clients
 
-    hook_client, refused = hook_clients.authenticate(st, issuer() + "/v1/token")
+    hook_client, refused = hook_clients.authenticate_request(st, issuer() + "/v1/token")
     if refused is not None:
         return _oauth_error("invalid_client", refused, 401)
     if hook_client is not None:  # an inline hook's OAUTH client: no token hook runs (server/hook_clients.py)
         if request.form.get("grant_type") != "client_credentials":
             return _oauth_error("unsupported_grant_type", "Hook clients use the client_credentials grant.")
-        resp = okta_json(hook_clients.access_token(st, issuer(), hook_client, AUDIENCE))
+        resp = okta_json(hook_clients.access_token(st, issuer(), hook_client))
         resp.headers["Cache-Control"] = "no-store"
         return resp
     cid, secret = _client_credentials()
