@@ -75,3 +75,18 @@ NULL_MEANS_ABSENT = frozenset({
     "commands", "error", "debugContext", "error.errorSummary", "error.errorCauses",
     "error.errorCauses[].errorSummary", "error.errorCauses[].reason", "error.errorCauses[].locationType",
     "error.errorCauses[].location", "error.errorCauses[].domain"})
+# OAUTH channels (docs/okta-behaviour.md#oauth-channels). Okta documents the two auth types but not whether a
+# token is cached: we reuse an access token until its expires_in runs out (less a small skew), as OAuth clients do.
+OAUTH_REUSE_TOKEN_UNTIL_EXPIRY = True
+OAUTH_TOKEN_EXPIRY_SKEW_SECONDS = 5
+# The token request shares the hook call's timeout (Okta's KB: a timeout also occurs if Okta cannot get the token
+# AND call the hook within it): the hook call gets what the token request left of the budget.
+OAUTH_TOKEN_REQUEST_COUNTS_AGAINST_TIMEOUT = True
+# The token request itself is not retried (a failed token request fails the call; the hook is never called).
+OAUTH_TOKEN_REQUEST_RETRIED = False
+# private_key_jwt client assertion lifetime (exp - iat): Okta's authorization servers accept at most 1 hour; we
+# send a short-lived one.
+OAUTH_CLIENT_ASSERTION_LIFETIME_SECONDS = 300
+# Hook keys: `isUsed` is a JSON boolean, as Okta's recorded answers show (the OpenAPI spec, and the SDKs generated
+# from it, type it as a string).
+HOOK_KEY_IS_USED_BOOLEAN = True

@@ -14,6 +14,7 @@ import click
 from ..errors import EmulatorUsageError
 from ..payloads.catalog import get_kind
 from ..payloads.overrides import parse_set
+from .oauth_options import exchange_line, oauth_config, oauth_options
 from .payload import parse_user
 
 OK_MARK = "✓"
@@ -170,16 +171,18 @@ def send_event(url: str, event_types: tuple[str, ...], count: int, batch_size: i
 @click.option("--user", "user_fields", multiple=True, metavar="FIELD=VALUE",
               help="The one person the request is about (repeatable): login=, firstName=, lastName=...")
 @_channel_options
+@oauth_options
 def send_inline(kind: str, url: str, request_type: str | None, variant: str | None, sets: tuple[str, ...],
                 seed: int, user_fields: tuple[str, ...], as_json: bool, auth_header: str | None,
-                headers: tuple[str, ...], timeout: float | None, hook_id: str | None) -> None:
+                headers: tuple[str, ...], timeout: float | None, hook_id: str | None, **oauth: Any) -> None:
     """Call the KIND inline hook at URL with a generated request and print Okta's verdict and the outcome.
-    Exit 0 when the verdict is `ok`, else 1."""
+    Exit 0 when the verdict is `ok`, else 1. ``--oauth-*``: call through an OAUTH channel."""
     from ..emulator.core import Emulator
 
     def action() -> int:
         hook_kind = get_kind(kind)
         kw = _channel_kwargs(auth_header, headers, timeout, hook_id)
+        kw["oauth"] = oauth_config(**oauth)
         with Emulator(seed=seed) as emu:
             result = emu.call_inline(hook_kind, url, request_type=request_type, variant=variant,
                                      overrides=parse_set(list(sets)) or None, user=parse_user(user_fields), **kw)
@@ -187,6 +190,8 @@ def send_inline(kind: str, url: str, request_type: str | None, variant: str | No
             _emit_json(result.to_dict())
         else:
             _print_inline(result)
+            if (line := exchange_line(result)) is not None:
+                click.echo(line)
         return 0 if result.verdict == "ok" else 1
 
     _run(action)

@@ -38,6 +38,10 @@ class Emulator:
         self.sender = Sender(self.clock)
         self.rng = random.Random(f"okta-hook-emulator:{seed}")  # request ids, shuffles (never global random)
         self._keys: Any = None
+        self._hook_issuer: Any = None
+        from .oauth_channel import TokenCache
+
+        self.oauth_tokens = TokenCache(self.clock)  # OAUTH channels' access tokens, reused until they expire
 
     # -- lifecycle --------------------------------------------------------------------------------------------
 
@@ -49,6 +53,42 @@ class Emulator:
 
             self._keys = SigningKeys()
         return self._keys
+
+    def hook_token_issuer(self) -> Any:
+        """This emulator's in-process token issuer for hook clients (``emulator.hook_issuer.HookTokenIssuer``, a
+        WSGI app): access tokens signed with :attr:`keys`, so a hook validates them against ``keys.jwks()``."""
+        if self._hook_issuer is None:
+            from .hook_issuer import HookTokenIssuer
+
+            self._hook_issuer = HookTokenIssuer(self.keys, lambda: int(self.clock.now().timestamp()),
+                                                lambda: "AT." + self.request_id())
+        return self._hook_issuer
+
+    def oauth_client(self, client_id: str = "0oaHookClient", *, auth_type: str = "client_secret_post",
+                     client_secret: str | None = None, private_key: Any = None, scope: str | None = None) -> Any:
+        """Set up an OAuth client in one call: registered with :meth:`hook_token_issuer`, returned as the
+        ``OAuthConfig`` to pass as ``call_inline(..., oauth=...)``. ``client_secret_post``: ``client_secret``
+        (default: a new random one); ``private_key_jwt``: ``private_key`` (a ``SigningKeys``; default: a new one)."""
+        import secrets
+
+        from .hook_issuer import TOKEN_PATH
+        from .keys import SigningKeys
+        from .oauth_channel import PRIVATE_KEY_JWT, OAuthConfig
+        from .transport import Target
+
+        issuer = self.hook_token_issuer()
+        if auth_type == PRIVATE_KEY_JWT:
+            private_key = private_key if private_key is not None else SigningKeys()
+            if not isinstance(private_key, SigningKeys):
+                raise EmulatorUsageError("oauth_client(private_key=...) takes a SigningKeys (its public JWK is "
+                                         "registered with the issuer).")
+            issuer.add_client(client_id, public_jwk=private_key.public_jwk())
+            return OAuthConfig(Target.wsgi(issuer, TOKEN_PATH), client_id, PRIVATE_KEY_JWT, private_key=private_key,
+                               key_id=private_key.kid, scope=scope)
+        client_secret = client_secret or secrets.token_urlsafe(30)
+        issuer.add_client(client_id, client_secret=client_secret)
+        return OAuthConfig(Target.wsgi(issuer, TOKEN_PATH), client_id, auth_type, client_secret=client_secret,
+                           scope=scope)
 
     def reseed(self, seed: int) -> None:
         """Restart every seeded sequence (payloads, request ids, shuffles) from ``seed``."""
@@ -69,9 +109,10 @@ class Emulator:
     # -- helpers ----------------------------------------------------------------------------------------------
 
     def channel(self, target: Any, auth_header: tuple[str, str] | None = None, headers: Headers = None,
-                hook_id: str | None = None) -> HookChannel:
-        """A :class:`HookChannel` for a URL / WSGI app / ASGI app / ``Target`` with Okta's auth + custom headers."""
-        return HookChannel.build(target, auth_header, headers, hook_id)
+                hook_id: str | None = None, oauth: Any = None) -> HookChannel:
+        """A :class:`HookChannel` for a URL / WSGI app / ASGI app / ``Target`` with Okta's auth + custom headers
+        (or, with ``oauth``, an OAUTH channel: ``oauth_channel.OAuthConfig``)."""
+        return HookChannel.build(target, auth_header, headers, hook_id, oauth)
 
     def resolve_policy(self, kind: HookKind | None = None, **policy_overrides: Any) -> DeliveryPolicy:
         """The base policy, Okta's per-kind rule applied, then the caller's overrides."""
@@ -144,15 +185,16 @@ class Emulator:
                     request_type: str | None = None, variant: str | None = None,
                     overrides: dict[str, Any] | None = None, auth_header: tuple[str, str] | None = None,
                     headers: Headers = None, hook_id: str | None = None, user: Any = None,
-                    **policy_overrides: Any) -> InlineResult:
+                    oauth: Any = None, **policy_overrides: Any) -> InlineResult:
         """Call an inline hook with a generated (or given) request, judge the answer and carry the flow to its
         outcome. ``user`` (an org user, a login or a dict of profile fields) is the one person the generated
-        request is about."""
+        request is about. ``oauth`` (an ``OAuthConfig`` or a dict of its fields) calls through an OAUTH channel:
+        a client credentials token request first, then the call with ``Authorization: Bearer``."""
         hook_kind = kind if isinstance(kind, HookKind) else get_kind(kind)
         if not hook_kind.inline:
             raise EmulatorUsageError(f"'{hook_kind.name}' is not an inline hook kind; use send_events() or "
                                      f"verify() for event hooks.")
-        channel = self.channel(target, auth_header, headers, hook_id)
+        channel = self.channel(target, auth_header, headers, hook_id, oauth)
         if request is None:
             request = self.payloads.inline_request(hook_kind, request_type=request_type, variant=variant,
                                                    overrides=overrides, hook_id=hook_id, user=user)

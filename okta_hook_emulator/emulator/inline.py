@@ -176,8 +176,21 @@ def call_inline(emulator: Any, kind: HookKind, channel: HookChannel, request: di
     """POST ``request`` to the inline hook on ``channel`` with ``policy`` and judge the answer as Okta does. The
     ``X-Okta-Request-Id`` header is the request's ``data.context.request.id`` (a new id when it has none)."""
     request_id = request_id_of(request) or emulator.request_id()
-    delivery = emulator.sender.send(channel, "POST", serialize_request(request), inline_headers(request_id), policy)
-    transport_ok, body, problems, failure_reason, note = classify(kind, delivery, request)
+    exchange = None
+    if channel.oauth is not None:  # OAUTH channel: a token request first (emulator/oauth_channel.py)
+        from . import oauth_channel
+
+        exchange = emulator.oauth_tokens.fetch(emulator, channel.oauth, policy)
+        if exchange.ok:
+            channel = oauth_channel.bearer_channel(channel, exchange)
+            policy = oauth_channel.remaining_policy(policy, exchange)
+    if exchange is not None and exchange.delivery is not None and not exchange.ok:
+        delivery = exchange.delivery
+        transport_ok, body, problems, failure_reason, note = False, None, [], exchange.error or "", ""
+    else:
+        delivery = emulator.sender.send(channel, "POST", serialize_request(request), inline_headers(request_id),
+                                        policy)
+        transport_ok, body, problems, failure_reason, note = classify(kind, delivery, request)
     ctx = JudgeContext(keys=emulator.keys, clock=emulator.clock, status=delivery.status, failure_reason=failure_reason,
                        hook_id=channel.hook_id)
     judgement = _judge(kind, request, body, transport_ok, problems, ctx)
@@ -196,4 +209,5 @@ def call_inline(emulator: Any, kind: HookKind, channel: HookChannel, request: di
         outcome=judgement.outcome,
         reason=judgement.reason + note,
         log_builders=tuple(log_builders),
+        token_exchange=exchange,
     )

@@ -32,6 +32,7 @@ class SigningKeys:
         self._private_key = private_key
         self._kid: str | None = None
         self._lock = threading.Lock()
+        self.saml_certificate: Any = None  # the SAML signing certificate, made by emulator.saml_signing on first use
 
     # -- key material -------------------------------------------------------------------------------------------
     @property

@@ -144,6 +144,8 @@ class InlineResult:
     reason: str = ""  # one sentence: why this verdict
     # One function per System Log event of the call; ``log_events`` calls them on first access.
     log_builders: tuple[Callable[[], dict], ...] = field(default=(), repr=False, compare=False)
+    # OAUTH channels: the token request (``oauth_channel.TokenExchange``, secrets masked in to_dict); else None.
+    token_exchange: Any = field(default=None, repr=False, compare=False)
 
     @cached_property
     def log_events(self) -> list[dict]:
@@ -177,4 +179,4 @@ class InlineResult:
             "commands": [c.to_dict() for c in self.commands],
             "outcome": self.outcome.to_dict() if hasattr(self.outcome, "to_dict") else self.outcome,
             "delivery": self.delivery.to_dict(), "log_events": list(self.log_events),
-        }
+        } | ({"tokenExchange": self.token_exchange.to_dict()} if self.token_exchange is not None else {})

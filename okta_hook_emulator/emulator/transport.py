@@ -111,12 +111,14 @@ class HookChannel:
     auth_header: tuple[str, str] | None = None
     headers: list[tuple[str, str]] = field(default_factory=list)
     hook_id: str | None = None
+    oauth: Any = None  # an ``oauth_channel.OAuthConfig`` for an OAUTH channel (bearer token fetched per call)
 
     @classmethod
     def build(cls, target: Any, auth_header: tuple[str, str] | None = None,
               headers: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
-              hook_id: str | None = None) -> HookChannel:
-        """Normalise loose inputs (URL/app, dict or pairs of headers) into a channel."""
+              hook_id: str | None = None, oauth: Any = None) -> HookChannel:
+        """Normalise loose inputs (URL/app, dict or pairs of headers) into a channel. ``oauth``: an
+        ``OAuthConfig`` (or the dict of its fields); OAUTH channels carry no auth header of their own."""
         if isinstance(target, HookChannel):
             return target
         if auth_header is not None:
@@ -124,7 +126,14 @@ class HookChannel:
             if not pair[0]:
                 raise EmulatorUsageError("The auth header needs a name, e.g. ('Authorization', 'my-secret').")
             auth_header = pair
-        return cls(Target.of(target), auth_header, _pairs(headers), hook_id)
+        if oauth is not None:
+            from .oauth_channel import OAuthConfig
+
+            if auth_header is not None:
+                raise EmulatorUsageError("An OAUTH channel sends a bearer token; give oauth= or auth_header=, "
+                                         "not both.")
+            oauth = oauth if isinstance(oauth, OAuthConfig) else OAuthConfig(**oauth)
+        return cls(Target.of(target), auth_header, _pairs(headers), hook_id, oauth)
 
     @property
     def url(self) -> str:

@@ -12,7 +12,8 @@ from .assertions import HookResult
 # Keyword arguments the facade takes itself; any other keyword of a driving method is a payload override.
 _EVENT_KWARGS = frozenset({"batch_size", "duplicate", "out_of_order", "delay", "events", "auth_header", "headers",
                            "hook_id", "user"})
-_INLINE_KWARGS = frozenset({"request", "request_type", "variant", "auth_header", "headers", "hook_id", "user"})
+_INLINE_KWARGS = frozenset({"request", "request_type", "variant", "auth_header", "headers", "hook_id", "user",
+                            "oauth"})
 _VERIFY_KWARGS = frozenset({"auth_header", "headers", "hook_id"})
 
 
@@ -105,12 +106,18 @@ class OktaHooks:
         """Call an inline hook of ``kind`` (``token``, ``saml``, ``registration``, ``import``,
         ``password-import``, ``telephony``). Keywords: ``request``, ``request_type``, ``variant``,
         ``auth_header``, ``headers``, ``hook_id``, ``user`` (one person across the request: an org login or
-        ``{"login": ..., "firstName": ...}``), policy fields, ``overrides={path: value}``; any other
+        ``{"login": ..., "firstName": ...}``), ``oauth`` (an OAUTH channel: ``OAuthConfig`` or its fields), policy fields, ``overrides={path: value}``; any other
         keyword is a payload override (``data__context__user__id="00u1"``)."""
         passed, overrides = self._split(kwargs, _INLINE_KWARGS)
         raw = self.emulator.call_inline(kind, self._target(target, path), overrides=overrides or None, **passed)
         label = f"{raw.kind} inline hook" + (f" ({raw.request_type})" if raw.request_type else "")
         return self._record(raw, label, passed)
+
+    def oauth_client(self, client_id: str = "0oaHookClient", **kwargs: Any) -> Any:
+        """An OAuth client set up in one call with the emulator's in-process token issuer (``Emulator.oauth_client``):
+        pass it as ``oauth=`` to the inline calls; the hook validates the bearer token against
+        ``self.emulator.keys.jwks()`` (audience ``api://default``)."""
+        return self.emulator.oauth_client(client_id, **kwargs)
 
     def token_hook(self, **kwargs: Any) -> HookResult:
         """Call the token inline hook (``com.okta.oauth2.tokens.transform``)."""

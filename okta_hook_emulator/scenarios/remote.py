@@ -208,6 +208,9 @@ class ServerBackend:
         from ..payloads.catalog import get_kind
 
         kind = get_kind(spec["hook"])
+        if spec.get("oauth"):  # the server calls its registered hook through that hook's own channel
+            raise ScenarioError("the step option 'oauth' applies in-process; through a server, register the inline "
+                                "hook with an OAUTH channel (POST /api/v1/inlineHooks) instead.")
         if kind.name not in self._inline:
             self._inline[kind.name] = self.client.ensure_inline_hook(self.target, kind.okta_type, kind.name)
         body = {"requestType": spec.get("request_type"), "variant": spec.get("variant"),

@@ -227,6 +227,10 @@ def _channel_kwargs(spec: dict[str, Any]) -> dict[str, Any]:
         kw["auth_header"] = (spec["auth_header"]["name"], spec["auth_header"]["value"])
     if spec.get("headers"):
         kw["headers"] = dict(spec["headers"])
+    if spec.get("oauth"):  # an OAUTH channel (emulator/oauth_channel.py); auth_type follows from the credential
+        oauth = dict(spec["oauth"])
+        oauth.setdefault("auth_type", "private_key_jwt" if "private_key" in oauth else "client_secret_post")
+        kw["oauth"] = oauth
     return kw
 
 

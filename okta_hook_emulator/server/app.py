@@ -170,9 +170,9 @@ def _check_auth() -> Response | None:
 
 
 def _blueprints() -> list[Any]:
-    from . import control, event_hooks, inline_hooks, logs, oauth
+    from . import control, event_hooks, hook_keys, inline_hooks, logs, oauth, saml_metadata
 
-    return [event_hooks.bp, inline_hooks.bp, logs.bp, oauth.bp, control.bp]
+    return [event_hooks.bp, inline_hooks.bp, hook_keys.bp, logs.bp, oauth.bp, saml_metadata.bp, control.bp]
 
 
 def create_app(config: ServerConfig | dict[str, Any] | None = None, **overrides: Any) -> Flask:

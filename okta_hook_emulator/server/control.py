@@ -95,7 +95,11 @@ def run_flow(kind: str) -> Response:
                 overrides=kwargs["overrides"], hook_id=hook["id"])
         kwargs["overrides"] = None
     result = call_hook(hook, via="flow", policy=policy, **kwargs)
-    return okta_json(result.to_dict())
+    data = result.to_dict()
+    signed = getattr(result.outcome, "signed_assertion_xml", None)  # SAML: what the service provider gets
+    if signed is not None:
+        data["outcome"]["signed_assertion_xml"] = signed
+    return okta_json(data)
 
 
 @bp.get("/deliveries")

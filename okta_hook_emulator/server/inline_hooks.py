@@ -10,6 +10,7 @@ from flask import Blueprint, Response, request
 from .. import fidelity
 from ..errors import OktaAPIError, did_you_mean
 from ..payloads.catalog import kinds
+from . import hook_keys
 from . import hooks_common as H
 from . import validation as V
 from .app import add_warning, json_body, okta_json, org_url, state
@@ -21,8 +22,6 @@ FAMILY = H.HookFamily(category=CATEGORY, okta_type="InlineHook", label="inline h
                       error_field="inlineHook", log_prefix="inline_hook")
 INLINE_TYPES = {k.okta_type: k for k in kinds().values() if k.inline}
 OAUTH_AUTH_TYPES = ("client_secret_post", "private_key_jwt")
-OAUTH_NOT_SUPPORTED = ("Calls through an OAUTH channel are not yet supported by the emulator; register the hook "
-                       "with an HTTP channel (authScheme header) to call it.")
 
 
 def public(hook: dict, base: str) -> dict:
@@ -141,6 +140,9 @@ def _oauth_config(cfg: dict, old_cfg: dict, causes: list[str]) -> dict:
     else:
         if not isinstance(cfg.get("hookKeyId"), str) or not cfg.get("hookKeyId"):
             causes.append("channel.config.hookKeyId: Required for authType private_key_jwt.")
+        elif hook_keys.find(cfg["hookKeyId"]) is None:
+            causes.append(f"channel.config.hookKeyId: No hook key '{cfg['hookKeyId']}'; create one with "
+                          "POST /api/v1/hook-keys.")
         out["hookKeyId"] = cfg.get("hookKeyId")
     return out
 
@@ -230,9 +232,9 @@ def deactivate_inline_hook(hook_id: str) -> Response:
 
 
 def channel_kwargs(hook: dict) -> dict[str, Any]:
-    """Emulator keyword arguments for the hook's HTTP channel; OAUTH channels answer "not yet supported"."""
+    """Emulator keyword arguments for the hook's channel: HTTP (auth header) or OAUTH (``oauth=OAuthConfig``)."""
     if hook["channel"]["type"] == "OAUTH":
-        raise OktaAPIError("E0000001", "inlineHook", causes=[OAUTH_NOT_SUPPORTED])
+        return hook_keys.oauth_channel_kwargs(hook)
     return H.header_channel_kwargs(hook)
 
 

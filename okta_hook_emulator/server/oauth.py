@@ -65,7 +65,7 @@ def discovery() -> Response:
         "subject_types_supported": ["public"],
         "id_token_signing_alg_values_supported": ["RS256"],
         "scopes_supported": ["openid", "profile", "email", "offline_access"],
-        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "private_key_jwt"],
         "claims_supported": ["iss", "sub", "aud", "iat", "exp", "jti", "name", "email", "preferred_username"],
     })
 
@@ -99,6 +99,17 @@ def _find_user(st: Any, username: str) -> Any:
 @bp.post("/v1/token")
 def token() -> Response:
     st = state()
+    from . import hook_clients
+
+    hook_client, refused = hook_clients.authenticate_request(st, issuer() + "/v1/token")
+    if refused is not None:
+        return _oauth_error("invalid_client", refused, 401)
+    if hook_client is not None:  # an inline hook's OAUTH client: no token hook runs (server/hook_clients.py)
+        if request.form.get("grant_type") != "client_credentials":
+            return _oauth_error("unsupported_grant_type", "Hook clients use the client_credentials grant.")
+        resp = okta_json(hook_clients.access_token(st, issuer(), hook_client))
+        resp.headers["Cache-Control"] = "no-store"
+        return resp
     cid, secret = _client_credentials()
     demo_id, demo_secret = demo_client(st)
     if not (_same(cid, demo_id) and _same(secret, demo_secret)):
@@ -128,7 +139,7 @@ def token() -> Response:
     from .inline_hooks import INLINE_TYPES, call_hook
 
     hook = next((h for h in st.store.list_hooks("inline") if h["status"] == "ACTIVE"
-                 and INLINE_TYPES[h["type"]].name == "token" and h["channel"]["type"] == "HTTP"), None)
+                 and INLINE_TYPES[h["type"]].name == "token"), None)
     if hook is None:  # the same core code mints the tokens, with no hook answer
         outcome = token_outcome.without_hook(req, st.emulator.keys, st.clock)
     else:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import Any
 
 from ...clock import iso
@@ -74,6 +75,17 @@ class SamlOutcome(Outcome):
     def decision(self) -> str:
         """``assertion issued`` / ``assertion denied``."""
         return "assertion " + ("denied" if self.denied else "issued")
+
+    @cached_property
+    def signed_assertion_xml(self) -> str | None:
+        """The assertion as the service provider gets it: signed RSA-SHA256 (exclusive c14n) with the org's SAML
+        signing certificate (``emulator.saml_signing``); signed on first access. ``None`` when denied."""
+        keys = getattr(self, "signing_keys", None)
+        if self.assertion_xml is None or keys is None:
+            return None
+        from ..saml_signing import sign_assertion
+
+        return sign_assertion(self.assertion_xml, keys)
 
 
 def _assertion(request: dict, *, copy: bool) -> dict:
@@ -214,7 +226,9 @@ def assertion_xml(assertion: dict, request: dict, issue_instant: datetime,
 def _issued(assertion: dict, request: dict, ctx: JudgeContext, session_lifetime: int | None, modified: bool,
             changes: list[str]) -> SamlOutcome:
     xml = assertion_xml(assertion, request, ctx.clock.now(), session_lifetime)
-    return SamlOutcome(False, None, assertion, xml, session_lifetime, modified, changes)
+    outcome = SamlOutcome(False, None, assertion, xml, session_lifetime, modified, changes)
+    outcome.signing_keys = ctx.keys  # not a field: signed_assertion_xml signs with it when asked
+    return outcome
 
 
 def judge(request: dict, response_body: dict | None, transport_ok: bool, problems: list,
