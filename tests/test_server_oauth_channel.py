@@ -90,7 +90,8 @@ def test_a_token_request_refused_fails_execute_naming_the_token_request(server, 
                         clientId="0oaHookClient", clientSecret="wrong")
     resp = api.post(f"/api/v1/inlineHooks/{wrong['id']}/execute", json={"data": {}})
     assert_okta_error(resp, 400, "E0000134", "token request", "HTTP 401")
-    logs = api.get("/api/v1/logs", params={"filter": 'eventType eq "inline_hook.executed"'}).json()
+    # execute writes no event an event hook could receive (no inline_hook.executed); the processed event says why
+    logs = api.get("/api/v1/logs", params={"filter": 'eventType eq "inline_hook.response.processed"'}).json()
     assert logs and "token request" in logs[-1]["outcome"]["reason"]
     assert other["id"] != wrong["id"]
 
