@@ -91,12 +91,12 @@ def test_sigkill_and_restart_keeps_hooks_logs_and_deliveries(tmp_path: Path, htt
         assert len([r for r, _ in httpserver.log if r.method == "POST"]) == posts_before
     finally:
         proc.send_signal(signal.SIGINT)
-        try:
-            out, _ = proc.communicate(timeout=15)
+        try:  # a clean stop drains the delivery lanes (up to 10 s); a loaded CI machine needs the slack
+            out, _ = proc.communicate(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
             out, _ = proc.communicate()
-    assert proc.returncode == 0
+    assert proc.returncode == 0, out
     assert f"Org URL:        {base}" in out and f"API token:      {TOKEN}" in out and "Stopped." in out
 
 
