@@ -8,15 +8,17 @@ import subprocess
 import sys
 from typing import Any
 
-import okta.client as okta_client
-import okta.models as models
 import pytest
 
 from okta_hook_emulator.server import serve
 from tests.helpers.server import TOKEN, answer_verification
 
+# The SDK is imported by the tests that use it, not at collection (it takes seconds to import).
+
 
 def _client(url: str) -> Any:
+    import okta.client as okta_client
+
     return okta_client.Client({"orgUrl": url, "token": TOKEN, "authorizationMode": "SSWS",
                                "cache": {"enabled": False}})
 
@@ -33,6 +35,8 @@ def _sdk_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_sdk_event_hook_lifecycle(server: Any, httpserver: Any) -> None:  # noqa: F811
+    import okta.models as models
+
     answer_verification(httpserver, "/events")
     uri = httpserver.url_for("/events")
     other = httpserver.url_for("/events-v2")
@@ -86,6 +90,8 @@ def test_sdk_event_hook_lifecycle(server: Any, httpserver: Any) -> None:  # noqa
 
 
 def test_sdk_inline_hook_lifecycle(server: Any, httpserver: Any) -> None:  # noqa: F811
+    import okta.models as models
+
     uri = httpserver.url_for("/token")
 
     async def scenario() -> None:
