@@ -14,7 +14,7 @@ from pytest_httpserver import HTTPServer
 
 from okta_hook_emulator.emulator.core import Emulator
 from okta_hook_emulator.server import serve
-from tests.helpers.server import AUTH, SHORT, TOKEN
+from tests.helpers.server import AUTH, SHORT, TOKEN, QuickStopHTTPServer
 
 DATA = Path(__file__).parent / "data"
 OKTA_EXAMPLES = DATA / "okta_examples"
@@ -50,7 +50,7 @@ def api(server: Any) -> Iterator[httpx.Client]:
 @pytest.fixture(scope="module")
 def hook_server() -> Iterator[HTTPServer]:
     """A threaded pytest-httpserver hook service on 127.0.0.1 (free port), one per test module."""
-    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    server = QuickStopHTTPServer(host="127.0.0.1", port=0, threaded=True)
     server.start()
     yield server
     server.clear()

@@ -14,13 +14,14 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from okta_hook_emulator.cli import _load, cli
+from tests.helpers.server import QuickStopHTTPServer
 
 OKTA_HOOKS = str(Path(sys.executable).parent / "okta-hooks")
 
 
 @pytest.fixture(scope="module")
 def hook() -> Iterator[HTTPServer]:
-    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    server = QuickStopHTTPServer(host="127.0.0.1", port=0, threaded=True)
     server.start()
 
     def echo(request: Request) -> Response:

@@ -7,11 +7,11 @@ import shlex
 
 import pytest
 from click.testing import CliRunner
-from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from okta_hook_emulator.cli import _load, cli
 from tests.helpers.readme import blocks, commented_prints, printed_lines, section
+from tests.helpers.server import QuickStopHTTPServer
 
 README_URL = "http://127.0.0.1:8080/hook"
 
@@ -39,7 +39,7 @@ def test_shell_examples_run_against_a_local_hook():
                             content_type="application/json")
         return Response("", status=204)  # event delivery accepted / token hook: no change
 
-    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    server = QuickStopHTTPServer(host="127.0.0.1", port=0, threaded=True)
     server.start()
     try:
         server.expect_request("/hook").respond_with_handler(hook)

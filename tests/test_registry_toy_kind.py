@@ -20,6 +20,7 @@ from pytest_httpserver import HTTPServer
 
 from okta_hook_emulator.emulator.core import Emulator
 from okta_hook_emulator.payloads.catalog import ENTRY_POINT_GROUP, HookKind, kinds
+from tests.helpers.server import QuickStopHTTPServer
 
 pytest_plugins = ["pytester"]
 
@@ -34,7 +35,7 @@ MALFORMED = {"commands": [{"type": "com.example.toy.verdict", "value": {"greetin
 
 @pytest.fixture(scope="module")
 def hook() -> Iterator[HTTPServer]:
-    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    server = QuickStopHTTPServer(host="127.0.0.1", port=0, threaded=True)
     server.start()
     for path, answer in (("/welcome", WELCOME), ("/cocktail", COCKTAIL), ("/shut", SHUT),
                          ("/malformed", MALFORMED)):

@@ -26,13 +26,14 @@ from okta_hook_emulator.emulator.core import Emulator
 from okta_hook_emulator.emulator.transport import ASGI, URL, WSGI, Target
 from okta_hook_emulator.errors import EmulatorUsageError
 from okta_hook_emulator.payloads.generate import delivered_event
+from tests.helpers.server import QuickStopHTTPServer
 
 BUDGET = 2.0  # for hooks that answer at once (a loaded CI box must not turn them into timeouts)
 
 
 @pytest.fixture(scope="module")
 def _hook_server() -> Iterator[HTTPServer]:
-    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    server = QuickStopHTTPServer(host="127.0.0.1", port=0, threaded=True)
     server.start()
     yield server
     server.stop()

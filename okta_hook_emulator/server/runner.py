@@ -113,7 +113,7 @@ def serve(config: ServerConfig | dict[str, Any] | None = None, *, host: str = "1
     server = make_server(host, port, app, threaded=True, ssl_context=ssl_context,
                          request_handler=QuietHandler if quiet else None)
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="okta-hooks-server",
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, name="okta-hooks-server",
                               daemon=True)
     thread.start()
     scheme = "https" if tls else "http"

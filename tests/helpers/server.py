@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 import httpx
+from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 TOKEN = "00test-token-for-the-emulator"
@@ -71,3 +72,12 @@ def assert_okta_error(resp: httpx.Response, status: int, code: str, *cause_words
     for word in cause_words:
         assert word in causes, f"{word!r} not in causes: {causes}"
     return body
+
+
+class QuickStopHTTPServer(HTTPServer):
+    """pytest-httpserver's server, polling for shutdown every 20 ms instead of werkzeug's 0.5 s, so stopping one at
+    the end of a test module costs milliseconds."""
+
+    def thread_target(self) -> None:
+        assert self.server is not None
+        self.server.serve_forever(poll_interval=0.02)
