@@ -1,13 +1,16 @@
-"""Shared by the benchmarks: the no-op hook service (HTTP/1.1 keep-alive; answers Okta's verification GET, 204 to
-every POST) in a process of its own, so the emulator and the hook do not share a GIL.
+"""Shared by the benchmarks: hook services in processes of their own, so the emulator and the hook do not share a
+GIL. The no-op hook (HTTP/1.1 keep-alive) answers Okta's verification GET and 204 to every POST; the hanging hook
+answers the verification GET and never a POST.
 
-``start_noop_hook()`` starts it (this file run as a script) and returns the child process and the hook URL."""
+``start_noop_hook()`` / ``start_hanging_hook()`` start one (this file run as a script) and return the child process
+and the hook URL."""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -32,21 +35,38 @@ class NoOpHook(BaseHTTPRequestHandler):
         pass
 
 
-def serve_noop_hook() -> None:
-    """Serve the no-op hook on 127.0.0.1 (free port) forever; print the port first."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), NoOpHook)
+class HangingHook(NoOpHook):
+    def do_POST(self) -> None:  # noqa: N802
+        time.sleep(3600)  # never answers
+
+
+HOOKS = {"noop": NoOpHook, "hanging": HangingHook}
+
+
+def serve_hook(kind: str) -> None:
+    """Serve the ``kind`` hook on 127.0.0.1 (free port) forever; print the port first."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), HOOKS[kind])
     server.daemon_threads = True
     print(server.server_address[1], flush=True)
     server.serve_forever()
 
 
-def start_noop_hook() -> tuple[subprocess.Popen, str]:
-    """Start the no-op hook in a child process; returns ``(process, "http://127.0.0.1:<port>/hook")``. The caller
-    terminates the process."""
-    child = subprocess.Popen([sys.executable, __file__], stdout=subprocess.PIPE, text=True)
+def _start(kind: str) -> tuple[subprocess.Popen, str]:
+    child = subprocess.Popen([sys.executable, __file__, kind], stdout=subprocess.PIPE, text=True)
     assert child.stdout is not None
     return child, f"http://127.0.0.1:{int(child.stdout.readline())}/hook"
 
 
+def start_noop_hook() -> tuple[subprocess.Popen, str]:
+    """Start the no-op hook in a child process; returns ``(process, "http://127.0.0.1:<port>/hook")``. The caller
+    terminates the process."""
+    return _start("noop")
+
+
+def start_hanging_hook() -> tuple[subprocess.Popen, str]:
+    """Start the hanging hook in a child process (same return value as :func:`start_noop_hook`)."""
+    return _start("hanging")
+
+
 if __name__ == "__main__":
-    serve_noop_hook()
+    serve_hook(sys.argv[1] if len(sys.argv) > 1 else "noop")

@@ -14,16 +14,12 @@ healthy one little. Last line: the ratio of run 2 to run 1 (goal <= 2x) and run 
 from __future__ import annotations
 
 import argparse
-import json
 import signal
 import statistics
-import subprocess
-import sys
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
-from _support import start_noop_hook
+from _support import start_hanging_hook, start_noop_hook
 
 from okta_hook_emulator.server import serve
 
@@ -32,37 +28,6 @@ EVENT_TYPE = "user.lifecycle.create"
 BATCH = 50
 GOAL_RATIO = 2.0
 GOAL_SECONDS = 3.0
-
-
-class HangingHook(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def do_GET(self) -> None:  # noqa: N802 - http.server naming
-        body = json.dumps({"verification": self.headers.get("X-Okta-Verification-Challenge", "")}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def do_POST(self) -> None:  # noqa: N802
-        time.sleep(3600)  # never answers
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-def serve_hanging_hook() -> None:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), HangingHook)
-    server.daemon_threads = True
-    print(server.server_address[1], flush=True)
-    server.serve_forever()
-
-
-def start_hanging_hook() -> tuple[subprocess.Popen, str]:
-    child = subprocess.Popen([sys.executable, __file__, "--serve-hanging"], stdout=subprocess.PIPE, text=True)
-    assert child.stdout is not None
-    return child, f"http://127.0.0.1:{int(child.stdout.readline())}/hook"
 
 
 def register(api: httpx.Client, uri: str, name: str) -> str:
@@ -123,7 +88,4 @@ def main() -> dict[str, float]:
 
 
 if __name__ == "__main__":
-    if "--serve-hanging" in sys.argv:
-        serve_hanging_hook()
-    else:
-        main()
+    main()

@@ -13,11 +13,12 @@ import subprocess
 import sys
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
 import pytest
+
+from tests.helpers.hooks import HookService
 
 pytestmark = pytest.mark.slow
 
@@ -25,47 +26,6 @@ TOKEN = "00hardening-crash-token"
 EVENTS = 10_000
 CHUNK = 2_500  # POST /_emulator/events takes at most 10,000 per call; 4 calls
 EVENT_TYPE = "user.lifecycle.create"
-
-
-class NoopHook:
-    """A no-op event hook on loopback: answers verification, 200 to every POST, remembers the eventIds it acked."""
-
-    def __init__(self) -> None:
-        acked: list[str] = []
-        lock = threading.Lock()
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args) -> None:
-                pass
-
-            def _send(self, body: bytes) -> None:
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def do_GET(self) -> None:
-                challenge = self.headers.get("X-Okta-Verification-Challenge", "")
-                self._send(json.dumps({"verification": challenge}).encode())
-
-            def do_POST(self) -> None:
-                envelope = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
-                self._send(b"")
-                with lock:
-                    acked.append(envelope["eventId"])
-
-        self.acked = acked
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 def start_server(db: Path) -> tuple[subprocess.Popen, str]:
@@ -104,7 +64,7 @@ def rows(db: Path, sql: str, args: tuple = ()) -> list[tuple]:
 
 @pytest.fixture
 def hook():
-    h = NoopHook()
+    h = HookService()
     yield h
     h.stop()
 
@@ -181,4 +141,4 @@ def test_sigkill_mid_delivery_loses_nothing(tmp_path, hook):
     assert not missing, f"{len(missing)} fired events were never delivered"
     assert rows(db, PENDING, (EVENT_TYPE,))[0][0] == 0
     # at-least-once: the hook may have seen a batch twice (acked before the kill, re-sent after), never zero times
-    assert len(hook.acked) >= EVENTS // 50
+    assert len(hook.envelope_ids) >= EVENTS // 50
