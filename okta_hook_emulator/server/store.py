@@ -245,6 +245,13 @@ class Store:
         """Forget what is queued for a hook that is gone or inactive."""
         self._run("DELETE FROM outbox WHERE hook_id = ?", (hook_id,))
 
+    def has_pending(self) -> bool:
+        """Whether any event is still to be delivered (O(1), unlike :meth:`count_pending`, which counts every
+        queued row: waiting loops call this one)."""
+        with self._lock:
+            return bool(self._conn.execute("SELECT EXISTS (SELECT 1 FROM logs WHERE seq > ?) OR "
+                                           "EXISTS (SELECT 1 FROM outbox)", (self._dispatched,)).fetchone()[0])
+
     def count_pending(self) -> int:
         """Events still to be delivered: not yet fanned out, plus queued per hook."""
         with self._lock:

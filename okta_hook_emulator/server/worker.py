@@ -256,10 +256,10 @@ class DeliveryWorker:
         store = self.state.store
         if not self.running:
             self._drain_inline(deadline)
-            return store.count_pending() == 0
+            return not store.has_pending()
         self.wake()
         with self._idle:
-            while self._busy or store.count_pending():
+            while self._busy or store.has_pending():
                 left = deadline - time.monotonic()
                 if left <= 0:
                     return False
