@@ -116,6 +116,8 @@ def test_send_inline_invalid_answer_exits_1(hook, run):
     (["send", "inline", "tokn", "http://127.0.0.1:9/x"], "Did you mean 'token'?"),
     (["verify", "http://127.0.0.1:9/x", "--auth-header", "nocolon"], "NAME:VALUE"),
     (["verify", "not-a-url"], "not an http(s) URL"),
+    (["verify", "http://[::1/x"], "is not a valid URL (Invalid IPv6 URL)"),
+    (["send", "inline", "token", "http://127.0.0.1:99999/x"], "is not a valid URL (Port out of range"),
     (["send", "event", "http://127.0.0.1:9/x", "--event-type", "user.lifecycle.craete"], "user.lifecycle.create"),
 ])
 def test_usage_errors_exit_2_with_a_fix(run, args, message):
