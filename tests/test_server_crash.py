@@ -6,12 +6,9 @@ not yet handled are delivered after the restart: at-least-once) and the server s
 from __future__ import annotations
 
 import json
-import os
 import signal
 import sqlite3
 import subprocess
-import sys
-import threading
 import time
 from pathlib import Path
 
@@ -19,6 +16,7 @@ import httpx
 import pytest
 
 from tests.helpers.hooks import HookService
+from tests.helpers.server import start_cli_server
 
 pytestmark = pytest.mark.slow
 
@@ -26,27 +24,6 @@ TOKEN = "00hardening-crash-token"
 EVENTS = 10_000
 CHUNK = 2_500  # POST /_emulator/events takes at most 10,000 per call; 4 calls
 EVENT_TYPE = "user.lifecycle.create"
-
-
-def start_server(db: Path) -> tuple[subprocess.Popen, str]:
-    """``okta-hooks serve --port 0`` as a subprocess; returns it and its URL (read from the banner)."""
-    cmd = [sys.executable, "-c", "from okta_hook_emulator.cli import main; main()", "serve", "--port", "0",
-           "--db", str(db), "--token", TOKEN, "--quiet"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    deadline = time.monotonic() + 60
-    lines = []
-    while time.monotonic() < deadline:
-        line = proc.stdout.readline()
-        if not line:
-            break
-        lines.append(line)
-        if "listening on " in line:
-            url = line.split("listening on ", 1)[1].strip()
-            threading.Thread(target=proc.stdout.read, daemon=True).start()  # keep the pipe drained
-            return proc, url
-    proc.kill()
-    raise AssertionError("server did not start:\n" + "".join(lines))
 
 
 # Events not yet delivered: System Log rows past the dispatch cursor plus rows still on a hook's queue.
@@ -71,7 +48,7 @@ def hook():
 
 def test_sigkill_mid_delivery_loses_nothing(tmp_path, hook):
     db = tmp_path / "okta.db"
-    proc, url = start_server(db)
+    proc, url = start_cli_server(db, TOKEN)
     try:
         with httpx.Client(base_url=url, headers={"Authorization": f"SSWS {TOKEN}"}, timeout=60) as api:
             created = api.post("/api/v1/eventHooks", json={
@@ -116,7 +93,7 @@ def test_sigkill_mid_delivery_loses_nothing(tmp_path, hook):
     assert set(seen) <= stored_ids  # every delivery the API showed survived the kill
 
     # -- restart on the same file --------------------------------------------------------------------------
-    proc, url = start_server(db)
+    proc, url = start_cli_server(db, TOKEN)
     try:
         with httpx.Client(base_url=url, headers={"Authorization": f"SSWS {TOKEN}"}, timeout=120) as api:
             hooks = api.get("/api/v1/eventHooks").json()

@@ -3,11 +3,8 @@ a hook only the batch it had not yet recorded."""
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
-import sys
-import threading
 import time
 
 import httpx
@@ -15,7 +12,7 @@ import pytest
 
 from okta_hook_emulator.server import serve
 from tests.helpers.hooks import HookService
-from tests.helpers.server import AUTH, TOKEN, event_hook_body
+from tests.helpers.server import AUTH, TOKEN, event_hook_body, start_cli_server
 
 EVENT_TYPE = "user.lifecycle.create"
 
@@ -62,28 +59,13 @@ def test_a_hanging_hook_does_not_hold_back_a_healthy_hook_on_the_same_event_type
         healthy.stop()
 
 
-def start_server(db) -> tuple[subprocess.Popen, str]:
-    cmd = [sys.executable, "-c", "from okta_hook_emulator.cli import main; main()", "serve", "--port", "0",
-           "--db", str(db), "--token", TOKEN, "--quiet"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    lines = []
-    for line in proc.stdout:
-        lines.append(line)
-        if "listening on " in line:
-            threading.Thread(target=proc.stdout.read, daemon=True).start()
-            return proc, line.split("listening on ", 1)[1].strip()
-    proc.kill()
-    raise AssertionError("server did not start:\n" + "".join(lines))
-
-
 @pytest.mark.slow
 def test_a_crash_resends_to_a_hook_only_what_was_not_recorded(tmp_path):
     """Two batches acked and recorded, the third hanging when the server is SIGKILLed: after the restart the hook
     gets the third batch again, never the two it had acknowledged."""
     db = tmp_path / "okta.db"
     hook = HookService(hang_after=2)
-    proc, url = start_server(db)
+    proc, url = start_cli_server(db)
     try:
         with httpx.Client(base_url=url, headers=AUTH, timeout=30) as client:
             register(client, hook.url, "crash")
@@ -97,7 +79,7 @@ def test_a_crash_resends_to_a_hook_only_what_was_not_recorded(tmp_path):
     hook.hang_after = None
     hook.release()
     before = len(hook.acked)
-    proc, url = start_server(db)
+    proc, url = start_cli_server(db)
     try:
         with httpx.Client(base_url=url, headers=AUTH, timeout=60) as client:
             assert client.post("/_emulator/wait", json={"timeout": 60}).json()["idle"]

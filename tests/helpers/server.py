@@ -5,6 +5,12 @@ tests/conftest.py."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -81,3 +87,24 @@ class QuickStopHTTPServer(HTTPServer):
     def thread_target(self) -> None:
         assert self.server is not None
         self.server.serve_forever(poll_interval=0.02)
+
+
+def start_cli_server(db: Path, token: str = TOKEN) -> tuple[subprocess.Popen, str]:
+    """``okta-hooks serve --port 0`` as a subprocess; returns it and its URL (read from the banner)."""
+    cmd = [sys.executable, "-c", "from okta_hook_emulator.cli import main; main()", "serve", "--port", "0",
+           "--db", str(db), "--token", token, "--quiet"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    deadline = time.monotonic() + 60
+    lines = []
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        lines.append(line)
+        if "listening on " in line:
+            url = line.split("listening on ", 1)[1].strip()
+            threading.Thread(target=proc.stdout.read, daemon=True).start()  # keep the pipe drained
+            return proc, url
+    proc.kill()
+    raise AssertionError("server did not start:\n" + "".join(lines))
