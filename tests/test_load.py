@@ -20,7 +20,7 @@ import pytest
 
 from okta_hook_emulator.emulator import records as R
 from okta_hook_emulator.emulator.core import Emulator
-from okta_hook_emulator.load.people import as_person, person_for
+from okta_hook_emulator.load.people import person_for
 from okta_hook_emulator.load.tally import Call, Tally, failure_name, failure_outcome, format_summary
 from okta_hook_emulator.payloads.validate import Problem
 from tests.helpers.readme import blocks, section
@@ -155,7 +155,7 @@ def test_each_simulated_user_is_one_person_of_the_org() -> None:
         people = [person_for(org, n) for n in range(3)]
         assert len({p.id for p in people}) == 3
         for person in people:
-            request = as_person(emu.payloads.inline_request("token"), org, person)
+            request = emu.payloads.inline_request("token", user=person)  # as the load users generate it
             context = request["data"]["context"]
             claims = request["data"]["identity"]["claims"]
             assert context["user"]["id"] == context["session"]["userId"] == claims["sub"] == person.id

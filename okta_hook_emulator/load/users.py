@@ -17,7 +17,7 @@ from locust.user.wait_time import constant_throughput
 from ..emulator.core import Emulator
 from ..emulator.results import VERDICT_FAILED, VERDICT_OK, EventDeliveryResult, InlineResult
 from ..errors import EmulatorUsageError
-from .people import as_person, person_for
+from .people import person_for
 from .tally import Call, failure_name, failure_outcome, within_budget
 
 DEFAULT_EVENT_TYPES = ("user.session.start", "user.authentication.sso", "user.lifecycle.create")
@@ -117,8 +117,8 @@ class InlineHookUser(OktaHookUser):
     def call_hook(self) -> None:
         """One inline hook call, judged."""
         payloads = self.emulator.payloads
-        request = payloads.inline_request(self.kind, request_type=self.request_type, variant=self.variant)
-        request = as_person(request, payloads.org, self.person)
+        request = payloads.inline_request(self.kind, request_type=self.request_type, variant=self.variant,
+                                          user=self.person)
         result: InlineResult = self.emulator.call_inline(self.kind, self.host, request=request,
                                                          auth_header=self.channel_header,
                                                          **self.policy_overrides)
@@ -171,8 +171,7 @@ class EventHookUser(OktaHookUser):
         if isinstance(types, str):
             types = [t.strip() for t in types.split(",") if t.strip()]
         payloads = self.emulator.payloads
-        events = [as_person(payloads.log_event(types[n % len(types)]), payloads.org, self.person)
-                  for n in range(size)]
+        events = [payloads.log_event(types[n % len(types)], user=self.person) for n in range(size)]
         result: EventDeliveryResult = self.emulator.send_events(self.host, events=events, batch_size=size,
                                                                 auth_header=self.channel_header,
                                                                 **self.policy_overrides)
