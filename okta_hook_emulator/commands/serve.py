@@ -41,8 +41,9 @@ def command(host: str, port: int, db: str, seed: int, token: str | None, strict:
     the /_emulator/ control API and the dashboard at /."""
     from ..server import serve
     from ..server.hosts import is_loopback
-    from ..server.oauth import DEMO_PASSWORD, demo_client
+    from ..server.oauth import demo_client
     from ..server.secrets_at_rest import default_key_path
+    from ..server.users import DEMO_PASSWORD
 
     try:
         handle = serve({"db": db, "seed": seed, "api_token": token, "strict": strict,

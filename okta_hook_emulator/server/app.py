@@ -170,9 +170,20 @@ def _check_auth() -> Response | None:
 
 
 def _blueprints() -> list[Any]:
+    from ..pages import bp as pages_bp
     from . import control, event_hooks, hook_keys, inline_hooks, logs, oauth, saml_metadata
 
-    return [event_hooks.bp, inline_hooks.bp, hook_keys.bp, logs.bp, oauth.bp, saml_metadata.bp, control.bp]
+    return [event_hooks.bp, inline_hooks.bp, hook_keys.bp, logs.bp, oauth.bp, saml_metadata.bp, control.bp, pages_bp]
+
+
+def _session_key(st: ServerState) -> str:
+    """The key signing the hosted pages' session cookies: random per database, kept in it (a restart on the
+    same file keeps people signed in)."""
+    key = st.store.get_meta("session_key")
+    if not key:
+        key = secrets.token_hex(32)
+        st.store.set_meta("session_key", key)
+    return key
 
 
 def create_app(config: ServerConfig | dict[str, Any] | None = None, **overrides: Any) -> Flask:
@@ -183,6 +194,8 @@ def create_app(config: ServerConfig | dict[str, Any] | None = None, **overrides:
     st = ServerState(cfg)
     app.extensions[EXTENSION] = st
     app.config["OKTA_HOOKS_CONFIG"] = cfg
+    app.secret_key = _session_key(st)
+    app.config.update(SESSION_COOKIE_NAME="sid", SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_HTTPONLY=True)
 
     for bp in _blueprints() + list(cfg.blueprints):
         app.register_blueprint(bp)

@@ -156,7 +156,8 @@ def wait() -> Response:
 @bp.get("/org")
 def org() -> Response:
     """Facts about the emulated org: URLs, the demo OAuth client, synthetic users (password grant)."""
-    from .oauth import DEMO_PASSWORD, demo_client
+    from .oauth import demo_client
+    from .users import DEMO_PASSWORD
 
     st = state()
     cid, secret = demo_client(st)

@@ -14,11 +14,11 @@ from typing import Any
 from flask import Blueprint, Response, request
 
 from .app import okta_json, org_url, state
+from .users import authenticate
 
 bp = Blueprint("oauth", __name__, url_prefix="/oauth2/default")
 
 AUDIENCE = "api://default"
-DEMO_PASSWORD = "Emulator-Passw0rd!"  # the password of every synthetic user (password grant)
 GRANTS = ("client_credentials", "password")
 
 
@@ -89,13 +89,6 @@ def _client_credentials() -> tuple[str | None, str | None]:
     return request.form.get("client_id"), request.form.get("client_secret")
 
 
-def _find_user(st: Any, username: str) -> Any:
-    for user in st.emulator.payloads.org.users:
-        if username.lower() in (user.login.lower(), user.email.lower()):
-            return user
-    return None
-
-
 @bp.post("/v1/token")
 def token() -> Response:
     st = state()
@@ -122,10 +115,11 @@ def token() -> Response:
     scopes = (request.form.get("scope") or "").split()
     user = None
     if grant == "password":
-        user = _find_user(st, request.form.get("username", ""))
-        if user is None or request.form.get("password") != DEMO_PASSWORD:
+        account = authenticate(st, request.form.get("username", ""), request.form.get("password", ""))
+        if account is None:
             return _oauth_error("invalid_grant", "The credentials provided were invalid. Use a synthetic user's login "
                                 "(GET /_emulator/org) and the demo password.")
+        user = account.user
         scopes = scopes or ["openid", "profile", "email"]
     elif "openid" in scopes:
         return _oauth_error("invalid_scope", "The client_credentials grant cannot request 'openid'.")

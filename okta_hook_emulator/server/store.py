@@ -51,6 +51,10 @@ CREATE TABLE IF NOT EXISTS deliveries (
     data TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS users (     -- people the org knows beyond the synthetic ones (registered, imported)
+    login TEXT PRIMARY KEY,            -- lower case
+    data TEXT NOT NULL                 -- the account as JSON (server/users.py), password as a scrypt hash only
+);
 CREATE TABLE IF NOT EXISTS outbox (   -- events fanned out to one event hook and not yet recorded as delivered
     hook_id TEXT NOT NULL,
     log_seq INTEGER NOT NULL,
@@ -329,12 +333,27 @@ class Store:
     def count_deliveries(self) -> int:
         return self._all("SELECT COUNT(*) FROM deliveries")[0][0]
 
+    # -- users --------------------------------------------------------------------------------------------
+    def put_user(self, login: str, data: dict) -> None:
+        """Insert or replace the stored account of ``login`` (case-insensitive)."""
+        self._run("INSERT INTO users (login, data) VALUES (?, ?) ON CONFLICT(login) DO UPDATE SET data = excluded.data",
+                  (login.lower(), json.dumps(data)))
+
+    def get_user(self, login: str) -> dict | None:
+        """The stored account of ``login`` (case-insensitive), or None."""
+        rows = self._all("SELECT data FROM users WHERE login = ?", (login.lower(),))
+        return json.loads(rows[0]["data"]) if rows else None
+
+    def list_users(self) -> list[dict]:
+        """Every stored account, oldest first."""
+        return [json.loads(row["data"]) for row in self._all("SELECT data FROM users ORDER BY rowid")]
+
     # -- reset --------------------------------------------------------------------------------------------
     def reset(self) -> None:
-        """Remove every hook, log event and delivery."""
+        """Remove every hook, log event, delivery and stored user."""
         with self._lock:
             self._conn.execute("BEGIN IMMEDIATE")
-            for table in ("hooks", "logs", "deliveries", "outbox"):
+            for table in ("hooks", "logs", "deliveries", "outbox", "users"):
                 self._conn.execute(f"DELETE FROM {table}")
             self._conn.execute("COMMIT")
 

@@ -1,0 +1,23 @@
+"""The org's hosted end-user pages: what a person sees when an app sends them to Okta (sign-in, and the flows
+built on it: OIDC authorize, self-service registration, progressive profiling, SAML SSO, phone OTP).
+
+A front end like the dashboard: Flask + Jinja (templates in ``pages/templates/``, CSS in ``pages/static/``,
+nothing loaded from elsewhere, forms work without JavaScript). The pages call the core (``Emulator``) and the
+server's helpers (``server/users.py``, ``server/inline_hooks.call_hook``) for everything Okta does; they never
+re-implement sending, judging or minting. Each page can show a "what Okta did" panel listing the hook calls the
+request made (``session.note_hook_call``); ``?panel=hide`` hides it for a clean demo (``?panel=show`` brings it
+back), remembered in a cookie."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint
+
+_HERE = Path(__file__).resolve().parent
+STATIC_URL = "/pages-static"
+
+bp = Blueprint("pages", __name__, template_folder=str(_HERE / "templates"), static_folder=str(_HERE / "static"),
+               static_url_path=STATIC_URL)
+
+from . import signin  # noqa: E402,F401 - registers the sign-in routes on bp

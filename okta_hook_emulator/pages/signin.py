@@ -1,0 +1,67 @@
+"""The hosted sign-in page (``/login/login.htm?fromURI=...``, Okta's classic sign-in URL): a synthetic user
+signs in with the demo password, a stored account with its own; success returns to ``fromURI`` (a path on this
+org), failure shows Okta's message. ``/login/signout`` ends the session."""
+
+from __future__ import annotations
+
+from flask import Response, redirect, render_template, request
+
+from ..server.app import state
+from ..server.users import DEMO_PASSWORD, authenticate
+from . import bp
+from .session import (
+    check_form_token,
+    form_token,
+    hook_calls,
+    panel_visible,
+    remember_panel_choice,
+    safe_from_uri,
+    sign_in,
+    sign_out,
+    signed_in_account,
+)
+
+# The Sign-In Widget's words for wrong credentials (it never says which of the two was wrong).
+SIGN_IN_FAILED = "Unable to sign in"
+
+
+def render_page(template: str, **context: object) -> Response:
+    """Render a hosted page with what every page needs (form token, signed-in account, the panel)."""
+    html = render_template(template, form_token=form_token(), account=signed_in_account(),
+                           hook_calls=hook_calls(), panel=panel_visible(), **context)
+    return remember_panel_choice(Response(html, mimetype="text/html"))
+
+
+@bp.route("/login/login.htm", methods=["GET", "POST"])
+def sign_in_page() -> Response:
+    """Show the sign-in form (GET) or sign in (POST: ``username``, ``password``)."""
+    from_uri = safe_from_uri(request.values.get("fromURI"))
+    error = None
+    if request.method == "POST":
+        check_form_token()
+        account = authenticate(state(), request.form.get("username", ""), request.form.get("password", ""))
+        if account is not None:
+            sign_in(account)
+            return redirect(from_uri, code=302)
+        error = SIGN_IN_FAILED
+    users = state().emulator.payloads.org.users[:5]
+    page = render_page("signin.html", from_uri=from_uri, error=error, username=request.form.get("username", ""),
+                       demo_users=users, demo_password=DEMO_PASSWORD)
+    page.status_code = 401 if error else 200
+    return page
+
+
+@bp.get("/login/signout")
+def sign_out_page() -> Response:
+    """End the org session and go to ``fromURI`` (a path on this org) or the sign-in page."""
+    sign_out()
+    return redirect(safe_from_uri(request.args.get("fromURI"), "/login/login.htm"), code=302)
+
+
+@bp.get("/login/signed-in")
+def signed_in_page() -> Response:
+    """Where a sign-in with no ``fromURI`` lands: who is signed in."""
+    account = signed_in_account()
+    if account is None:
+        return redirect("/login/login.htm", code=302)
+    return render_page("signed_in.html")
