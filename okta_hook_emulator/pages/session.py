@@ -14,6 +14,7 @@ from ..server.users import Account, find_account
 
 PANEL_COOKIE = "okta_emulator_panel"
 FORM_TOKEN_FIELD = "form_token"
+CARRIED_CALLS = "okta_hook_calls"  # hook calls a redirect carries to the next page
 
 
 def signed_in_account() -> Account | None:
@@ -78,8 +79,16 @@ def note_hook_call(result: Any, label: str) -> None:
 
 
 def hook_calls() -> list[dict[str, Any]]:
-    """The hook calls noted for this request."""
-    return list(g.get("okta_hook_calls", []))
+    """The hook calls noted for this request (and those a redirect carried here, see :func:`carry_hook_calls`)."""
+    carried = session.pop(CARRIED_CALLS, None) or []
+    return list(carried) + list(g.get("okta_hook_calls", []))
+
+
+def carry_hook_calls() -> None:
+    """Keep this request's hook calls for the page a redirect goes to, so its panel shows them."""
+    calls = list(g.get("okta_hook_calls", []))
+    if calls:
+        session[CARRIED_CALLS] = calls
 
 
 def panel_visible() -> bool:

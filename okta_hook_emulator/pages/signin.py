@@ -16,7 +16,6 @@ from .session import (
     panel_visible,
     remember_panel_choice,
     safe_from_uri,
-    sign_in,
     sign_out,
     signed_in_account,
 )
@@ -41,8 +40,9 @@ def sign_in_page() -> Response:
         check_form_token()
         account = authenticate(state(), request.form.get("username", ""), request.form.get("password", ""))
         if account is not None:
-            sign_in(account)
-            return redirect(from_uri, code=302)
+            from .profile import continue_sign_in  # progressive profiling may come before the session
+
+            return continue_sign_in(account, from_uri)
         error = SIGN_IN_FAILED
     users = state().emulator.payloads.org.users[:5]
     page = render_page("signin.html", from_uri=from_uri, error=error, username=request.form.get("username", ""),
