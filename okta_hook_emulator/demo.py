@@ -72,6 +72,8 @@ def main(argv: list[str] | None = None) -> int:
         print(text_report(results))
         ok = all(r.passed for r in results)
         print(f"Dashboard: {handle.url}/   Deliveries: {handle.url}/deliveries")
+        print(f"Sign-in page: {handle.url}/login/login.htm   Registration: {handle.url}/signin/register")
+        print(f"Verify a phone: {handle.url}/signin/verify/phone   (blocked.example emails are denied by the hook)")
         if args.once:
             return 0 if ok else 1
         print("Press Ctrl-C to stop the emulator server and the sample hook.", flush=True)

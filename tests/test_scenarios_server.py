@@ -48,3 +48,4 @@ def test_demo_once_runs_every_builtin_through_the_server(capsys):
     assert "all expectations met" in out
     assert "Registered event hook who" in out and "(VERIFIED)" in out
     assert "Dashboard: http://127.0.0.1:" in out
+    assert "/login/login.htm   Registration: http://127.0.0.1:" in out and "/signin/register" in out
