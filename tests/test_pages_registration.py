@@ -178,6 +178,14 @@ def test_form_rules_are_checked_before_the_hook(server: Any, fields: dict, field
     assert re.search(rf'id="{field}-error">{message}', answer.text), answer.text
 
 
+def test_a_mobile_phone_must_be_in_international_format(server: Any) -> None:
+    with httpx.Client(base_url=server.url) as browser:
+        answer = register(browser, "ann@acme.test", mobilePhone="555-0100")
+        assert answer.status_code == 400 and re.search(r'id="mobilePhone-error">Enter a phone number', answer.text)
+        assert register(browser, "ann@acme.test", mobilePhone="+1 415 555 0100").status_code == 302
+    assert find_account(server.app.extensions["okta_hooks"], "ann@acme.test").user.mobile_phone == "+14155550100"
+
+
 def test_an_existing_login_cannot_register_again(server: Any) -> None:
     login = server.app.extensions["okta_hooks"].emulator.payloads.org.users[0].login
     with httpx.Client(base_url=server.url) as browser:

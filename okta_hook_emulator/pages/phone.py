@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import hmac
-import re
 from datetime import datetime
 from urllib.parse import urlencode
 
@@ -21,7 +20,7 @@ from flask import Response, current_app, redirect, request, session
 from ..server.app import state
 from ..server.users import Account, save_account
 from . import bp
-from .registration import active_hook, run_hook
+from .registration import E164, INVALID_PHONE, active_hook, run_hook
 from .session import carry_hook_calls, check_form_token, safe_from_uri, signed_in_account
 from .signin import render_page
 
@@ -30,11 +29,9 @@ VERIFIED = "phone_verified"  # session key: the phone number verified in this se
 CHANNELS = {"sms": "SMS", "voice": "Voice call"}
 ENROLL = "com.okta.user.telephony.pre-enrollment"
 VERIFY = "com.okta.user.telephony.mfa-verification"
-E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
 # The Sign-In Widget's words (docs/okta-behaviour.md#hosted-phone-verification).
 INVALID_CODE = "Invalid code. Try again."
 EXPIRED_CODE = "Your code has expired. Send a new one."
-INVALID_PHONE = "Enter a phone number in international format, such as +14155550100."
 
 
 def _digest(login: str, phone: str, code: str) -> str:

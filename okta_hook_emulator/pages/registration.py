@@ -10,6 +10,7 @@ Also the helpers the other hosted flows share: the profile schema, the ACTIVE ho
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,6 +57,8 @@ FORM_HAS_ERRORS = "We found some errors. Please review the form and make correct
 ALREADY_EXISTS = "A user with this Email already exists"
 PASSWORD_RULES = "Password requirements were not met"
 PASSWORD_MIN_LENGTH = 8  # Okta's default password policy minimum
+E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")  # a phone number in international format
+INVALID_PHONE = "Enter a phone number in international format, such as +14155550100."
 
 
 def active_hook(kind: str) -> dict | None:
@@ -104,7 +107,9 @@ def shown_errors(outcome: Any, fields: tuple[Attribute, ...]) -> tuple[str | Non
 
 
 def _typed_profile() -> dict[str, str]:
-    return {a.name: request.form.get(a.name, "").strip() for a in REGISTRATION_FIELDS}
+    typed = {a.name: request.form.get(a.name, "").strip() for a in REGISTRATION_FIELDS}
+    typed["mobilePhone"] = typed["mobilePhone"].replace(" ", "")
+    return typed
 
 
 def _check_form(typed: dict[str, str], password: str) -> dict[str, list[str]]:
@@ -114,6 +119,8 @@ def _check_form(typed: dict[str, str], password: str) -> dict[str, list[str]]:
             errors[attr.name] = [FIELD_BLANK]
     if typed["email"] and "@" not in typed["email"]:
         errors["email"] = ["Enter a valid email address, such as name@example.com"]
+    if typed["mobilePhone"] and not E164.match(typed["mobilePhone"]):
+        errors["mobilePhone"] = [INVALID_PHONE]
     if len(password) < PASSWORD_MIN_LENGTH:
         errors["password"] = [f"{PASSWORD_RULES}: at least {PASSWORD_MIN_LENGTH} characters"]
     return errors
@@ -165,9 +172,8 @@ def registration_page() -> Response:
                           user={"login": typed["email"], "firstName": typed["firstName"],
                                 "lastName": typed["lastName"]})
         outcome = result.outcome
-        if outcome is None or outcome.denied:
-            message, field_errors = shown_errors(outcome, REGISTRATION_FIELDS) if outcome is not None else (
-                result.reason, {})
+        if outcome.denied:
+            message, field_errors = shown_errors(outcome, REGISTRATION_FIELDS)
             return _page(typed, from_uri, message, field_errors, 400)
         profile = outcome.profile
         if find_account(st, str(profile.get("login") or profile.get("email"))) is not None:
