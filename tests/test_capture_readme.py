@@ -30,7 +30,7 @@ pytest_plugins = ["pytester"]
 
 @pytest.fixture(scope="module")
 def sample_hook():
-    from examples.sample_hook.app import create_app
+    from okta_hook_emulator.sample_hook.app import create_app
 
     server = make_server("127.0.0.1", 0, create_app(), threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -98,7 +98,7 @@ def test_pytest_example(pytester):
     code = next(block for block in blocks(SECTION, "python") if "okta_replay" in block)
     pytester.makeconftest("""
 import pytest
-from examples.sample_hook.app import create_app
+from okta_hook_emulator.sample_hook.app import create_app
 
 @pytest.fixture
 def okta_hook_target():
