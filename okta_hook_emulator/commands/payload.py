@@ -8,7 +8,7 @@ from ..errors import EmulatorUsageError
 from ..payloads.catalog import get_kind, kinds
 from ..payloads.event_types import event_types, get_event_type
 from ..payloads.generate import DEFAULT_EVENT_TYPE, PayloadFactory, to_json
-from ..payloads.overrides import apply_overrides, parse_set
+from ..payloads.overrides import apply_overrides, check_set_paths, parse_set
 
 
 @click.command("payload")
@@ -19,7 +19,8 @@ from ..payloads.overrides import apply_overrides, parse_set
               help="Number of events in the envelope (event kind only).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed: same seed, same bytes.")
 @click.option("--set", "sets", multiple=True, metavar="PATH=VALUE",
-              help="Override a field: dotted path or JSON Pointer; VALUE is JSON when it parses, else a string.")
+              help="Override a field: dotted path or JSON Pointer; VALUE is JSON when it parses, else a string. "
+                   "A path the body does not have is refused (with the closest one); +PATH=VALUE adds it.")
 @click.option("--request-type", default=None, metavar="R",
               help="registration/telephony requestType, or the token grant type.")
 @click.option("--variant", default=None, metavar="V", help="Kind variant (see `okta-hooks catalog`).")
@@ -51,6 +52,7 @@ def payload(kind: str, event_type: tuple[str, ...], count: int, seed: int, sets:
                 raise EmulatorUsageError(f"--event-type only applies to the 'event' kind, not '{hk.name}'.")
             body = factory.inline_request(hk.name, request_type=request_type, variant=variant, hook_id=hook_id,
                                           user=user)
+        check_set_paths(body, sets)
         body = apply_overrides(body, overrides)
     except EmulatorUsageError as exc:
         raise click.UsageError(str(exc)) from None
