@@ -28,12 +28,19 @@ from ..payloads.overrides import apply_overrides, check_set_paths, parse_set
 @click.option("--user", "user_fields", multiple=True, metavar="FIELD=VALUE",
               help="The one person the request is about, everywhere it names one (repeatable): login=, firstName=, "
                    "lastName=, id=, locale=, timeZone=, mobilePhone=. A login of the synthetic org picks that user.")
+@click.option("-o", "--output", default="-", show_default=True, metavar="FILE",
+              help="Write the JSON to FILE instead of standard output.")
 def payload(kind: str, event_type: tuple[str, ...], count: int, seed: int, sets: tuple[str, ...],
             request_type: str | None, variant: str | None, hook_id: str | None,
-            user_fields: tuple[str, ...]) -> None:
+            user_fields: tuple[str, ...], output: str) -> None:
     """Print a generated request body of KIND (event, token, saml, registration, import, password-import,
-    telephony) as JSON."""
+    telephony) as JSON.
+
+    Example: okta-hooks payload token -o token.request.json"""
+    from .paths import check_output
+
     try:
+        check_output(output, "--output")
         hk = get_kind(kind)
         overrides = parse_set(sets)
         user = parse_user(user_fields)
@@ -56,7 +63,11 @@ def payload(kind: str, event_type: tuple[str, ...], count: int, seed: int, sets:
         body = apply_overrides(body, overrides)
     except EmulatorUsageError as exc:
         raise click.UsageError(str(exc)) from None
-    click.echo(to_json(body))
+    if output == "-":
+        click.echo(to_json(body))
+    else:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(to_json(body) + "\n")
 
 
 def parse_user(fields: tuple[str, ...] | list[str]) -> dict[str, str] | None:

@@ -126,8 +126,10 @@ def scenario_from(path: str, output: str, name: str | None) -> None:
     """Write a scenario that replays the capture records in PATH, expecting the recorded verdicts and commands.
     Run it with `okta-hooks run FILE --target URL`."""
     from ..capture.scenario import scenario_from_captures, to_yaml
+    from .paths import check_output
 
     try:
+        check_output(output, "--output")
         document = scenario_from_captures(path, name=name)
     except EmulatorUsageError as exc:
         raise click.UsageError(str(exc)) from None
