@@ -100,9 +100,12 @@ def _kind_line(name: str) -> str:
 @click.command("catalog")
 @click.option("--kinds", "what", flag_value="kinds", default=True, help="List hook kinds (default).")
 @click.option("--event-types", "what", flag_value="event-types", help="List the event-hook-eligible event types.")
-@click.option("--grep", "word", default=None, help="Only lines containing WORD (case-insensitive).")
+@click.option("--grep", "word", default=None,
+              help="Only lines containing WORD (case-insensitive); exit 1 with a message when none does.")
 def catalog(what: str, word: str | None) -> None:
-    """List what the emulator emulates: hook kinds, or the 314 event-hook-eligible event types."""
+    """List what the emulator emulates: hook kinds, or the 314 event-hook-eligible event types.
+
+    Example: okta-hooks catalog --event-types --grep user.lifecycle"""
     if what == "event-types":
         lines = []
         for et in event_types().values():
@@ -113,6 +116,11 @@ def catalog(what: str, word: str | None) -> None:
         lines = [_kind_line(name) for name in kinds()]
     if word:
         lines = [line for line in lines if word.lower() in line.lower()]
+        if not lines:
+            listed = "event type" if what == "event-types" else "hook kind"
+            other = "" if what == "event-types" else " (event types: add --event-types)"
+            click.echo(f"No {listed} matches '{word}'{other}.", err=True)
+            raise SystemExit(1)
     for line in lines:
         click.echo(line)
 
