@@ -26,14 +26,13 @@ def command(host: str, port: int, misbehave: str, slow_seconds: float, hang_seco
 
     Example: okta-hooks sample-hook --port 8080, then okta-hooks run --all --target http://127.0.0.1:8080/hooks"""
     from ..sample_hook.app import create_app, serve
+    from .serve import port_problem
 
+    if (problem := port_problem(host, port)) is not None:
+        click.echo(f"Error: {problem}", err=True)
+        raise SystemExit(2)
     app = create_app(misbehave, slow_seconds=slow_seconds, hang_seconds=hang_seconds)
-    try:
-        server, _thread, url = serve(app, host, port)
-    except OSError as exc:
-        click.echo(f"Error: cannot listen on {host}:{port}: {exc.strerror or exc}. Pick another --port "
-                   "(0 = any free port).", err=True)
-        raise SystemExit(2) from None
+    server, _thread, url = serve(app, host, port)
     click.echo(f"Sample hook listening on {url}/hooks (misbehave: {misbehave})")
     stop = threading.Event()
 
