@@ -178,7 +178,7 @@ def send_event(url: str, event_types: tuple[str, ...], count: int, batch_size: i
     try:
         user = parse_user(user_fields)
         overrides = parse_set(sets) or None
-        for name in dict.fromkeys(event_types):
+        for name in dict.fromkeys(event_types) if sets else ():
             check_set_paths(PayloadFactory(seed=seed).log_event(name, user=user), sets, what=f"a {name} event")
     except EmulatorUsageError as exc:
         raise click.UsageError(str(exc)) from None

@@ -169,7 +169,11 @@ def check_set_paths(body: Any, items: Iterable[str], *, what: str = "the generat
                 return "/" + "/".join(p.replace("~", "~0").replace("/", "~1") for p in parts)
             return ".".join(parts)
 
-        candidates = [spell(p) for p in _paths(body) if len(p) == len(segs)] or [spell(p) for p in _paths(body)]
+        # closest among the paths that keep the part that exists, else among all of the same depth, else all
+        paths = list(_paths(body))
+        same_depth = [p for p in paths if len(p) == len(segs)]
+        candidates = [spell(p) for p in (
+            [p for p in same_depth if list(p[:found]) == segs[:found]] or same_depth or paths)]
         close = difflib.get_close_matches(path, candidates, n=1, cutoff=0.6)
         hint = f" Did you mean '{close[0]}'?" if close else ""
         raise EmulatorUsageError(f"--set {path}: {what} has no field '{spell(segs[:found + 1])}'.{hint} "
