@@ -139,7 +139,8 @@ def port_problem(host: str, port: int) -> str | None:
     if port == 0:
         return None
     try:
-        family, _type, _proto, _name, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET  # as the web server picks it
+        family, _type, _proto, _name, address = socket.getaddrinfo(host, port, family, socket.SOCK_STREAM)[0]
     except socket.gaierror as exc:
         return f"--host {host}: {exc.strerror}. Bind an address of this machine (127.0.0.1 by default)."
     try:
