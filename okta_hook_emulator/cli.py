@@ -20,6 +20,7 @@ COMMAND_MODULES: list[str] = [
     "capture",
     "replay",
     "load",
+    "sample_hook",
 ]
 
 

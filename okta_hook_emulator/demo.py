@@ -6,27 +6,16 @@ through the server, print the report, then keep both running (dashboard URL prin
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import sys
 import time
-from pathlib import Path
 from typing import Any
-
-SAMPLE_APP = Path(__file__).resolve().parents[1] / "examples" / "sample_hook" / "app.py"
 
 
 def load_sample_hook() -> Any:
-    """Import ``examples/sample_hook/app.py`` from the source tree (it is not part of the installed package)."""
-    if not SAMPLE_APP.exists():
-        from .errors import EmulatorUsageError
+    """The sample hook module that ships with the package (``create_app()``, ``serve(app)``)."""
+    from . import sample_hook
 
-        raise EmulatorUsageError(f"The sample hook is not at {SAMPLE_APP}; run the demo from a clone of the "
-                                 "repository (make demo).")
-    spec = importlib.util.spec_from_file_location("okta_hooks_sample_hook", SAMPLE_APP)
-    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-    sys.modules.setdefault("okta_hooks_sample_hook", module)
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
-    return module
+    return sample_hook
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -30,7 +30,7 @@ pytest_plugins = ["pytester"]
 
 @pytest.fixture(scope="module")
 def sample_hook():
-    from examples.sample_hook.app import create_app
+    from okta_hook_emulator.sample_hook.app import create_app
 
     server = make_server("127.0.0.1", 0, create_app(), threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -73,7 +73,7 @@ def test_capture_example_starts_the_proxy(sample_hook, tmp_path):
 
 @pytest.mark.parametrize(("cmd", "expected"), [e for e in EXAMPLES if e[0].startswith("okta-hooks replay ")])
 def test_replay_examples(cmd, expected):
-    proc = run_console(cmd)
+    proc = run_console(cmd, ROOT)  # the records and the changed hook are in the repository's examples/
     assert proc.returncode == (1 if "CHANGED" in expected else 0), proc.stdout + proc.stderr
     assert proc.stdout.rstrip() == expected.rstrip()
 
@@ -83,7 +83,7 @@ def test_scenario_examples(sample_hook, tmp_path):
     commands = [cmd for cmd, _ in EXAMPLES if cmd.startswith(("okta-hooks scenario ", "okta-hooks run "))]
     assert len(commands) == 2
     for cmd in commands:
-        proc = run_console(_localise(cmd, sample_hook, tmp_path))
+        proc = run_console(_localise(cmd, sample_hook, tmp_path), ROOT)
         assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "all expectations met" in proc.stdout
 
@@ -98,7 +98,7 @@ def test_pytest_example(pytester):
     code = next(block for block in blocks(SECTION, "python") if "okta_replay" in block)
     pytester.makeconftest("""
 import pytest
-from examples.sample_hook.app import create_app
+from okta_hook_emulator.sample_hook.app import create_app
 
 @pytest.fixture
 def okta_hook_target():

@@ -43,7 +43,7 @@ def test_payload_event_group_membership():
 def test_payload_event_types_cycle_and_set_overrides():
     res = run("payload", "event", "--event-type", "user.session.start", "--event-type", "user.lifecycle.create",
               "--count", "3", "--set", "data.events.0.outcome.result=FAILURE",
-              "--set", "/data/events/1/debugContext/debugData/n=5", "--set", "data.events.2.outcome.reason=plain text")
+              "--set", "+/data/events/1/debugContext/debugData/n=5", "--set", "data.events.2.outcome.reason=plain text")
     assert res.returncode == 0, res.stderr
     events = json.loads(res.stdout)["data"]["events"]
     assert [e["eventType"] for e in events] == ["user.session.start", "user.lifecycle.create", "user.session.start"]

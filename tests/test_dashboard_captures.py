@@ -42,7 +42,7 @@ def _run(app: Any) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def sample_hook() -> Iterator[str]:
     """The sample hook the example records were captured from."""
-    from examples.sample_hook.app import create_app
+    from okta_hook_emulator.sample_hook.app import create_app
 
     yield from _run(create_app())
 

@@ -246,8 +246,9 @@ def test_the_empty_state_commands_really_work(emu: Any, web: httpx.Client) -> No
     commands = {m.group(1): html.unescape(m.group(2)) for m in
                 re.finditer(r'data-command="([\w-]+)"><code>(.*?)</code>', home)}
     sample = shlex.split(commands["sample-hook"])
-    assert sample[:3] == ["python", "-m", "examples.sample_hook"]
-    proc = subprocess.Popen([sys.executable, *sample[1:-1], "0"], cwd=REPO, stdout=subprocess.PIPE, text=True)
+    assert sample[:2] == ["okta-hooks", "sample-hook"]
+    proc = subprocess.Popen([sys.executable, "-m", "okta_hook_emulator.cli", *sample[1:-1], "0"], cwd=REPO,
+                            stdout=subprocess.PIPE, text=True)
     try:
         line = proc.stdout.readline()  # "Sample hook listening on http://127.0.0.1:PORT/hooks ..."
         hook_url = re.search(r"(http://127\.0\.0\.1:\d+/hooks)", line).group(1)

@@ -21,6 +21,8 @@ def test_shell_examples_are_real() -> None:
     block = blocks(_section(), "bash")[0]
     lines = [line.split("#", 1)[0].split() for line in block.splitlines()]
     assert lines[0] == ["okta-hooks", "serve"] and lines[1] == ["make", "demo"]
+    assert lines[2] == ["python", "-m", "okta_hook_emulator.demo"]  # what make demo runs, after pip install
+    assert "okta_hook_emulator.demo" in (ROOT / "Makefile").read_text()
     _load()
     serve = cli.get_command(None, "serve")  # type: ignore[arg-type]
     defaults = {p.name: p.default for p in serve.params}

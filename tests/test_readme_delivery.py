@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import shlex
 
 import pytest
 from click.testing import CliRunner
-from werkzeug import Request, Response
 
 from okta_hook_emulator.cli import _load, cli
+from okta_hook_emulator.sample_hook import create_app, serve
 from tests.helpers.readme import blocks, commented_prints, printed_lines, section
-from tests.helpers.server import QuickStopHTTPServer
 
-README_URL = "http://127.0.0.1:8080/hook"
+README_BASE = "http://127.0.0.1:8080"
 
 
 def _section() -> str:
@@ -28,30 +26,28 @@ def test_python_example_prints_what_it_says():
 
 
 @pytest.mark.slow  # end to end through servers or processes
-def test_shell_examples_run_against_a_local_hook():
+def test_shell_examples_run_against_the_packaged_sample_hook():
+    """The commands as shown, against the sample hook they name (``okta-hooks sample-hook --port 8080``, every
+    kind at ``/hooks``): a wrong path in the README would fail verification."""
     (block,) = blocks(_section(), "bash")
     commands = [shlex.split(line) for line in block.strip().splitlines()]
-    assert [c[:2] for c in commands] == [["okta-hooks", "verify"], ["okta-hooks", "send"], ["okta-hooks", "send"]]
-
-    def hook(request: Request) -> Response:
-        if request.method == "GET":
-            return Response(json.dumps({"verification": request.headers["X-Okta-Verification-Challenge"]}),
-                            content_type="application/json")
-        return Response("", status=204)  # event delivery accepted / token hook: no change
-
-    server = QuickStopHTTPServer(host="127.0.0.1", port=0, threaded=True)
-    server.start()
+    assert [c[:2] for c in commands] == [["okta-hooks", "verify"]] + [["okta-hooks", "send"]] * 3
+    assert "okta-hooks sample-hook --port 8080" in _section()
+    app = create_app()
+    server, thread, base = serve(app)
     try:
-        server.expect_request("/hook").respond_with_handler(hook)
         _load()
         runner = CliRunner()
+        outputs = []
         for argv in commands:
-            args = [server.url_for("/hook") if a == README_URL else a for a in argv[1:]]
+            args = [a.replace(README_BASE, base) for a in argv[1:]]
             result = runner.invoke(cli, args, catch_exceptions=False)
             assert result.exit_code == 0, (argv, result.output)
-        posts = [r for r, _ in server.log if r.method == "POST" and r.get_json()["eventType"] == "com.okta.event_hook"]
-        assert len(posts) == 6  # 120 events in batches of 50 = 3 POSTs, each re-sent once
-        token = [r for r, _ in server.log if r.method == "POST" and r.get_json()["eventType"].endswith("transform")]
-        assert token[0].get_json()["data"]["context"]["user"]["profile"]["login"] == "ann@example.com"
+            outputs.append(result.output)
+        state = app.extensions["sample_hook"]
+        assert len(state["event_ids"]) == 3 and len(state["events"]) == 120  # 3 POSTs, each re-sent once
+        assert '"extPatientId": "P-ann"' in outputs[2]  # the --set login reached the hook
+        assert "verdict ERROR" in outputs[3]  # the blocked user is denied, as --expect says
     finally:
-        server.stop()
+        server.shutdown()
+        thread.join(5)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from tests.helpers.readme import (
     blocks,
     commented_prints,
@@ -21,11 +19,13 @@ def test_section_has_examples():
     assert blocks(SECTION, "python")
 
 
-@pytest.mark.parametrize(("cmd", "expected"), console_examples(SECTION))
-def test_console_example(cmd, expected):
-    proc = run_console(cmd)
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.rstrip() == expected.rstrip()
+def test_console_examples_from_an_empty_folder(tmp_path):
+    """In order, from an empty folder, as a user who ran ``pip install okta-hook-emulator``."""
+    for cmd, expected in console_examples(SECTION):
+        assert "tests/" not in cmd and "examples/" not in cmd
+        proc = run_console(cmd, tmp_path)
+        assert proc.returncode == 0, (cmd, proc.stderr)
+        assert proc.stdout.rstrip() == expected.rstrip(), cmd
 
 
 def test_python_example():

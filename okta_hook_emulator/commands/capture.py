@@ -37,6 +37,13 @@ def command(forward_to: str, out_dir: str, host: str, port: int, redact: tuple[s
         click.echo(f"{record['request']['method']} {record['request']['path']} [{record['kind']}] -> {answer} "
                    f"in {record['timing']['elapsedMs']:.1f} ms: {path}", err=True)
 
+    from ..errors import EmulatorUsageError
+    from .paths import check_output
+
+    try:
+        check_output(out_dir, "--out", folder=True)
+    except EmulatorUsageError as exc:
+        raise click.UsageError(str(exc)) from None
     recorder = Recorder(out_dir, redact=redact, on_record=report)
     try:
         server = CaptureServer(forward_to, recorder, host=host, port=port, timeout=timeout)

@@ -82,6 +82,14 @@ def command(kind: str | None, target: str | None, users: int, rate: float | None
     if importlib.util.find_spec("locust") is None:
         click.echo(INSTALL_HINT, err=True)
         sys.exit(2)
+    from ..errors import EmulatorUsageError
+    from .paths import check_output
+
+    try:
+        check_output(csv_prefix, "--csv")
+        check_output(html, "--html")
+    except EmulatorUsageError as exc:
+        raise click.UsageError(str(exc)) from None
     if worker:
         if not master_host:
             raise click.UsageError("--worker needs --master-host (the master's address).")

@@ -8,7 +8,7 @@ from ..errors import EmulatorUsageError
 from ..payloads.catalog import get_kind, kinds
 from ..payloads.event_types import event_types, get_event_type
 from ..payloads.generate import DEFAULT_EVENT_TYPE, PayloadFactory, to_json
-from ..payloads.overrides import apply_overrides, parse_set
+from ..payloads.overrides import apply_overrides, check_set_paths, parse_set
 
 
 @click.command("payload")
@@ -19,7 +19,8 @@ from ..payloads.overrides import apply_overrides, parse_set
               help="Number of events in the envelope (event kind only).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed: same seed, same bytes.")
 @click.option("--set", "sets", multiple=True, metavar="PATH=VALUE",
-              help="Override a field: dotted path or JSON Pointer; VALUE is JSON when it parses, else a string.")
+              help="Override a field: dotted path or JSON Pointer; VALUE is JSON when it parses, else a string. "
+                   "A path the body does not have is refused (with the closest one); +PATH=VALUE adds it.")
 @click.option("--request-type", default=None, metavar="R",
               help="registration/telephony requestType, or the token grant type.")
 @click.option("--variant", default=None, metavar="V", help="Kind variant (see `okta-hooks catalog`).")
@@ -27,12 +28,19 @@ from ..payloads.overrides import apply_overrides, parse_set
 @click.option("--user", "user_fields", multiple=True, metavar="FIELD=VALUE",
               help="The one person the request is about, everywhere it names one (repeatable): login=, firstName=, "
                    "lastName=, id=, locale=, timeZone=, mobilePhone=. A login of the synthetic org picks that user.")
+@click.option("-o", "--output", default="-", show_default=True, metavar="FILE",
+              help="Write the JSON to FILE instead of standard output.")
 def payload(kind: str, event_type: tuple[str, ...], count: int, seed: int, sets: tuple[str, ...],
             request_type: str | None, variant: str | None, hook_id: str | None,
-            user_fields: tuple[str, ...]) -> None:
+            user_fields: tuple[str, ...], output: str) -> None:
     """Print a generated request body of KIND (event, token, saml, registration, import, password-import,
-    telephony) as JSON."""
+    telephony) as JSON.
+
+    Example: okta-hooks payload token -o token.request.json"""
+    from .paths import check_output
+
     try:
+        check_output(output, "--output")
         hk = get_kind(kind)
         overrides = parse_set(sets)
         user = parse_user(user_fields)
@@ -51,10 +59,15 @@ def payload(kind: str, event_type: tuple[str, ...], count: int, seed: int, sets:
                 raise EmulatorUsageError(f"--event-type only applies to the 'event' kind, not '{hk.name}'.")
             body = factory.inline_request(hk.name, request_type=request_type, variant=variant, hook_id=hook_id,
                                           user=user)
+        check_set_paths(body, sets)
         body = apply_overrides(body, overrides)
     except EmulatorUsageError as exc:
         raise click.UsageError(str(exc)) from None
-    click.echo(to_json(body))
+    if output == "-":
+        click.echo(to_json(body))
+    else:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(to_json(body) + "\n")
 
 
 def parse_user(fields: tuple[str, ...] | list[str]) -> dict[str, str] | None:
@@ -87,9 +100,12 @@ def _kind_line(name: str) -> str:
 @click.command("catalog")
 @click.option("--kinds", "what", flag_value="kinds", default=True, help="List hook kinds (default).")
 @click.option("--event-types", "what", flag_value="event-types", help="List the event-hook-eligible event types.")
-@click.option("--grep", "word", default=None, help="Only lines containing WORD (case-insensitive).")
+@click.option("--grep", "word", default=None,
+              help="Only lines containing WORD (case-insensitive); exit 1 with a message when none does.")
 def catalog(what: str, word: str | None) -> None:
-    """List what the emulator emulates: hook kinds, or the 314 event-hook-eligible event types."""
+    """List what the emulator emulates: hook kinds, or the 314 event-hook-eligible event types.
+
+    Example: okta-hooks catalog --event-types --grep user.lifecycle"""
     if what == "event-types":
         lines = []
         for et in event_types().values():
@@ -100,6 +116,11 @@ def catalog(what: str, word: str | None) -> None:
         lines = [_kind_line(name) for name in kinds()]
     if word:
         lines = [line for line in lines if word.lower() in line.lower()]
+        if not lines:
+            listed = "event type" if what == "event-types" else "hook kind"
+            other = "" if what == "event-types" else " (event types: add --event-types)"
+            click.echo(f"No {listed} matches '{word}'{other}.", err=True)
+            raise SystemExit(1)
     for line in lines:
         click.echo(line)
 

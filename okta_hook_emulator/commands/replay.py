@@ -20,8 +20,8 @@ def load_target(target: str) -> Any:
     ``create_app``)."""
     if "://" in target or ":" not in target:
         if "://" not in target:
-            raise EmulatorUsageError(f"--target must be a URL or MODULE:APP (e.g. examples.sample_hook.app:"
-                                     f"create_app), got {target!r}.")
+            raise EmulatorUsageError(f"--target must be a URL or MODULE:APP (e.g. "
+                                     f"okta_hook_emulator.sample_hook.app:create_app), got {target!r}.")
         return target
     module_name, _, attr = target.partition(":")
     if os.getcwd() not in sys.path:  # like `flask --app`: modules of the current folder are importable
@@ -126,8 +126,10 @@ def scenario_from(path: str, output: str, name: str | None) -> None:
     """Write a scenario that replays the capture records in PATH, expecting the recorded verdicts and commands.
     Run it with `okta-hooks run FILE --target URL`."""
     from ..capture.scenario import scenario_from_captures, to_yaml
+    from .paths import check_output
 
     try:
+        check_output(output, "--output")
         document = scenario_from_captures(path, name=name)
     except EmulatorUsageError as exc:
         raise click.UsageError(str(exc)) from None

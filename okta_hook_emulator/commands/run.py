@@ -43,6 +43,7 @@ def run(scenarios: tuple[str, ...], run_all: bool, target: str | None, seed: int
     from ..scenarios import builtin_names, load, parse_sets, render, run_scenario, summary_table
     from ..scenarios.reports import progress_line
     from ..scenarios.runner import check_step_names
+    from .paths import check_output
 
     names = list(scenarios) + (builtin_names() if run_all else [])
     if not names:
@@ -51,6 +52,7 @@ def run(scenarios: tuple[str, ...], run_all: bool, target: str | None, seed: int
     if server and not token:
         _fail_usage("--server needs --token (the emulator server's API token, printed by 'okta-hooks serve').")
     try:
+        check_output(output, "--output")
         loaded = [load(n) for n in names]
         parsed_sets = parse_sets(sets)
         check_step_names(loaded, [s[0] for s in parsed_sets], "--set")

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 import signal
+import socket
+import sqlite3
+import sys
 import threading
+from pathlib import Path
 from typing import Any
 
 import click
@@ -45,6 +50,8 @@ def command(host: str, port: int, db: str, seed: int, token: str | None, strict:
     from ..server.secrets_at_rest import default_key_path
     from ..server.users import DEMO_PASSWORD
 
+    if (problem := db_problem(db) or port_problem(host, port)) is not None:
+        _fail_usage(problem)
     try:
         handle = serve({"db": db, "seed": seed, "api_token": token, "strict": strict,
                         "allowed_hosts": list(allowed_hosts), "secret_key": secret_key,
@@ -53,9 +60,12 @@ def command(host: str, port: int, db: str, seed: int, token: str | None, strict:
                        host=host, port=port, tls=tls, quiet=quiet)
     except EmulatorUsageError as exc:
         raise click.UsageError(str(exc)) from None
+    except sqlite3.DatabaseError as exc:
+        _fail_usage(f"Cannot use the database '{db}': {exc}. Pass a database file okta-hooks serve created, "
+                    "or a new path.")
     except OSError as exc:
-        raise click.ClickException(f"Cannot listen on {host}:{port}: {exc.strerror or exc}. "
-                                   "Pick another --port (0 = any free port).") from None
+        _fail_usage(f"Cannot listen on {host} port {port}: {exc.strerror or exc}. Pick another --port "
+                    "(0 = any free port).")
     st = handle.state
     client_id, client_secret = demo_client(st)
     dashboard = f"{handle.url}/" + (f"?token={st.config.dashboard_token}" if st.config.dashboard_token else "")
@@ -97,6 +107,58 @@ def command(host: str, port: int, db: str, seed: int, token: str | None, strict:
         click.echo("Stopping: draining event deliveries...")
         handle.stop()
         click.echo("Stopped.")
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"  # the first 16 bytes of every SQLite database file
+
+
+def db_problem(db: str) -> str | None:
+    """Why ``--db`` cannot be used (a folder, a missing folder, a file that is not SQLite), or None."""
+    if db == ":memory:" or db.startswith("file:"):
+        return None
+    path = Path(db)
+    if path.is_dir():
+        return f"--db '{db}' is a folder; --db takes a SQLite database file (created if missing), e.g. " \
+               f"--db {path / 'org.db'}."
+    if not path.parent.is_dir():
+        return f"--db '{db}': the folder '{path.parent}' does not exist. Create it first or pick another path."
+    if path.is_file():
+        try:
+            with path.open("rb") as handle:
+                head = handle.read(len(SQLITE_HEADER))
+        except OSError as exc:
+            return f"--db '{db}' cannot be read: {exc.strerror or exc}."
+        if head and head != SQLITE_HEADER:
+            return f"--db '{db}' is not a SQLite database. Pass a database file okta-hooks serve created, " \
+                   "or a new path."
+    return None
+
+
+def port_problem(host: str, port: int) -> str | None:
+    """Why ``host:port`` cannot be listened on (taken by another program, an address not of this machine), or
+    None. Checked before starting, because the web server would print its own lines and exit 1."""
+    if port == 0:
+        return None
+    try:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET  # as the web server picks it
+        family, _type, _proto, _name, address = socket.getaddrinfo(host, port, family, socket.SOCK_STREAM)[0]
+    except socket.gaierror as exc:
+        return f"--host {host}: {exc.strerror}. Bind an address of this machine (127.0.0.1 by default)."
+    try:
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the web server binds
+            probe.bind(address)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            return f"Port {port} on {host} is already in use by another program. Pick another --port " \
+                   "(0 = any free port)."
+        return f"Cannot listen on {host} port {port}: {exc.strerror or exc}."
+    return None
+
+
+def _fail_usage(message: str) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(2)
 
 
 def _warn_exposed(host: str, allowed_hosts: tuple[str, ...]) -> None:

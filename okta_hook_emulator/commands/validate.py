@@ -41,7 +41,7 @@ def _parse(raw: bytes, source: str, what: str) -> Any:
 
 @click.command("validate")
 @click.argument("kind")
-@click.argument("file", default="-", required=False)
+@click.argument("file", default=None, required=False)
 @click.option("--request", "as_request", is_flag=True,
               help="FILE is a request Okta sends (default: FILE is your hook's response).")
 @click.option("--request-file", "request_file", metavar="FILE",
@@ -49,14 +49,19 @@ def _parse(raw: bytes, source: str, what: str) -> Any:
                    "(claims that must exist, SSR vs progressive profile, requested tokens).")
 @click.option("--json", "as_json", is_flag=True,
               help="Print the problems, then the warnings (with \"severity\": \"warning\"), as a JSON array.")
-def command(kind: str, file: str, as_request: bool, request_file: str | None, as_json: bool) -> None:
+def command(kind: str, file: str | None, as_request: bool, request_file: str | None, as_json: bool) -> None:
     """Validate a hook body: KIND is token, saml, registration, import, password-import, telephony or event.
 
-    FILE is a JSON file or '-' (standard input). Prints each problem as `path: [rule] message`, or `valid`;
+    FILE is a JSON file or '-' (standard input; the default when input is piped). Prints each problem as `path: [rule] message`, or `valid`;
     then each warning (what Okta likely ignores, e.g. an unknown key) as `path: warning [rule] message`.
     Warnings never make a body invalid. Exit status: 0 valid, 1 invalid, 2 usage error.
     """
     try:
+        if file is None:
+            if sys.stdin.isatty():
+                raise EmulatorUsageError(f"give the body to check: okta-hooks validate {kind} FILE, or pipe it: "
+                                         f"cat FILE | okta-hooks validate {kind} -")
+            file = "-"
         hook = get_kind(kind)
         if as_request and request_file:
             raise EmulatorUsageError("--request-file only applies when validating a response; drop --request.")

@@ -13,7 +13,7 @@ import click
 
 from ..errors import EmulatorUsageError
 from ..payloads.catalog import get_kind
-from ..payloads.overrides import parse_set
+from ..payloads.overrides import check_set_paths, parse_set
 from .oauth_options import exchange_line, oauth_config, oauth_options
 from .payload import parse_user
 
@@ -76,6 +76,41 @@ def _run(action: Callable[[], int]) -> None:
     sys.exit(code)
 
 
+EVENT_VERDICTS = ("ok", "failed")
+INLINE_VERDICTS = ("ok", "error", "invalid", "failed")
+
+
+def _expect_option(verdicts: tuple[str, ...]) -> Callable:
+    return click.option("--expect", "expect", default=None, metavar="verdict=V",
+                        help=f"Exit 0 only when Okta's verdict is V ({', '.join(verdicts)}), e.g. "
+                             f"--expect verdict={verdicts[-1]} to check in CI that a failure is a failure.")
+
+
+def _parse_expect(text: str | None, verdicts: tuple[str, ...]) -> str | None:
+    """``verdict=error`` -> ``"error"`` (None when --expect is not given); a usage error otherwise."""
+    from ..errors import did_you_mean
+
+    if text is None:
+        return None
+    key, sep, value = text.partition("=")
+    if key.strip() != "verdict" or not sep:
+        raise click.UsageError(f"--expect takes verdict=V (V one of {', '.join(verdicts)}), got {text!r}.")
+    value = value.strip()
+    if value not in verdicts:
+        raise click.UsageError(f"--expect verdict={value}: not a verdict here.{did_you_mean(value, verdicts)} "
+                               f"Verdicts: {', '.join(verdicts)}.")
+    return value
+
+
+def _exit_status(verdict: str, expected: str | None) -> int:
+    """0 when the verdict is the expected one (``ok`` by default), else 1 with a line naming both."""
+    if verdict == (expected or "ok"):
+        return 0
+    if expected is not None:
+        click.echo(f"Expected verdict {expected}, got {verdict}.", err=True)
+    return 1
+
+
 # ------------------------------------------------------------------------------------------------------------
 
 
@@ -125,12 +160,28 @@ def send() -> None:
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed: same seed, same payloads.")
 @click.option("--user", "user_fields", multiple=True, metavar="FIELD=VALUE",
               help="The person the events are about (repeatable): login=, firstName=, lastName=...")
+@click.option("--set", "sets", multiple=True, metavar="PATH=VALUE",
+              help="Override a field of every event, e.g. debugContext.debugData.requestUri=/x (repeatable; "
+                   "+PATH=VALUE adds a field the events do not have).")
+@_expect_option(EVENT_VERDICTS)
 @_channel_options
 def send_event(url: str, event_types: tuple[str, ...], count: int, batch_size: int | None, duplicate: bool,
-               out_of_order: bool, delay: float, seed: int, user_fields: tuple[str, ...], as_json: bool,
-               auth_header: str | None, headers: tuple[str, ...], timeout: float | None, hook_id: str | None) -> None:
-    """POST `com.okta.event_hook` envelopes to URL. Exit 0 when every POST was accepted, else 1."""
+               out_of_order: bool, delay: float, seed: int, user_fields: tuple[str, ...], sets: tuple[str, ...],
+               expect: str | None, as_json: bool, auth_header: str | None, headers: tuple[str, ...],
+               timeout: float | None, hook_id: str | None) -> None:
+    """POST `com.okta.event_hook` envelopes to URL. Exit 0 when every POST was accepted (verdict ok), else 1;
+    with --expect verdict=V, 0 when the verdict is V."""
     from ..emulator.core import Emulator
+    from ..payloads.generate import PayloadFactory
+
+    expected = _parse_expect(expect, EVENT_VERDICTS)
+    try:
+        user = parse_user(user_fields)
+        overrides = parse_set(sets) or None
+        for name in dict.fromkeys(event_types) if sets else ():
+            check_set_paths(PayloadFactory(seed=seed).log_event(name, user=user), sets, what=f"a {name} event")
+    except EmulatorUsageError as exc:
+        raise click.UsageError(str(exc)) from None
 
     def progress(done: int, total: int) -> None:
         if total > 1:
@@ -141,7 +192,7 @@ def send_event(url: str, event_types: tuple[str, ...], count: int, batch_size: i
         with Emulator(seed=seed) as emu:
             result = emu.send_events(url, list(event_types), count=count, batch_size=batch_size,
                                      duplicate=duplicate, out_of_order=out_of_order, delay=delay,
-                                     progress=progress, user=parse_user(user_fields), **kw)
+                                     progress=progress, user=user, overrides=overrides, **kw)
         if as_json:
             _emit_json(result.to_dict())
         else:
@@ -156,7 +207,7 @@ def send_event(url: str, event_types: tuple[str, ...], count: int, batch_size: i
             for event in result.log_events:
                 click.echo(f"  System Log: {event['eventType']} {event['outcome']['result']}: "
                            f"{event['outcome'].get('reason')}")
-        return 0 if result.delivered else 1
+        return _exit_status(result.verdict, expected)
 
     _run(action)
 
@@ -166,21 +217,31 @@ def send_event(url: str, event_types: tuple[str, ...], count: int, batch_size: i
 @click.argument("url")
 @click.option("--request-type", default=None, metavar="R", help="registration/telephony requestType, token grant.")
 @click.option("--variant", default=None, metavar="V", help="Request variant (see `okta-hooks catalog`).")
-@click.option("--set", "sets", multiple=True, metavar="PATH=VALUE", help="Override a request field (repeatable).")
+@click.option("--set", "sets", multiple=True, metavar="PATH=VALUE",
+              help="Override a request field (repeatable; +PATH=VALUE adds a field the request does not have).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed: same seed, same request.")
 @click.option("--user", "user_fields", multiple=True, metavar="FIELD=VALUE",
               help="The one person the request is about (repeatable): login=, firstName=, lastName=...")
+@_expect_option(INLINE_VERDICTS)
 @_channel_options
 @oauth_options
 def send_inline(kind: str, url: str, request_type: str | None, variant: str | None, sets: tuple[str, ...],
-                seed: int, user_fields: tuple[str, ...], as_json: bool, auth_header: str | None,
+                seed: int, user_fields: tuple[str, ...], expect: str | None, as_json: bool, auth_header: str | None,
                 headers: tuple[str, ...], timeout: float | None, hook_id: str | None, **oauth: Any) -> None:
     """Call the KIND inline hook at URL with a generated request and print Okta's verdict and the outcome.
-    Exit 0 when the verdict is `ok`, else 1. ``--oauth-*``: call through an OAUTH channel."""
+    Exit 0 when the verdict is `ok`, else 1; with --expect verdict=V, 0 when the verdict is V.
+    ``--oauth-*``: call through an OAUTH channel."""
     from ..emulator.core import Emulator
+    from ..payloads.generate import PayloadFactory
+
+    expected = _parse_expect(expect, INLINE_VERDICTS)
 
     def action() -> int:
         hook_kind = get_kind(kind)
+        if sets:
+            check_set_paths(PayloadFactory(seed=seed).inline_request(
+                hook_kind.name, request_type=request_type, variant=variant, hook_id=hook_id,
+                user=parse_user(user_fields)), sets)
         kw = _channel_kwargs(auth_header, headers, timeout, hook_id)
         kw["oauth"] = oauth_config(**oauth)
         with Emulator(seed=seed) as emu:
@@ -192,7 +253,7 @@ def send_inline(kind: str, url: str, request_type: str | None, variant: str | No
             _print_inline(result)
             if (line := exchange_line(result)) is not None:
                 click.echo(line)
-        return 0 if result.verdict == "ok" else 1
+        return _exit_status(result.verdict, expected)
 
     _run(action)
 

@@ -2,15 +2,24 @@
 
 Paths are dotted (``data.events.0.eventType``; numeric segments index lists) or JSON Pointers
 (``/data/events/0/eventType``, with ``~1`` for ``/`` and ``~0`` for ``~``; ``-`` appends to a list). Missing
-dict keys along the way are created."""
+dict keys along the way are created.
+
+On the command line (``--set PATH=VALUE`` of every command, parsed by ``parse_set``), ``check_set_paths``
+refuses a path the generated body does not have (a misspelling would add a field Okta never sends, silently)
+and suggests the closest existing path; ``--set +PATH=VALUE`` adds a new field on purpose."""
 
 from __future__ import annotations
 
 import copy
+import difflib
 import json
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ..errors import EmulatorUsageError
+
+# ``--set +PATH=VALUE``: PATH is a field the generated body does not have, added on purpose.
+NEW_FIELD_MARK = "+"
 
 
 def split_path(path: str) -> list[str]:
@@ -90,13 +99,82 @@ def parse_value(text: str) -> Any:
         return text
 
 
-def parse_set(items: list[str] | tuple[str, ...]) -> dict[str, Any]:
-    """Turn CLI ``--set PATH=VALUE`` items into an overrides dict (values parsed by ``parse_value``)."""
+def _split_set(item: str) -> tuple[str, bool, Any]:
+    """``[+]PATH=VALUE`` -> ``(PATH, marked new, parsed VALUE)``."""
+    path, sep, value = item.partition("=")
+    path = path.strip()
+    new = path.startswith(NEW_FIELD_MARK)
+    if new:
+        path = path[len(NEW_FIELD_MARK):].strip()
+    if not sep or not path:
+        raise EmulatorUsageError(f"Bad --set {item!r}: expected PATH=VALUE, e.g. "
+                                 "'data.events.0.outcome.result=FAILURE' or '/data/context/user/id=\"00u...\"'.")
+    return path, new, parse_value(value)
+
+
+def parse_set(items: Iterable[str]) -> dict[str, Any]:
+    """Turn CLI ``--set [+]PATH=VALUE`` items into an overrides dict (values parsed by ``parse_value``; the
+    ``+`` that marks a new field is dropped)."""
     result: dict[str, Any] = {}
     for item in items:
-        path, sep, value = item.partition("=")
-        if not sep or not path.strip():
-            raise EmulatorUsageError(f"Bad --set {item!r}: expected PATH=VALUE, e.g. "
-                                     "'data.events.0.outcome.result=FAILURE' or '/data/context/user/id=\"00u...\"'.")
-        result[path.strip()] = parse_value(value)
+        path, _new, value = _split_set(item)
+        result[path] = value
     return result
+
+
+def _paths(obj: Any, prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+    """Every path (as segments) of the objects and lists inside ``obj``."""
+    children = obj.items() if isinstance(obj, dict) else enumerate(obj) if isinstance(obj, list) else ()
+    for key, value in children:
+        path = (*prefix, str(key))
+        yield path
+        yield from _paths(value, path)
+
+
+def _missing_prefix(body: Any, segs: list[str]) -> int | None:
+    """How many segments of ``segs`` exist in ``body`` when a later one names a field it does not have (None
+    when the whole path exists, or it appends to a list, or it is malformed: ``set_path`` words those)."""
+    cur = body
+    for n, seg in enumerate(segs):
+        if isinstance(cur, dict):
+            if seg not in cur:
+                return n
+            cur = cur[seg]
+        elif isinstance(cur, list):
+            if seg == "-" or not seg.isdigit() or int(seg) >= len(cur):
+                return None
+            cur = cur[int(seg)]
+        elif cur is None:  # a field Okta sends as null: anything below it is new
+            return n
+        else:
+            return None
+    return None
+
+
+def check_set_paths(body: Any, items: Iterable[str], *, what: str = "the generated request") -> None:
+    """Refuse ``--set PATH=VALUE`` items whose PATH ``body`` does not have (EmulatorUsageError naming the
+    closest existing path); items written ``+PATH=VALUE`` add a new field on purpose and are not checked."""
+    for item in items:
+        path, new, _value = _split_set(item)
+        if new:
+            continue
+        segs = split_path(path)
+        found = _missing_prefix(body, segs)
+        if found is None:
+            continue
+        pointer = path.startswith("/")
+
+        def spell(parts: tuple[str, ...] | list[str], pointer: bool = pointer) -> str:
+            if pointer:
+                return "/" + "/".join(p.replace("~", "~0").replace("/", "~1") for p in parts)
+            return ".".join(parts)
+
+        # closest among the paths that keep the part that exists, else among all of the same depth, else all
+        paths = list(_paths(body))
+        same_depth = [p for p in paths if len(p) == len(segs)]
+        candidates = [spell(p) for p in (
+            [p for p in same_depth if list(p[:found]) == segs[:found]] or same_depth or paths)]
+        close = difflib.get_close_matches(path, candidates, n=1, cutoff=0.6)
+        hint = f" Did you mean '{close[0]}'?" if close else ""
+        raise EmulatorUsageError(f"--set {path}: {what} has no field '{spell(segs[:found + 1])}'.{hint} "
+                                 f"To add a field Okta does not send, write --set {NEW_FIELD_MARK}{path}=VALUE.")

@@ -1,4 +1,4 @@
-"""Load the repository's example and benchmark scripts (examples/sample_hook/app.py, examples/hostile_hook/server.py,
+"""Load the repository's example and benchmark scripts (examples/hostile_hook/server.py,
 benchmarks/run_all.py) as modules in the tests, the way the scenario, hostile-hook and README tests
 need them."""
 
@@ -23,8 +23,10 @@ def load_module(name: str, relative_path: str) -> ModuleType:
 
 
 def sample_hook() -> ModuleType:
-    """examples/sample_hook/app.py (``create_app()``, ``serve(app)``)."""
-    return load_module("sample_hook_app", "examples/sample_hook/app.py")
+    """The packaged sample hook, okta_hook_emulator/sample_hook/app.py (``create_app()``, ``serve(app)``)."""
+    from okta_hook_emulator.sample_hook import app
+
+    return app
 
 
 def hostile_hook() -> ModuleType:

@@ -41,11 +41,14 @@ def console_examples(text: str) -> list[tuple[str, str]]:
     return [(cmd, "\n".join(out)) for cmd, out in examples]
 
 
-def run_console(cmd: str) -> subprocess.CompletedProcess:
-    """Run a console example from the repository root with this interpreter's scripts first on ``PATH``."""
+def run_console(cmd: str, cwd: Path) -> subprocess.CompletedProcess:
+    """Run a console example in ``cwd`` with this interpreter's scripts first on ``PATH``. README examples run
+    as an installed user runs them: from an empty temporary folder (files they need are written by earlier
+    examples); only examples that name the repository's ``examples/`` folder run from the checkout root."""
     env = dict(os.environ)
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
-    return subprocess.run(cmd, shell=True, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    env.pop("PYTHONPATH", None)  # the checkout is not on the path of an installed user
+    return subprocess.run(cmd, shell=True, cwd=cwd, env=env, capture_output=True, text=True, timeout=60)
 
 
 def commented_prints(code: str, *, line_start: bool = False) -> list[str]:

@@ -1,0 +1,50 @@
+"""``okta-hooks sample-hook``: run the sample hook service that ships with the package (every hook kind at
+``/hooks``; rules in ``okta_hook_emulator/sample_hook/app.py``)."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from typing import Any
+
+import click
+
+
+@click.command("sample-hook")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True,
+              help="TCP port; 0 picks a free one (the URL printed tells which).")
+@click.option("--misbehave", type=click.Choice(["none", "slow", "timeout", "error", "malformed", "500"]),
+              default="none", show_default=True, help="Break every POST on purpose (the verification GET keeps "
+                                                      "working).")
+@click.option("--slow-seconds", type=click.FloatRange(min=0), default=3.5, show_default=True,
+              help="How late a slow answer comes (Okta gives up after 3 s).")
+@click.option("--hang-seconds", type=click.FloatRange(min=0), default=30.0, show_default=True,
+              help="How long --misbehave timeout hangs.")
+def command(host: str, port: int, misbehave: str, slow_seconds: float, hang_seconds: float) -> None:
+    """Serve the sample hook: every Okta hook kind at /hooks (or /hooks/<kind>), until Ctrl-C.
+
+    Example: okta-hooks sample-hook --port 8080, then okta-hooks run --all --target http://127.0.0.1:8080/hooks"""
+    from ..sample_hook.app import create_app, serve
+    from .serve import port_problem
+
+    if (problem := port_problem(host, port)) is not None:
+        click.echo(f"Error: {problem}", err=True)
+        raise SystemExit(2)
+    app = create_app(misbehave, slow_seconds=slow_seconds, hang_seconds=hang_seconds)
+    server, _thread, url = serve(app, host, port)
+    click.echo(f"Sample hook listening on {url}/hooks (misbehave: {misbehave})")
+    stop = threading.Event()
+
+    def _on_signal(signum: int, frame: Any) -> None:
+        stop.set()
+
+    previous = signal.signal(signal.SIGTERM, _on_signal)
+    try:
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        server.shutdown()
