@@ -20,4 +20,5 @@ STATIC_URL = "/pages-static"
 bp = Blueprint("pages", __name__, template_folder=str(_HERE / "templates"), static_folder=str(_HERE / "static"),
                static_url_path=STATIC_URL)
 
+from . import demo_app as _demo_app  # noqa: E402,F401 - the demo app (an OIDC client of the org) on bp
 from . import signin  # noqa: E402,F401 - registers the sign-in routes on bp
