@@ -55,8 +55,11 @@ class OidcClient:
             return True
         if not self.loopback_redirects:
             return False
-        parts = urlsplit(uri)
-        return parts.scheme == "http" and parts.hostname in fidelity.DEMO_APP_LOOPBACK_HOSTS
+        try:
+            parts = urlsplit(uri)
+            return parts.scheme == "http" and parts.hostname in fidelity.DEMO_APP_LOOPBACK_HOSTS
+        except ValueError:  # not a URL (e.g. an unclosed IPv6 bracket)
+            return False
 
     def redirect_ok(self, uri: str | None) -> bool:
         """Whether ``uri`` is one of the client's sign-in redirect URIs."""
@@ -107,7 +110,11 @@ def _uri_list(value: Any, name: str, causes: list[str], *, required: bool) -> li
                       + (" (at least one)." if required else "."))
         return []
     for uri in value:
-        parts = urlsplit(uri)
+        try:
+            parts = urlsplit(uri)
+        except ValueError:
+            causes.append(f"settings.oauthClient.{name}: '{uri}' is not a URI.")
+            continue
         if parts.scheme not in ("http", "https") and not (parts.scheme and "." in parts.scheme):
             causes.append(f"settings.oauthClient.{name}: '{uri}' is not an absolute URI "
                           "(https://..., http://localhost... or a private scheme such as com.example.app:/cb).")
