@@ -77,9 +77,15 @@ def note_hook_call(result: Any, label: str) -> None:
                   "reason": result.reason or ""})
 
 
+def carry_hook_calls() -> None:
+    """Keep the hook calls noted so far for the next page this browser shows (call before redirecting)."""
+    if g.get("okta_hook_calls"):
+        session["okta_hook_calls"] = list(session.get("okta_hook_calls", [])) + list(g.okta_hook_calls)
+
+
 def hook_calls() -> list[dict[str, Any]]:
-    """The hook calls noted for this request."""
-    return list(g.get("okta_hook_calls", []))
+    """The hook calls noted for this request (after those carried over from the requests that redirected here)."""
+    return list(session.pop("okta_hook_calls", [])) + list(g.get("okta_hook_calls", []))
 
 
 def panel_visible() -> bool:

@@ -10,6 +10,7 @@ from ..server.app import state
 from ..server.users import DEMO_PASSWORD, sign_in_attempt
 from . import bp
 from .session import (
+    carry_hook_calls,
     check_form_token,
     form_token,
     hook_calls,
@@ -46,6 +47,7 @@ def sign_in_page() -> Response:
             note_hook_call(attempt.hook_result, "Password import inline hook")
         if attempt.account is not None:
             sign_in(attempt.account)
+            carry_hook_calls()  # shown on the page the redirect lands on
             return redirect(from_uri, code=302)
         error = attempt.message
     users = state().emulator.payloads.org.users[:5]
