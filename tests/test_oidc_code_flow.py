@@ -243,3 +243,38 @@ def test_discovery_lists_the_code_flow(server: Any) -> None:
     assert conf["authorization_endpoint"] == iss + "/v1/authorize" and conf["end_session_endpoint"] == iss + "/v1/logout"
     assert {"authorization_code", "refresh_token"} <= set(conf["grant_types_supported"])
     assert conf["response_types_supported"] == ["code"] and conf["code_challenge_methods_supported"] == ["S256"]
+
+
+def test_demo_app_shows_the_hook_claim_and_signs_out(server: Any, api: httpx.Client, httpserver: Any) -> None:
+    _token_hook(api, httpserver, [])
+    login = _org(api)["users"][2]["login"]
+    with httpx.Client(base_url=server.url) as browser:
+        start = browser.get("/demo-app/")
+        assert start.status_code == 200 and "Sign in with Okta" in start.text
+        answer = browser.get("/demo-app/login")
+        assert answer.status_code == 302
+        landing = _sign_in_through_authorize(server, browser, answer.headers["location"], login)
+        page = browser.get(landing.headers["location"])
+        assert page.status_code == 200, page.text
+        claims = json.loads(html.unescape(re.search(r'<pre id="id-token-claims">(.*?)</pre>', page.text,
+                                                    re.S).group(1)))
+        assert claims["hook_claim"] == "added for authorization_code" and claims["preferred_username"] == login
+        assert "Token inline hook" in page.text  # the "what Okta did" panel
+        logout = html.unescape(re.search(r'href="([^"]*/v1/logout[^"]*)"', page.text).group(1))
+        out = browser.get(logout)
+        assert out.status_code == 302 and out.headers["location"] == server.url + "/demo-app/"
+        assert browser.get("/login/signed-in").status_code == 302  # the org session ended
+
+
+def test_logout_refuses_an_unregistered_post_logout_redirect_uri(server: Any, api: httpx.Client) -> None:
+    org = _org(api)
+    _, code, verifier = _code(server, api)
+    id_token = _exchange(server, (org["clientId"], org["clientSecret"]), code, verifier).json()["id_token"]
+    answer = httpx.get(server.url + "/oauth2/default/v1/logout",
+                       params={"id_token_hint": id_token, "post_logout_redirect_uri": "https://evil.example/"})
+    assert answer.status_code == 400 and "location" not in answer.headers
+
+
+def test_userinfo_needs_a_valid_access_token(server: Any) -> None:
+    answer = httpx.get(server.url + "/oauth2/default/v1/userinfo", headers={"Authorization": "Bearer nope"})
+    assert answer.status_code == 401 and 'error="invalid_token"' in answer.headers["www-authenticate"]
