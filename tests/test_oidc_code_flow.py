@@ -278,3 +278,24 @@ def test_logout_refuses_an_unregistered_post_logout_redirect_uri(server: Any, ap
 def test_userinfo_needs_a_valid_access_token(server: Any) -> None:
     answer = httpx.get(server.url + "/oauth2/default/v1/userinfo", headers={"Authorization": "Bearer nope"})
     assert answer.status_code == 401 and 'error="invalid_token"' in answer.headers["www-authenticate"]
+
+
+def test_a_code_expires() -> None:
+    from datetime import timedelta
+
+    from okta_hook_emulator import fidelity
+    from okta_hook_emulator.clock import FixedClock
+    from okta_hook_emulator.server import serve
+    from tests.helpers.server import AUTH, TOKEN
+
+    clock = FixedClock("2026-01-05T09:00:00.000Z")
+    handle = serve({"api_token": TOKEN, "clock": clock})
+    try:
+        with httpx.Client(base_url=handle.url, headers=AUTH) as own_api:
+            org = _org(own_api)
+            _, code, verifier = _code(handle, own_api)
+            clock.advance(timedelta(seconds=fidelity.AUTHORIZATION_CODE_LIFETIME_SECONDS + 1))
+            _assert_oauth_error(_exchange(handle, (org["clientId"], org["clientSecret"]), code, verifier),
+                                "invalid_grant")
+    finally:
+        handle.stop()
