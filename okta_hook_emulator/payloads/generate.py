@@ -755,7 +755,8 @@ def generate_token(factory: PayloadFactory, request_type: str | None = None, var
     session, session_start = f._session_and_start(user, now)
     auth_time = int(session_start.timestamp())  # == the parsed session createdAt (whole seconds)
     if not password and "offline_access" in scopes:  # a refresh token only for offline_access
-        rt_jti = refresh_jti or f._tok("oar", 17)
+        drawn_jti = f._tok("oar", 17)
+        rt_jti = refresh_jti or drawn_jti
     if grant == "refresh_token":
         req = f._request_ctx("POST", f"{issuer}/v1/token", ip)
         protocol_request = {"scope": " ".join(scopes), "client_id": client_id, "grant_type": "refresh_token"}

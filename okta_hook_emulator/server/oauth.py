@@ -181,7 +181,8 @@ def _issue(st: Any, *, grant: str, client_id: str, user: Any = None, scopes: lis
     if ident is not None and ident.jwt:
         body["id_token"] = ident.jwt
     if access is not None:
-        grants(current_app).remember_access_token(str(access.claims.get("jti")), client_id, scopes)
+        grants(current_app).remember_access_token(str(access.claims.get("jti")), client_id, scopes,
+                                                  user.login if user is not None else None)
     return TokenAnswer(body, 200, result)
 
 
@@ -433,7 +434,7 @@ def userinfo() -> Response:
     if "openid" not in scopes:
         return _bearer_error("insufficient_scope", "The access token must provide access to at least one of "
                              "these scopes - openid.", 403)
-    account = find_account(st, str(claims.get("sub", "")))
+    account = find_account(st, record.get("login") or "")  # the hook may change an access token's sub
     if account is None:
         return _bearer_error("invalid_token", "The access token is invalid.", 401)
     user = account.user

@@ -49,7 +49,7 @@ class Grants:
 
     codes: dict[str, AuthorizationCode] = field(default_factory=dict)
     refresh_tokens: dict[str, RefreshToken] = field(default_factory=dict)
-    access_tokens: dict[str, dict[str, Any]] = field(default_factory=dict)  # jti -> {client_id, scopes}
+    access_tokens: dict[str, dict[str, Any]] = field(default_factory=dict)  # jti -> {client_id, scopes, login}
     revoked: set[str] = field(default_factory=set)  # revoked access-token jtis
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -79,9 +79,10 @@ class Grants:
         with self.lock:
             return self.refresh_tokens.get(value or "")
 
-    def remember_access_token(self, jti: str, client_id: str, scopes: list[str]) -> None:
+    def remember_access_token(self, jti: str, client_id: str, scopes: list[str], login: str | None) -> None:
+        """Record an issued access token (``login``: the user it is for; None for a client's own token)."""
         with self.lock:
-            self.access_tokens[jti] = {"client_id": client_id, "scopes": list(scopes)}
+            self.access_tokens[jti] = {"client_id": client_id, "scopes": list(scopes), "login": login}
 
     def access_token(self, jti: str | None) -> dict[str, Any] | None:
         """What was recorded for an issued, unrevoked access token."""
