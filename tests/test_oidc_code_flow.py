@@ -299,3 +299,23 @@ def test_a_code_expires() -> None:
                                 "invalid_grant")
     finally:
         handle.stop()
+
+
+def test_apps_api_creates_a_confidential_client_whose_secret_is_shown_once(server: Any, api: httpx.Client) -> None:
+    created = api.post("/api/v1/apps", json={
+        "label": "Web app", "signOnMode": "OPENID_CONNECT",
+        "credentials": {"oauthClient": {"token_endpoint_auth_method": "client_secret_post", "pkce_required": True}},
+        "settings": {"oauthClient": {"redirect_uris": ["https://web.example/callback"]}}})
+    assert created.status_code == 200, created.text
+    oauth = created.json()["credentials"]["oauthClient"]
+    assert oauth["client_id"] == created.json()["id"] and oauth["client_secret"]
+    fetched = api.get(f"/api/v1/apps/{oauth['client_id']}").json()
+    assert "client_secret" not in fetched["credentials"]["oauthClient"]
+    params = {"client_id": oauth["client_id"], "redirect_uri": "https://web.example/callback",
+              "response_type": "code", "scope": "openid", "state": "s2"}
+    answer = httpx.get(server.url + "/oauth2/default/v1/authorize", params=params)
+    query = parse_qs(urlsplit(answer.headers["location"]).query)
+    assert query["error_description"] == ["PKCE code challenge is required by the application."]
+    bad = api.post("/api/v1/apps", json={"label": "x", "signOnMode": "SAML_2_0",
+                                         "settings": {"oauthClient": {"redirect_uris": ["not a uri"]}}})
+    assert bad.status_code == 400 and bad.json()["errorCode"] == "E0000001"
