@@ -90,3 +90,12 @@ OAUTH_CLIENT_ASSERTION_LIFETIME_SECONDS = 300
 # Hook keys: `isUsed` is a JSON boolean, as Okta's recorded answers show (the OpenAPI spec, and the SDKs generated
 # from it, type it as a string).
 HOOK_KEY_IS_USED_BOOLEAN = True
+# Authorization code flow (docs/okta-behaviour.md#authorization-code-flow). A code's lifetime: Okta's OAuth API
+# reference says 300 seconds, its okta-auth-js SDK one minute; we take the API reference.
+AUTHORIZATION_CODE_LIFETIME_SECONDS = 300
+# The demo app (the demo OAuth client) accepts, besides {org}/demo-app/callback, any http:// redirect URI on these
+# hosts (any port and path), so a local app can try the flow without registering; Okta matches registered URIs
+# exactly, as the emulator does for apps created with POST /api/v1/apps.
+DEMO_APP_LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1"})
+# A refresh returns the same refresh token (Okta's default for web apps; rotation is an app setting).
+REFRESH_TOKEN_ROTATION = False

@@ -115,7 +115,8 @@ def test_failing_hook_fails_open(server: Any, api: httpx.Client, httpserver: Any
 
 @pytest.mark.parametrize("auth, data, status, error", [
     (("wrong", "creds"), {"grant_type": "client_credentials"}, 401, "invalid_client"),
-    (None, {"grant_type": "authorization_code"}, 400, "unsupported_grant_type"),
+    (None, {"grant_type": "urn:ietf:params:oauth:grant-type:device_code"}, 400, "unsupported_grant_type"),
+    (None, {"grant_type": "authorization_code"}, 400, "invalid_grant"),  # no code (the flow: test_oidc_code_flow.py)
     (None, {"grant_type": "client_credentials", "scope": "openid"}, 400, "invalid_scope"),
 ])
 def test_token_errors(server: Any, api: httpx.Client, auth: Any, data: dict, status: int, error: str) -> None:  # noqa: F811

@@ -88,7 +88,7 @@ def carry_hook_calls() -> None:
     """Keep this request's hook calls for the page a redirect goes to, so its panel shows them."""
     calls = list(g.get("okta_hook_calls", []))
     if calls:
-        session[CARRIED_CALLS] = calls
+        session[CARRIED_CALLS] = list(session.get(CARRIED_CALLS, [])) + calls
 
 
 def panel_visible() -> bool:

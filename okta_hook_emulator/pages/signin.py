@@ -7,12 +7,14 @@ from __future__ import annotations
 from flask import Response, redirect, render_template, request
 
 from ..server.app import state
-from ..server.users import DEMO_PASSWORD, authenticate
+from ..server.users import DEMO_PASSWORD, sign_in_attempt
 from . import bp
 from .session import (
+    carry_hook_calls,
     check_form_token,
     form_token,
     hook_calls,
+    note_hook_call,
     panel_visible,
     remember_panel_choice,
     safe_from_uri,
@@ -38,12 +40,17 @@ def sign_in_page() -> Response:
     error = None
     if request.method == "POST":
         check_form_token()
-        account = authenticate(state(), request.form.get("username", ""), request.form.get("password", ""))
-        if account is not None:
+        attempt = sign_in_attempt(state(), request.form.get("username", ""), request.form.get("password", ""),
+                                  failed_message=SIGN_IN_FAILED)
+        if attempt.hook_result is not None:
+            note_hook_call(attempt.hook_result, "Password import inline hook")
+        if attempt.account is not None:
             from .profile import continue_sign_in  # progressive profiling may come before the session
 
-            return continue_sign_in(account, from_uri)
-        error = SIGN_IN_FAILED
+            response = continue_sign_in(attempt.account, from_uri)
+            carry_hook_calls()  # shown on the page the redirect lands on
+            return response
+        error = attempt.message
     users = state().emulator.payloads.org.users[:5]
     page = render_page("signin.html", from_uri=from_uri, error=error, username=request.form.get("username", ""),
                        demo_users=users, demo_password=DEMO_PASSWORD)

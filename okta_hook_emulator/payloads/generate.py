@@ -661,7 +661,8 @@ EXTRA_GRANTS = ("password",)
 def generate_token(factory: PayloadFactory, request_type: str | None = None, variant: str | None = None,
                    hook_id: str | None = None, *, grant: str | None = None, user: OrgUser | None = None,
                    scopes: list[str] | tuple[str, ...] | None = None, issuer: str | None = None,
-                   audience: str | None = None, client_id: str | None = None) -> dict:
+                   audience: str | None = None, client_id: str | None = None, authorize: dict | None = None,
+                   refresh_jti: str | None = None, client_type: str | None = None) -> dict:
     """Token inline hook request (docs/okta-behaviour.md#token-hook). ``request_type`` = OAuth grant (``authorization_code`` default,
     ``client_credentials``, ``refresh_token``); ``variant`` = tokens minted (``both`` default, ``id_token``,
     ``access_token``).
@@ -670,7 +671,10 @@ def generate_token(factory: PayloadFactory, request_type: str | None = None, var
     ``request_type``; also ``password``), ``user`` (the org user the tokens are for; not with
     ``client_credentials``), ``scopes`` (granted scopes; an ID token needs ``openid``), ``issuer`` / ``audience``
     (the authorization server's issuer URL and access-token audience) and ``client_id``. ``client_credentials``
-    and ``password`` requests are token-endpoint calls whose access token carries the granted scopes (``scp``)."""
+    and ``password`` requests are token-endpoint calls whose access token carries the granted scopes (``scp``).
+    A real code flow passes its ``/authorize`` request as ``authorize`` (``state``, ``nonce``, ``redirect_uri``,
+    ``response_mode``; for ``refresh_token`` the original grant's), the refresh token's id as ``refresh_jti`` and
+    the client's ``client_type`` (``PUBLIC`` | ``CONFIDENTIAL``); the drawn values are used otherwise."""
     f, org, r = factory, factory.org, factory.random
     if grant is None:
         grant = _choose("token", "grant type (request type)", request_type, "request_types")
@@ -700,6 +704,8 @@ def generate_token(factory: PayloadFactory, request_type: str | None = None, var
     client = {"id": app.id, "name": app.label, "type": app.client_type} if client_id is None else _client(org,
                                                                                                           client_id)
     client_id = client["id"]
+    if client_type is not None:
+        client["type"] = client_type
     policy = {"id": auth_server.policy_id, "rule": {"id": auth_server.rule_id}}
     scope_ids = f._derived(("scope_ids", auth_server.id), lambda: dict(auth_server.scopes))
     ip = r.choice(org.clients).ip
@@ -739,12 +745,18 @@ def generate_token(factory: PayloadFactory, request_type: str | None = None, var
         chars = _id_chars(r, 22)  # 12 for the state, then 10 for the nonce
         state, nonce = chars[:12], chars[12:]
         redirect_uri = f"https://{app.host}/authorization-code/callback"
+        response_mode = "query"
+        if authorize is not None:  # the flow's own /authorize request (the draws above are made either way)
+            state, nonce = authorize.get("state"), authorize.get("nonce")
+            redirect_uri = authorize.get("redirect_uri") or redirect_uri
+            response_mode = authorize.get("response_mode") or response_mode
         authorize = {"scope": " ".join(scopes), "state": state, "redirect_uri": redirect_uri,
-                     "response_mode": "query", "response_type": response_type, "client_id": client_id}
+                     "response_mode": response_mode, "response_type": response_type, "client_id": client_id}
     session, session_start = f._session_and_start(user, now)
     auth_time = int(session_start.timestamp())  # == the parsed session createdAt (whole seconds)
     if not password and "offline_access" in scopes:  # a refresh token only for offline_access
-        rt_jti = f._tok("oar", 17)
+        drawn_jti = f._tok("oar", 17)
+        rt_jti = refresh_jti or drawn_jti
     if grant == "refresh_token":
         req = f._request_ctx("POST", f"{issuer}/v1/token", ip)
         protocol_request = {"scope": " ".join(scopes), "client_id": client_id, "grant_type": "refresh_token"}
@@ -753,7 +765,9 @@ def generate_token(factory: PayloadFactory, request_type: str | None = None, var
         # == urlencode({...scope, response_type, redirect_uri, state, nonce, client_id}, quote_via=quote)
         q = f._quote
         query = (f"scope={q(authorize['scope'])}&response_type={response_type}&redirect_uri={q(redirect_uri)}"
-                 f"&state={state}&nonce={nonce}&client_id={q(client_id)}")  # ID_ALPHABET: quote() is a no-op
+                 f"&state={quote(state or '', safe='')}"
+                 + (f"&nonce={quote(nonce, safe='')}" if nonce is not None else "")
+                 + f"&client_id={q(client_id)}")  # drawn state/nonce use ID_ALPHABET: quote() is a no-op
         req = f._request_ctx("GET", f"{issuer}/v1/authorize?{query}", ip)
         protocol_request = authorize
         source = f"{issuer}/v1/authorize"
@@ -921,13 +935,16 @@ def generate_import(factory: PayloadFactory, request_type: str | None = None, va
 
 
 def generate_password_import(factory: PayloadFactory, request_type: str | None = None, variant: str | None = None,
-                             hook_id: str | None = None, *, user: OrgUser | None = None) -> dict:
-    """Password import inline hook request (docs/okta-behaviour.md#password-import-hook), OIE sign-in URL."""
+                             hook_id: str | None = None, *, user: OrgUser | None = None,
+                             password: str | None = None) -> dict:
+    """Password import inline hook request (docs/okta-behaviour.md#password-import-hook), OIE sign-in URL;
+    ``password`` is the credential the user typed (a drawn one otherwise)."""
     f, org, r = factory, factory.org, factory.random
     if request_type is not None or variant is not None:
         raise EmulatorUsageError("Password import hooks have no request types or variants.")
     u = _person(r.choice(org.users), user)
-    password = _urlsafe_chars(r, r.randint(10, 16)) + "!"
+    drawn = _urlsafe_chars(r, r.randint(10, 16)) + "!"
+    password = drawn if password is None else password
     data = {"context": {"request": f._request_ctx("POST", "/idp/idx/challenge/answer", req_id=f.request_id()),
                         "credential": {"username": u.login, "password": password}},
             "action": {"credential": "UNVERIFIED"}}

@@ -172,8 +172,11 @@ def _check_auth() -> Response | None:
 def _blueprints() -> list[Any]:
     from ..pages import bp as pages_bp
     from . import control, event_hooks, hook_keys, inline_hooks, logs, oauth, saml_metadata
+    from .oidc_apps import bp as oidc_apps_bp
+    from .users_api import bp as users_api_bp
 
-    return [event_hooks.bp, inline_hooks.bp, hook_keys.bp, logs.bp, oauth.bp, saml_metadata.bp, control.bp, pages_bp]
+    return [event_hooks.bp, inline_hooks.bp, hook_keys.bp, logs.bp, oauth.bp, saml_metadata.bp, control.bp, pages_bp,
+            oidc_apps_bp, users_api_bp]
 
 
 def _session_key(st: ServerState) -> str:

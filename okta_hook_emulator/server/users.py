@@ -109,9 +109,57 @@ def password_ok(account: Account, password: str) -> bool:
     return False
 
 
-def authenticate(st: Any, login: str, password: str) -> Account | None:
-    """The ACTIVE account ``login`` when ``password`` is its password, else None (never says which was wrong)."""
+@dataclass
+class SignInAttempt:
+    """The result of checking a typed credential: the account when it signs in, else the end user's message;
+    ``hook_result`` is the password-import hook call when one ran (an ``InlineResult``, for the pages' panel)."""
+
+    account: Account | None
+    message: str | None = None
+    hook_result: Any = None
+
+
+def _password_import_hook(st: Any) -> dict | None:
+    from .inline_hooks import INLINE_TYPES
+
+    return next((h for h in st.store.list_hooks("inline") if h["status"] == "ACTIVE"
+                 and INLINE_TYPES[h["type"]].name == "password-import"), None)
+
+
+def sign_in_attempt(st: Any, login: str, password: str, *, failed_message: str = "Unable to sign in") -> SignInAttempt:
+    """Check ``password`` for ``login``. An imported user with no verified password runs the org's ACTIVE
+    password-import inline hook with a request the core builds for that user and the typed password
+    (docs/okta-behaviour.md#password-import-hook): VERIFIED signs in and stores the password (so the next
+    sign-in does not call the hook), anything else fails with Okta's message. Wrong credentials get
+    ``failed_message`` (never which of the two was wrong)."""
     account = find_account(st, login)
-    if account is None or account.status != "ACTIVE" or not password_ok(account, password):
-        return None
-    return account
+    if account is None or account.status != "ACTIVE":
+        return SignInAttempt(None, failed_message)
+    if account.source == IMPORTED and not account.password_hash:
+        hook = _password_import_hook(st)
+        if hook is None:  # no hook can verify the password: like a failed call, the sign-in fails
+            from ..emulator.outcomes.password_import import SIGN_IN_FAILED_MESSAGE
+
+            return SignInAttempt(None, SIGN_IN_FAILED_MESSAGE)
+        from ..payloads.generate import generate_password_import
+        from .inline_hooks import call_hook
+
+        with st.lock:  # the seeded factory is not thread-safe
+            req = generate_password_import(st.emulator.payloads, user=account.user, password=password or "")
+        result = call_hook(hook, via="flow", request=req)
+        outcome = result.outcome
+        if outcome is not None and outcome.sign_in_allowed:
+            if outcome.credential_stored:
+                set_password(st, account, password)
+            return SignInAttempt(account, None, result)
+        message = getattr(outcome, "end_user_message", None) or failed_message
+        return SignInAttempt(None, message, result)
+    if not password_ok(account, password):
+        return SignInAttempt(None, failed_message)
+    return SignInAttempt(account)
+
+
+def authenticate(st: Any, login: str, password: str) -> Account | None:
+    """The ACTIVE account ``login`` when ``password`` is its password (an imported user's verified by the
+    password-import hook, see :func:`sign_in_attempt`), else None (never says which was wrong)."""
+    return sign_in_attempt(st, login, password).account
