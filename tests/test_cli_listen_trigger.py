@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import json
 import os
-import shlex
 import socket
 import subprocess
 import sys
 import threading
-import time
 from typing import Any
 
 import httpx
@@ -20,6 +18,7 @@ from click.testing import CliRunner
 from okta_hook_emulator.cli import _load, cli
 from okta_hook_emulator.commands.listen import delivery_line, failure_reason
 from tests.helpers.hooks import HookService
+from tests.helpers.listen import Listen, run_cli
 from tests.helpers.server import TOKEN, answer_verification, event_hook_body, inline_hook_body
 
 EVENT_TYPE = "user.lifecycle.create"
@@ -116,7 +115,7 @@ def _attempt(n: int, transport: str, error: str | None, status: int | None = Non
 @pytest.mark.parametrize(("attempts", "expected"), [
     ([_attempt(1, "timeout", "no complete response within 3 s")], "timed out after 3 s"),
     ([_attempt(1, "timeout", "no complete response within 3 s"), _attempt(2, "timeout",
-      "no complete response within 3 s")], "timed out after 3 s after 2 attempts"),
+      "no complete response within 3 s")], "timed out after 3 s (2 attempts)"),
     ([_attempt(1, "connection_error", "could not connect: [Errno 111] Connection refused")], "connection refused"),
     ([_attempt(1, "http_error", "HTTP 500", 500), _attempt(2, "http_error", "HTTP 503", 503)],
      "HTTP 503 after 2 attempts"),
@@ -268,53 +267,6 @@ def test_trigger_flow_against_a_dead_hook_exits_1(server: Any, api: httpx.Client
 
 
 # -- end to end: listen and trigger as processes --------------------------------------------------------------
-
-class Listen:
-    """``okta-hooks listen`` as a subprocess: its output collected line by line, its export line parsed."""
-
-    def __init__(self, *args: str):
-        cmd = [sys.executable, "-c", "from okta_hook_emulator.cli import main; main()", "listen", *args]
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                     env={**os.environ, "PYTHONUNBUFFERED": "1"})
-        self.lines: list[str] = []
-        self.env: dict[str, str] = {}
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            line = self.proc.stdout.readline()
-            if not line:
-                break
-            self.lines.append(line.rstrip("\n"))
-            if line.strip().startswith("export "):
-                self.env = dict(item.split("=", 1) for item in shlex.split(line.strip())[1:])
-            if line.startswith("Ready."):
-                threading.Thread(target=self._drain, daemon=True).start()
-                return
-        self.proc.kill()
-        raise AssertionError("listen did not get ready:\n" + "\n".join(self.lines))
-
-    def _drain(self) -> None:
-        for line in self.proc.stdout:
-            self.lines.append(line.rstrip("\n"))
-
-    def wait_for_line(self, *words: str, seconds: float = 30) -> str:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            for line in list(self.lines):
-                if all(w in line for w in words):
-                    return line
-            time.sleep(0.05)
-        raise AssertionError(f"no line with {words}:\n" + "\n".join(self.lines))
-
-    def stop(self) -> int:
-        self.proc.terminate()
-        return self.proc.wait(timeout=30)
-
-
-def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    """``okta-hooks ARGS`` in another process with ``env`` added."""
-    return subprocess.run([sys.executable, "-c", "from okta_hook_emulator.cli import main; main()", *args],
-                          env={**os.environ, **env}, capture_output=True, text=True, timeout=120)
-
 
 @pytest.mark.slow  # two okta-hooks processes and a stand-in hook on real sockets
 def test_listen_shows_the_delivery_of_an_event_triggered_from_another_process() -> None:

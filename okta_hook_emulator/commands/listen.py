@@ -61,7 +61,9 @@ def failure_reason(record: dict) -> str:
     final = attempts[-1] if attempts else {}
     if final and final.get("transport") != "ok":
         text = _transport_reason(final)
-        return text + (f" after {len(attempts)} attempts" if len(attempts) > 1 else "")
+        if len(attempts) > 1:
+            text += f" ({len(attempts)} attempts)" if " after " in text else f" after {len(attempts)} attempts"
+        return text
     if record.get("kind") == "verification":
         failed = [c for c in outcome.get("checks") or [] if not c.get("passed")]
         return "; ".join(f"{c.get('name')}: {c.get('detail')}" if c.get("detail") else str(c.get("name"))
