@@ -326,3 +326,21 @@ def test_serve_shows_deliveries_live_unless_told_not_to(tmp_path: Any) -> None:
                 assert any(line.split()[1:2] == ["verification"] for line in lines)
     finally:
         service.stop()
+
+
+def test_listen_replaces_the_hooks_it_registered_in_a_kept_org(server: Any, api: httpx.Client,
+                                                                httpserver: Any) -> None:
+    from okta_hook_emulator.commands.listen import register_hooks
+    from okta_hook_emulator.payloads.catalog import get_kind
+
+    answer_verification(httpserver)
+    mine = api.post("/api/v1/inlineHooks", json=inline_hook_body(httpserver.url_for("/mine"), name="Mine")).json()
+    for _ in range(2):  # a second listen on the same --db
+        register_hooks(api, httpserver.url_for("/hook"), [EVENT_TYPE], [(get_kind("token"), "http://127.0.0.1:1/t")],
+                       None)
+    event_hooks = api.get("/api/v1/eventHooks").json()
+    assert [(h["name"], h["status"], h["verificationStatus"]) for h in event_hooks] == [
+        ("okta-hooks listen", "ACTIVE", "VERIFIED")]
+    names = sorted(h["name"] for h in api.get("/api/v1/inlineHooks").json())
+    assert names == ["Mine", "okta-hooks listen token"]
+    assert api.get(f"/api/v1/inlineHooks/{mine['id']}").json()["status"] == "ACTIVE"  # not listen's: untouched

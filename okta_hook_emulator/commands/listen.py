@@ -159,6 +159,22 @@ def parse_events(text: str | None) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+def remove_listen_hooks(api: Any) -> int:
+    """Deactivate and delete the hooks an earlier ``listen`` registered (by name) in a kept org (``--db``), so
+    names stay unique and events are not delivered twice; returns how many were removed."""
+    removed = 0
+    for family in ("eventHooks", "inlineHooks"):
+        resp = api.get(f"/api/v1/{family}")
+        if resp.status_code != 200:
+            raise click.ClickException(f"The org did not list its {family}: {_okta_error_text(resp)}")
+        for hook in resp.json():
+            if str(hook.get("name", "")).startswith(HOOK_NAME):
+                api.post(f"/api/v1/{family}/{hook['id']}/lifecycle/deactivate")
+                if api.delete(f"/api/v1/{family}/{hook['id']}").status_code == 204:
+                    removed += 1
+    return removed
+
+
 def register_hooks(api: Any, forward_to: str | None, types: list[str], inline: list[tuple[Any, str]],
                    secret: str | None) -> None:
     """Register (and verify) the hooks through the org's Management API (``api``: an httpx client with the
@@ -166,6 +182,9 @@ def register_hooks(api: Any, forward_to: str | None, types: list[str], inline: l
     from ..server.event_hooks import MAX_EVENT_TYPES
 
     auth = {"authScheme": {"type": "HEADER", "key": "Authorization", "value": secret}} if secret else {}
+    removed = remove_listen_hooks(api)
+    if removed:
+        click.echo(f"  Replaced {_plural(removed, 'hook')} an earlier okta-hooks listen registered in this org.")
     if forward_to:
         chunks = [types[i:i + MAX_EVENT_TYPES] for i in range(0, len(types), MAX_EVENT_TYPES)]
         for n, chunk in enumerate(chunks, 1):
