@@ -344,3 +344,27 @@ def test_listen_replaces_the_hooks_it_registered_in_a_kept_org(server: Any, api:
     names = sorted(h["name"] for h in api.get("/api/v1/inlineHooks").json())
     assert names == ["Mine", "okta-hooks listen token"]
     assert api.get(f"/api/v1/inlineHooks/{mine['id']}").json()["status"] == "ACTIVE"  # not listen's: untouched
+
+
+@pytest.mark.slow  # 40,000 events through an okta-hooks serve process whose output nobody reads
+def test_a_live_view_nobody_reads_never_holds_up_deliveries() -> None:
+    from tests.helpers.server import AUTH
+
+    service = HookService()
+    cmd = [sys.executable, "-c", "from okta_hook_emulator.cli import main; main()", "serve", "--port", "0",
+           "--token", TOKEN, "--quiet"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        url = next(line for line in proc.stdout if "listening on " in line).split("listening on ", 1)[1].strip()
+        # from here on nobody reads the pipe: 800 delivery lines (~120 KB) fill its 64 KB
+        with httpx.Client(base_url=url, headers=AUTH, timeout=120) as api:
+            _register_event_hook(api, service.url)
+            for _ in range(4):
+                api.post("/_emulator/events", json={"eventType": EVENT_TYPE, "count": 10_000})
+            assert api.post("/_emulator/wait", json={"timeout": 60}).json()["idle"] is True
+        assert len(service.acked) == 40_000
+    finally:
+        proc.kill()
+        proc.wait(timeout=30)
+        service.stop()

@@ -6,6 +6,7 @@ terminal; ``okta-hooks serve`` and ``okta-hooks trigger`` print the same lines."
 
 from __future__ import annotations
 
+import queue
 import re
 import shlex
 import signal
@@ -111,9 +112,41 @@ def delivery_line(record: dict, *, show_hook: bool = False) -> str:
     return line
 
 
-def echo_deliveries(state: Any, *, show_hook: bool = False) -> Any:
-    """Print every delivery of the server ``state`` as it is recorded; returns the unsubscribe function."""
-    return state.on_delivery(lambda record: click.echo(delivery_line(record, show_hook=show_hook)))
+class LiveView:
+    """Prints a line per delivery of a server as it is recorded. The delivery thread only formats the line and
+    queues it; a printer thread writes it, so a terminal or pipe that stops reading never holds up a delivery
+    (past ``backlog`` waiting lines, new ones are counted and reported as dropped)."""
+
+    def __init__(self, state: Any, *, show_hook: bool = False, backlog: int = 10_000):
+        self.show_hook = show_hook
+        self.dropped = 0
+        self._lines: queue.Queue[str | None] = queue.Queue(maxsize=backlog)
+        self._printer = threading.Thread(target=self._print, name="okta-hooks-live-view", daemon=True)
+        self._printer.start()
+        self._unsubscribe = state.on_delivery(self._queue)
+
+    def _queue(self, record: dict) -> None:
+        try:
+            self._lines.put_nowait(delivery_line(record, show_hook=self.show_hook))
+        except queue.Full:
+            self.dropped += 1
+
+    def _print(self) -> None:
+        shown_dropped = 0
+        while (line := self._lines.get()) is not None:
+            click.echo(line)
+            if self._lines.empty() and self.dropped > shown_dropped:
+                click.echo(f"({self.dropped - shown_dropped} delivery lines not shown: the output did not keep up)")
+                shown_dropped = self.dropped
+
+    def close(self, timeout: float = 5.0) -> None:
+        """Stop listening and print what is still queued (waiting at most ``timeout`` seconds)."""
+        self._unsubscribe()
+        try:
+            self._lines.put(None, timeout=timeout)
+        except queue.Full:
+            return
+        self._printer.join(timeout)
 
 
 # -- registering the hooks through the org's own API --------------------------------------------------------
@@ -283,7 +316,7 @@ def command(forward_to: str | None, events: str | None, inline: tuple[str, ...],
     except OSError as exc:
         _fail_usage(f"Cannot listen on {host}:{port}: {exc.strerror or exc}. Pick another --port (0 = any free port).")
     st = handle.state
-    unsubscribe = echo_deliveries(st)
+    live = LiveView(st)
     try:
         exports = f"export {ENV_ORG_URL}={shlex.quote(handle.url)} {ENV_TOKEN}={shlex.quote(st.config.api_token)}"
         click.echo("\n".join([
@@ -302,5 +335,5 @@ def command(forward_to: str | None, events: str | None, inline: tuple[str, ...],
     finally:
         click.echo("Stopping: draining event deliveries...")
         handle.stop()
-        unsubscribe()
+        live.close()
         click.echo("Stopped.")

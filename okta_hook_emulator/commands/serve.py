@@ -81,10 +81,9 @@ def command(host: str, port: int, db: str, seed: int, token: str | None, strict:
         lines.append(f"  TLS cert:       {getattr(handle.server.ssl_context, 'cert_path', '?')}  (self-signed)")
     lines.append("Press Ctrl-C to stop.")
     click.echo("\n".join(lines))
-    if live:
-        from .listen import echo_deliveries
+    from .listen import LiveView
 
-        echo_deliveries(st, show_hook=True)
+    view = LiveView(st, show_hook=True) if live else None
 
     stop = threading.Event()
 
@@ -101,6 +100,8 @@ def command(host: str, port: int, db: str, seed: int, token: str | None, strict:
         signal.signal(signal.SIGTERM, previous)
         click.echo("Stopping: draining event deliveries...")
         handle.stop()
+        if view is not None:
+            view.close()
         click.echo("Stopped.")
 
 
