@@ -368,3 +368,12 @@ def test_a_live_view_nobody_reads_never_holds_up_deliveries() -> None:
         proc.kill()
         proc.wait(timeout=30)
         service.stop()
+
+
+def test_an_inline_error_answer_gives_the_judge_reason_not_the_route() -> None:
+    record = {"kind": "registration", "verdict": "error", "note": "flow", "createdAt": "2026-01-02T03:04:05.678Z",
+              "attempts": [_attempt(1, "ok", None, 200)], "request": {"eventId": "abc"},
+              "result": {"reason": "The hook answered an error object: Sign-up closed.", "problems": []}}
+    assert delivery_line(record).endswith("error  The hook answered an error object: Sign-up closed.")
+    del record["result"]
+    assert delivery_line(record).endswith("1 attempt   error")

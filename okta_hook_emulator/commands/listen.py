@@ -73,7 +73,8 @@ def failure_reason(record: dict) -> str:
     if problems:
         more = f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""
         return _problem_text(problems[0]) + more
-    return str(result.get("reason") or record.get("note") or (outcome or {}).get("summary") or "")
+    note = record.get("note") if record.get("kind") == "event" else ""  # an inline record's note is its route
+    return str(result.get("reason") or note or outcome.get("summary") or "")
 
 
 def delivery_line(record: dict, *, show_hook: bool = False) -> str:
