@@ -377,3 +377,16 @@ def test_an_inline_error_answer_gives_the_judge_reason_not_the_route() -> None:
     assert delivery_line(record).endswith("error  The hook answered an error object: Sign-up closed.")
     del record["result"]
     assert delivery_line(record).endswith("1 attempt   error")
+
+
+@pytest.mark.slow  # the hanging hook is cut off at the server's 2 s budget before the server can stop
+def test_trigger_exits_1_when_the_deliveries_outlast_wait(server: Any, api: httpx.Client) -> None:
+    hanging = HookService(hang_after=0)
+    try:
+        _register_event_hook(api, hanging.url)
+        result = _invoke("trigger", EVENT_TYPE, "--wait", "0", env=_org(server))
+        assert result.exit_code == 1
+        assert result.stderr.startswith("Deliveries were still running after 0 s")
+    finally:
+        hanging.release()
+        hanging.stop()
