@@ -316,19 +316,26 @@ def command(forward_to: str | None, events: str | None, inline: tuple[str, ...],
         _fail_usage(str(exc))
     except OSError as exc:
         _fail_usage(f"Cannot listen on {host}:{port}: {exc.strerror or exc}. Pick another --port (0 = any free port).")
+    from ..server.hosts import SERVER_URL_KEY, is_loopback
+    from .serve import _warn_exposed
+
     st = handle.state
+    own_url = handle.app.config.get(SERVER_URL_KEY, handle.url)  # 127.0.0.1 when bound to every interface
+    if not is_loopback(host):
+        _warn_exposed(host, ())
+    dashboard = f"{handle.url}/" + (f"?token={st.config.dashboard_token}" if st.config.dashboard_token else "")
     live = LiveView(st)
     try:
-        exports = f"export {ENV_ORG_URL}={shlex.quote(handle.url)} {ENV_TOKEN}={shlex.quote(st.config.api_token)}"
+        exports = f"export {ENV_ORG_URL}={shlex.quote(own_url)} {ENV_TOKEN}={shlex.quote(st.config.api_token)}"
         click.echo("\n".join([
             f"Okta hook emulator listening on {handle.url}",
             f"  Org URL:        {handle.url}",
             f"  API token:      {st.config.api_token}   (Authorization: SSWS <token>)",
-            f"  Dashboard:      {handle.url}/",
+            f"  Dashboard:      {dashboard}",
             "In another shell, for okta-hooks trigger:",
             f"  {exports}",
         ]))
-        with httpx.Client(base_url=handle.url, headers={"Authorization": f"SSWS {st.config.api_token}"},
+        with httpx.Client(base_url=own_url, headers={"Authorization": f"SSWS {st.config.api_token}"},
                           timeout=60) as api:
             register_hooks(api, forward_to, types, hooks, secret)
         click.echo("Ready. Every call to your hooks is shown below. Press Ctrl-C to stop.")
