@@ -20,6 +20,8 @@ COMMAND_MODULES: list[str] = [
     "capture",
     "replay",
     "load",
+    "listen",
+    "trigger",
     "sample_hook",
 ]
 

@@ -27,6 +27,8 @@ from ..errors import EmulatorUsageError
 @click.option("--strict", is_flag=True, help="Refuse http:// hook URIs, exactly as Okta does.")
 @click.option("--tls", is_flag=True, help="Serve HTTPS with a generated self-signed certificate.")
 @click.option("--quiet", is_flag=True, help="Do not print one line per request.")
+@click.option("--live/--no-live", default=True, show_default=True,
+              help="Print one line per call to a hook (verification, event delivery, inline call) as it happens.")
 @click.option("--allowed-host", "allowed_hosts", multiple=True, metavar="NAME",
               help="Also answer for this Host name (repeatable); loopback names and the bind address always work, "
                    "any other Host gets 421. '*' answers for any Host (unsafe off a trusted network).")
@@ -40,7 +42,7 @@ from ..errors import EmulatorUsageError
 @click.option("--captures", "captures_dir", default=None, type=click.Path(file_okay=False), metavar="DIR",
               help="Folder of capture records (okta-hooks capture --out DIR) for the dashboard's Captures page.")
 def command(host: str, port: int, db: str, seed: int, token: str | None, strict: bool, tls: bool,
-            quiet: bool, allowed_hosts: tuple[str, ...], secret_key: str | None, max_body_bytes: int,
+            quiet: bool, live: bool, allowed_hosts: tuple[str, ...], secret_key: str | None, max_body_bytes: int,
             rate_limit: int | None, captures_dir: str | None) -> None:
     """Serve the emulated Okta org: /api/v1/eventHooks, /api/v1/inlineHooks, /api/v1/logs, /oauth2/default,
     the /_emulator/ control API and the dashboard at /."""
@@ -90,6 +92,9 @@ def command(host: str, port: int, db: str, seed: int, token: str | None, strict:
         lines.append(f"  TLS cert:       {getattr(handle.server.ssl_context, 'cert_path', '?')}  (self-signed)")
     lines.append("Press Ctrl-C to stop.")
     click.echo("\n".join(lines))
+    from .listen import LiveView
+
+    view = LiveView(st, show_hook=True) if live else None
 
     stop = threading.Event()
 
@@ -106,6 +111,8 @@ def command(host: str, port: int, db: str, seed: int, token: str | None, strict:
         signal.signal(signal.SIGTERM, previous)
         click.echo("Stopping: draining event deliveries...")
         handle.stop()
+        if view is not None:
+            view.close()
         click.echo("Stopped.")
 
 

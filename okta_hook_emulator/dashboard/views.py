@@ -14,7 +14,7 @@ from ..errors import EmulatorUsageError
 from ..payloads.catalog import kinds
 from ..server.hosts import server_url
 from . import bp
-from .charts import latency_chart, latency_stats
+from .charts import latency_chart, latency_stats, scaled_to_data
 from .support import (
     LIVE_LIMIT,
     ApiAnswer,
@@ -513,6 +513,7 @@ def latency_page() -> str:
                                "retried": bool(a.get("retried")), "started": a.get("started_at"),
                                "status": (a.get("response") or {}).get("status"), "error": a.get("error")})
         charts.append({"hook": hook, "points": points, "stats": latency_stats(points, _budget_ms()),
+                       "scaled": scaled_to_data(points, _budget_ms()),
                        "svg": latency_chart(points, budget_ms=_budget_ms(), configured_ms=configured,
                                             title=f"Response times of {hook['name']}",
                                             link=lambda p: url_for("dashboard.delivery_detail",

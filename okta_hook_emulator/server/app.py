@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import atexit
 import json
+import logging
 import secrets
 import threading
 import weakref
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, Response, g, request
@@ -47,6 +49,28 @@ class ServerState:
         self.emulator = Emulator(seed=self.seed, clock=self.clock, policy=self.policy)
         self.lock = threading.RLock()  # guards payload generation (the seeded factory is not thread-safe)
         self.worker: Any = None
+        self._delivery_listeners: list[Callable[[dict], None]] = []
+
+    # -- delivery observers ------------------------------------------------------------------------------
+    def on_delivery(self, listener: Callable[[dict], None]) -> Callable[[], None]:
+        """Call ``listener(record)`` with every delivery record (verification, event batch, inline call) once it
+        is stored, in the thread that made the call; returns a function that unsubscribes it. A listener that
+        raises is logged and does not disturb the delivery."""
+        self._delivery_listeners = [*self._delivery_listeners, listener]
+
+        def unsubscribe() -> None:
+            self._delivery_listeners = [f for f in self._delivery_listeners if f is not listener]
+
+        return unsubscribe
+
+    def delivered(self, records: list[dict]) -> None:
+        """Tell the ``on_delivery`` listeners about stored delivery ``records``."""
+        for listener in self._delivery_listeners:
+            for record in records:
+                try:
+                    listener(record)
+                except Exception:  # noqa: BLE001 - an observer must never break a delivery
+                    logging.getLogger(__name__).exception("delivery listener failed")
 
     # -- ids, time, logging ------------------------------------------------------------------------------
     def now(self) -> str:

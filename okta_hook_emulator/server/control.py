@@ -24,6 +24,15 @@ def _usage(field: str, message: str) -> OktaAPIError:
     return OktaAPIError("E0000001", field, causes=[message])
 
 
+def _user(body: dict) -> str | dict | None:
+    """The optional ``user`` of a trigger: a login (or id) of the synthetic org, or a dict of profile fields; the
+    generated request is about that one person everywhere it names one."""
+    user = body.get("user")
+    if user is not None and not isinstance(user, str | dict):
+        raise _usage("user", 'user: Expected a login such as "ann@example.com" or an object of profile fields.')
+    return user
+
+
 @bp.post("/events")
 def trigger_events() -> Response:
     """Write ``count`` System Log events of ``eventType`` (with ``overrides``); the worker delivers them."""
@@ -46,9 +55,13 @@ def trigger_events() -> Response:
             get_event_type(t)
         except EmulatorUsageError as exc:
             raise _usage("eventType", f"eventType: {exc}") from None
+    user = _user(body)
     with st.lock:
-        events = [st.emulator.payloads.log_event(types[i % len(types)], overrides=overrides or None)
-                  for i in range(count)]
+        try:
+            events = [st.emulator.payloads.log_event(types[i % len(types)], overrides=overrides or None, user=user)
+                      for i in range(count)]
+        except EmulatorUsageError as exc:
+            raise _usage("user", f"user: {exc}") from None
     st.write_logs(events)
     from ..wire_json import dumps as wire_dumps  # up to 10,000 events: the fast encoder
 
@@ -88,11 +101,17 @@ def run_flow(kind: str) -> Response:
         raise _usage("overrides", 'overrides: Expected an object of {"dotted.path": value}.')
     kwargs: dict[str, Any] = {"request": request_body, "request_type": body.get("requestType"),
                               "variant": body.get("variant"), "overrides": body.get("overrides") or None}
+    user = _user(body)
     if request_body is None:
         with st.lock:
-            kwargs["request"] = st.emulator.payloads.inline_request(
-                hook_kind.name, request_type=kwargs["request_type"], variant=kwargs["variant"],
-                overrides=kwargs["overrides"], hook_id=hook["id"])
+            try:
+                kwargs["request"] = st.emulator.payloads.inline_request(
+                    hook_kind.name, request_type=kwargs["request_type"], variant=kwargs["variant"],
+                    overrides=kwargs["overrides"], hook_id=hook["id"], user=user)
+            except EmulatorUsageError as exc:
+                if user is None:
+                    raise
+                raise _usage("user", f"user: {exc}") from None
         kwargs["overrides"] = None
     result = call_hook(hook, via="flow", policy=policy, **kwargs)
     data = result.to_dict()

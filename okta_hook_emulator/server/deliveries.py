@@ -27,6 +27,7 @@ def _record(st: Any, *, hook: dict | None, kind: str, event_type: str | None, ve
     }
     if store:
         st.store.add_delivery(record)
+        st.delivered([record])
     return record
 
 

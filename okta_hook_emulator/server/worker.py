@@ -234,6 +234,7 @@ class DeliveryWorker:
                                              **channel_kwargs(hook), **st.policy_for())
             records = record_event_batches(st, hook, result, store=False)
             st.store.complete_delivery(hook_id, [seq for seq, _, _ in rows], records, list(result.log_events))
+            st.delivered(records)
         finally:
             self._leave()
         if result.log_events:
