@@ -32,6 +32,13 @@ Progressed = Callable[..., None]  # update(done, total=None) of Output.progress
 
 STYLES = {"ok": "green", "fail": "bold red", "warn": "yellow", "dim": "dim", "head": "bold"}
 
+# Words of the text reports (scenarios/reports.py, verify/send) and their STYLES key; later entries win.
+REPORT_WORDS = {
+    r"\b(PASS|passed|ok|VERIFIED|DELIVERED)\b|all expectations met|✓": "ok",
+    r"(?m)^\s*! .*$|^Warnings.*$": "warn",
+    r"\b(FAIL|ERR|failed|error|invalid|UNVERIFIED|FAILED)\b|\[FAILED\]|✗": "fail",
+}
+
 
 def no_color() -> bool:
     """True when the user asked for no colour (https://no-color.org: ``NO_COLOR`` set and not empty)."""
@@ -69,6 +76,13 @@ class Output:
         """Print one line made of plain strings and ``(text, style)`` pairs (style: a ``STYLES`` key)."""
         text = Text.assemble(*((p[0], STYLES.get(p[1], p[1])) if isinstance(p, tuple) else p for p in parts))
         (self.err if err else self.out).print(text)
+
+    def text(self, text: str, *, err: bool = False) -> None:
+        """Print report text as it is, its verdict words coloured (``REPORT_WORDS``) on a terminal."""
+        rich_text = Text(text)
+        for pattern, style in REPORT_WORDS.items():
+            rich_text.highlight_regex(pattern, STYLES[style])
+        (self.err if err else self.out).print(rich_text, end="")
 
     @staticmethod
     def mark(passed: bool) -> tuple[str, str]:

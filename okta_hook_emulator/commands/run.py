@@ -41,8 +41,9 @@ def run(scenarios: tuple[str, ...], run_all: bool, target: str | None, seed: int
 
     Exit status: 0 every expectation holds, 1 any fails, 2 unusable input."""
     from ..scenarios import builtin_names, load, parse_sets, render, run_scenario, summary_table
-    from ..scenarios.reports import progress_line
+    from ..scenarios.reports import progress_line, progress_widths
     from ..scenarios.runner import check_step_names
+    from .console import Output
 
     names = list(scenarios) + (builtin_names() if run_all else [])
     if not names:
@@ -60,27 +61,37 @@ def run(scenarios: tuple[str, ...], run_all: bool, target: str | None, seed: int
         _fail_usage(str(exc))
         return
 
-    def progress(scenario, step) -> None:  # noqa: ANN001
-        if not quiet:
-            click.echo(progress_line(scenario.name, step), err=True)
-
+    console = Output(quiet=quiet)
+    widths = progress_widths(loaded)
     results = []
     try:
-        for sc in loaded:
-            results.append(run_scenario(sc, target=target, seed=seed, sets=parsed_sets, skip=skip, policy=policy,
-                                        server=server, token=token, progress=progress))
+        with console.progress("steps", "step", sum(len(sc.steps) for sc in loaded)) as advance:
+            done = 0
+
+            def progress(scenario, step) -> None:  # noqa: ANN001
+                nonlocal done
+                done += 1
+                if not quiet:
+                    console.text(progress_line(scenario.name, step, widths) + "\n", err=True)
+                advance(done)
+
+            advance(0)
+            for sc in loaded:
+                results.append(run_scenario(sc, target=target, seed=seed, sets=parsed_sets, skip=skip,
+                                            policy=policy, server=server, token=token, progress=progress))
     except EmulatorUsageError as exc:
         _fail_usage(str(exc))
         return
     text = render(results, report_format)
     if output is not None:
         output.write_text(text, encoding="utf-8")
-        click.echo(summary_table(results))
+        console.text(summary_table(results) + "\n")
         click.echo(f"Report ({report_format}) written to {output}")
+    elif report_format == "text":
+        console.text(text)
     else:
         click.echo(text, nl=False)
-        if report_format != "text":
-            click.echo(summary_table(results), err=True)
+        console.text(summary_table(results) + "\n", err=True)
     sys.exit(0 if all(r.passed for r in results) else 1)
 
 
