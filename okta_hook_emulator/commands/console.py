@@ -121,14 +121,14 @@ class Output:
                 bar.stop()
 
 
-def latency_line(milliseconds: Iterable[float], what: str) -> str:
-    """``p50 12 ms, p95 30 ms, max 41 ms over 200 attempts`` (``what``: the plural noun counted)."""
+def latency_line(milliseconds: Iterable[float], what: str = "attempt") -> str:
+    """``p50 12 ms, p95 30 ms, max 41 ms over 200 attempts`` (``what``: the noun counted, singular)."""
     values = sorted(milliseconds)
     if not values:
-        return f"no {what}"
+        return f"no {what}s"
     if len(values) == 1:
         p50 = p95 = values[0]
     else:
         cuts = statistics.quantiles(values, n=100, method="inclusive")
         p50, p95 = cuts[49], cuts[94]
-    return f"p50 {p50:,.0f} ms, p95 {p95:,.0f} ms, max {values[-1]:,.0f} ms over {len(values):,} {what}"
+    return f"p50 {p50:,.0f} ms, p95 {p95:,.0f} ms, max {values[-1]:,.0f} ms over {len(values):,} {what}{'' if len(values) == 1 else 's'}"

@@ -201,7 +201,7 @@ def _print_verification(output: Output, url: str, result: Any) -> None:
 def _print_events(output: Output, result: Any) -> None:
     """One line per POST (a bulk send: its failures only, capped), the verdict line, the answer times and the
     verdict counts of a send of several POSTs, and the System Log lines (capped)."""
-    from ..scenarios.reasons import delivery_reason
+    from ..scenarios.reasons import delivery_reason, plural
 
     batches = result.batches
     bulk = len(batches) > BULK_LINES
@@ -217,12 +217,12 @@ def _print_events(output: Output, result: Any) -> None:
             output.line((f"  ... and {len(shown) - FAILURE_LINES:,} more failed POSTs", "fail"))
     accepted = sum(b.accepted for b in batches)
     output.line((f"{'DELIVERED' if result.delivered else 'FAILED'}:", _verdict_style(result.delivered)),
-                f" {accepted}/{len(batches)} POSTs accepted, {result.attempts} attempts")
+                f" {accepted}/{len(batches)} POSTs accepted, {plural(result.attempts, 'attempt')}")
     if output.quiet:
         return
     if len(batches) > 1:
         times = [a.elapsed_ms for b in batches for a in b.delivery.attempts]
-        output.line("  answer time: ", latency_line(times, "attempts"))
+        output.line("  answer time: ", latency_line(times))
         failures = Counter(delivery_reason(b.delivery.to_dict()) or b.note or "not accepted"
                            for b in batches if not b.accepted)
         output.line("  verdicts: ", (f"ok {accepted:,}", "ok"),
