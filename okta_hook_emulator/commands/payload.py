@@ -11,7 +11,7 @@ from ..payloads.generate import DEFAULT_EVENT_TYPE, PayloadFactory, to_json
 from ..payloads.overrides import apply_overrides, parse_set
 
 
-@click.command("payload")
+@click.command("payload", short_help="Print a generated request body of a hook kind.")
 @click.argument("kind")
 @click.option("--event-type", "event_type", multiple=True, metavar="T",
               help=f"System Log event type (repeatable; cycles over --count). Default {DEFAULT_EVENT_TYPE}.")
@@ -31,7 +31,14 @@ def payload(kind: str, event_type: tuple[str, ...], count: int, seed: int, sets:
             request_type: str | None, variant: str | None, hook_id: str | None,
             user_fields: tuple[str, ...]) -> None:
     """Print a generated request body of KIND (event, token, saml, registration, import, password-import,
-    telephony) as JSON."""
+    telephony) as JSON.
+
+    \b
+    Examples:
+      okta-hooks payload token
+      okta-hooks payload event --event-type user.lifecycle.create --count 3 --seed 7
+      okta-hooks payload registration --user login=ann@acme.test
+    """
     try:
         hk = get_kind(kind)
         overrides = parse_set(sets)
@@ -84,12 +91,18 @@ def _kind_line(name: str) -> str:
     return f"{name:<16} " + "  ".join(facts)
 
 
-@click.command("catalog")
+@click.command("catalog", short_help="List the hook kinds or the event-hook event types.")
 @click.option("--kinds", "what", flag_value="kinds", default=True, help="List hook kinds (default).")
 @click.option("--event-types", "what", flag_value="event-types", help="List the event-hook-eligible event types.")
 @click.option("--grep", "word", default=None, help="Only lines containing WORD (case-insensitive).")
 def catalog(what: str, word: str | None) -> None:
-    """List what the emulator emulates: hook kinds, or the 314 event-hook-eligible event types."""
+    """List what the emulator emulates: hook kinds, or the 314 event-hook-eligible event types.
+
+    \b
+    Examples:
+      okta-hooks catalog
+      okta-hooks catalog --event-types --grep password
+    """
     if what == "event-types":
         lines = []
         for et in event_types().values():

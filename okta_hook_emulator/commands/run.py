@@ -16,7 +16,7 @@ def _fail_usage(message: str) -> None:
     sys.exit(2)
 
 
-@click.command("run")
+@click.command("run", short_help="Run scenarios (files or built-in names) and report.")
 @click.argument("scenarios", nargs=-1, metavar="SCENARIO_OR_NAME...")
 @click.option("--all", "run_all", is_flag=True, help="Run every built-in scenario.")
 @click.option("--target", help="URL of the hook service (overrides the scenario's 'target').")
@@ -39,7 +39,14 @@ def run(scenarios: tuple[str, ...], run_all: bool, target: str | None, seed: int
         server: str | None, token: str | None, quiet: bool) -> None:
     """Run scenario files or built-in scenarios by name.
 
-    Exit status: 0 every expectation holds, 1 any fails, 2 unusable input."""
+    Exit status: 0 every expectation holds, 1 any fails, 2 unusable input.
+
+    \b
+    Examples:
+      okta-hooks run token-add-claims --target http://127.0.0.1:8080/hooks
+      okta-hooks run --all --target http://127.0.0.1:8080/hooks --report junit --output scenarios.xml
+      okta-hooks run my-flow.yaml --set sign_in.policy.timeout=0.5 --quiet
+    """
     from ..scenarios import builtin_names, load, parse_sets, render, run_scenario, summary_table
     from ..scenarios.reports import progress_line, progress_widths
     from ..scenarios.runner import check_step_names
@@ -118,9 +125,14 @@ def _parse_policy(items: tuple[str, ...]) -> dict:
     return out
 
 
-@click.command("scenarios")
+@click.command("scenarios", short_help="List the built-in scenarios.")
 def scenarios_cmd() -> None:
-    """List the built-in scenarios with one-line descriptions."""
+    """List the built-in scenarios with one-line descriptions.
+
+    \b
+    Examples:
+      okta-hooks scenarios
+    """
     from ..scenarios import builtin_names, load_builtin
 
     names = builtin_names()

@@ -77,14 +77,19 @@ def _run(action: Callable[[], int]) -> None:
 # ------------------------------------------------------------------------------------------------------------
 
 
-@click.command("verify")
+@click.command("verify", short_help="Run Okta's event-hook verification against a URL.")
 @click.argument("url")
 @_channel_options
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the challenge.")
 def verify(url: str, as_json: bool, auth_header: str | None, headers: tuple[str, ...], timeout: float | None,
            hook_id: str | None, seed: int, quiet: bool) -> None:
     """Send Okta's one-time event-hook verification GET to URL and print the checklist: VERIFIED (exit 0) or
-    UNVERIFIED (exit 1)."""
+    UNVERIFIED (exit 1).
+
+    \b
+    Examples:
+      okta-hooks verify http://127.0.0.1:8080/hooks --auth-header 'Authorization:my-secret'
+    """
     from ..emulator.core import Emulator
 
     def action() -> int:
@@ -100,12 +105,18 @@ def verify(url: str, as_json: bool, auth_header: str | None, headers: tuple[str,
     _run(action)
 
 
-@click.group("send")
+@click.group("send", short_help="Send event deliveries or one inline hook call.")
 def send() -> None:
-    """Send one event delivery or one inline hook call, judged as Okta judges it."""
+    """Send one event delivery or one inline hook call, judged as Okta judges it.
+
+    \b
+    Examples:
+      okta-hooks send event http://127.0.0.1:8080/hooks --event-type user.lifecycle.create
+      okta-hooks send inline token http://127.0.0.1:8080/hooks
+    """
 
 
-@send.command("event")
+@send.command("event", short_help="POST event-hook deliveries to URL, judged as Okta.")
 @click.argument("url")
 @click.option("--event-type", "event_types", multiple=True, required=True, metavar="T",
               help="System Log event type (repeatable; events cycle through them).")
@@ -123,7 +134,13 @@ def send_event(url: str, event_types: tuple[str, ...], count: int, batch_size: i
                out_of_order: bool, delay: float, seed: int, user_fields: tuple[str, ...], as_json: bool,
                auth_header: str | None, headers: tuple[str, ...], timeout: float | None, hook_id: str | None,
                quiet: bool) -> None:
-    """POST `com.okta.event_hook` envelopes to URL. Exit 0 when every POST was accepted, else 1."""
+    """POST `com.okta.event_hook` envelopes to URL. Exit 0 when every POST was accepted, else 1.
+
+    \b
+    Examples:
+      okta-hooks send event http://127.0.0.1:8080/hooks --event-type user.lifecycle.create --count 3
+      okta-hooks send event http://127.0.0.1:8080/hooks --event-type user.lifecycle.create --count 10000
+    """
     from ..emulator.core import Emulator
 
     def action() -> int:
@@ -142,7 +159,7 @@ def send_event(url: str, event_types: tuple[str, ...], count: int, batch_size: i
     _run(action)
 
 
-@send.command("inline")
+@send.command("inline", short_help="Call an inline hook at URL; print Okta's verdict.")
 @click.argument("kind")
 @click.argument("url")
 @click.option("--request-type", default=None, metavar="R", help="registration/telephony requestType, token grant.")
@@ -158,7 +175,13 @@ def send_inline(kind: str, url: str, request_type: str | None, variant: str | No
                 headers: tuple[str, ...], timeout: float | None, hook_id: str | None, quiet: bool,
                 **oauth: Any) -> None:
     """Call the KIND inline hook at URL with a generated request and print Okta's verdict and the outcome.
-    Exit 0 when the verdict is `ok`, else 1. ``--oauth-*``: call through an OAUTH channel."""
+    Exit 0 when the verdict is `ok`, else 1. ``--oauth-*``: call through an OAUTH channel.
+
+    \b
+    Examples:
+      okta-hooks send inline token http://127.0.0.1:8080/hooks
+      okta-hooks send inline registration http://127.0.0.1:8080/hooks --request-type progressive.profile
+    """
     from ..emulator.core import Emulator
 
     def action() -> int:
