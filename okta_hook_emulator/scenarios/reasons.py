@@ -107,8 +107,9 @@ def step_reasons(action: str, doc: dict[str, Any] | None) -> list[str]:
         if why:
             return [why]
         reason = doc.get("reason")
-        if verdict == VERDICT_ERROR:
-            return [f"the hook answered an error: {reason}" if reason else "the hook answered an error"]
+        outcome = doc.get("outcome")
+        if verdict == VERDICT_ERROR and isinstance(outcome, dict) and outcome.get("summary"):
+            return []  # a deliberate error answer: the outcome summary says what Okta did with it
         return [_first_clause(reason)] if reason else []
     return []
 
@@ -134,7 +135,7 @@ def step_summary(action: str, doc: dict[str, Any]) -> str:
         text = outcome.get("summary") if isinstance(outcome, dict) else None
         tail = because or (f": {text}" if text else (f": {doc.get('reason')}" if doc.get("reason") else ""))
         if because and text:
-            tail += f". {text}"
+            tail = f"{tail.rstrip('.')}. {text}"
         return f"{doc.get('verdict')} ({_status(doc)}){tail}"
     if action == "wait":
         return f"waited {doc.get('waited')} s"
