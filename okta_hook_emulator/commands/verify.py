@@ -8,16 +8,18 @@ import json
 import sys
 from collections import Counter
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from ..errors import EmulatorUsageError
 from ..payloads.catalog import get_kind
 from ..payloads.overrides import parse_set
-from .console import FAIL_MARK, WARN_MARK, Output, latency_line
 from .oauth_options import exchange_line, oauth_config, oauth_options
 from .payload import parse_user
+
+if TYPE_CHECKING:
+    from .console import Output
 
 BULK_LINES = 20  # a send of more POSTs than this prints its failures (capped) and a summary, not one line each
 FAILURE_LINES = 10  # failed POSTs (and System Log lines) printed one by one in a bulk send
@@ -99,6 +101,8 @@ def verify(url: str, as_json: bool, auth_header: str | None, headers: tuple[str,
         if as_json:
             _emit_json(result.to_dict())
         else:
+            from .console import Output
+
             _print_verification(Output(quiet=quiet), url, result)
         return 0 if result.verified else 1
 
@@ -142,6 +146,7 @@ def send_event(url: str, event_types: tuple[str, ...], count: int, batch_size: i
       okta-hooks send event http://127.0.0.1:8080/hooks --event-type user.lifecycle.create --count 10000
     """
     from ..emulator.core import Emulator
+    from .console import Output
 
     def action() -> int:
         kw = _channel_kwargs(auth_header, headers, timeout, hook_id)
@@ -194,6 +199,8 @@ def send_inline(kind: str, url: str, request_type: str | None, variant: str | No
         if as_json:
             _emit_json(result.to_dict())
         else:
+            from .console import Output
+
             _print_inline(Output(quiet=quiet), result)
             if not quiet and (line := exchange_line(result)) is not None:
                 click.echo(line)
@@ -225,6 +232,7 @@ def _print_events(output: Output, result: Any) -> None:
     """One line per POST (a bulk send: its failures only, capped), the verdict line, the answer times and the
     verdict counts of a send of several POSTs, and the System Log lines (capped)."""
     from ..scenarios.reasons import delivery_reason, plural
+    from .console import latency_line
 
     batches = result.batches
     bulk = len(batches) > BULK_LINES
@@ -261,6 +269,7 @@ def _print_events(output: Output, result: Any) -> None:
 
 
 def _print_inline(output: Output, result: Any) -> None:
+    from .console import FAIL_MARK, WARN_MARK
     ok = result.verdict == "ok"
     output.line(f"{result.kind} inline hook: ", (f"verdict {result.verdict.upper()}", _verdict_style(ok)))
     if output.quiet:
