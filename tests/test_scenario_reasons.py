@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from werkzeug import Request, Response
 
 from okta_hook_emulator.commands.run import run
+from okta_hook_emulator.scenarios.reasons import delivery_reason, step_summary
 from tests.helpers.server import QuickStopHTTPServer
 
 TOKEN_STEP = """version: 1
@@ -118,3 +119,36 @@ def test_json_and_junit_reports_carry_the_reason_too(tmp_path, closed_port):
     assert step["summary"].startswith("failed (no HTTP answer): connection refused")
     result = CliRunner().invoke(run, [str(path), "--target", url, "--report", "junit", "-q"])
     assert "connection refused" in result.stdout
+
+
+def _attempt(transport: str, error: str | None = None, status: int | None = None) -> dict:
+    return {"transport": transport, "error": error, "request": {"url": "http://127.0.0.1:8080/hooks"},
+            "response": {"status": status} if status else None}
+
+
+@pytest.mark.parametrize("attempts, reason", [
+    ([_attempt("ok", status=200)], ""),
+    ([_attempt("timeout", "no complete response within 3 s")], "timed out after 3 s"),
+    ([_attempt("timeout", "no complete response within 3 s")] * 2, "timed out after 3 s (2 attempts)"),
+    ([_attempt("connection_error", "could not connect: [Errno 111] Connection refused")],
+     "connection refused by 127.0.0.1:8080"),
+    ([_attempt("connection_error", "invalid HTTP response: bad status line")],
+     "connection failed: invalid HTTP response: bad status line"),
+    ([_attempt("http_error", "HTTP 503", 503)], "HTTP 503"),
+    ([_attempt("http_error", "HTTP 500", 500)] * 2, "HTTP 500 after 2 attempts"),
+    ([_attempt("redirect", "HTTP 302 redirect to /x (Okta does not follow redirects)", 302)],
+     "redirected: HTTP 302 redirect to /x (Okta does not follow redirects)"),
+    ([_attempt("too_large", "response body is 262144 bytes or more", 200)],
+     "answer too large: response body is 262144 bytes or more"),
+])
+def test_delivery_reason_names_each_transport_failure(attempts, reason):
+    assert delivery_reason({"attempts": attempts}) == reason
+
+
+def test_summaries_never_show_a_python_none():
+    doc = {"verdict": "failed", "http_status": None, "attempt_count": 1, "outcome": None, "reason": None,
+           "delivery": {"attempts": [_attempt("timeout", None)]}}
+    for action in ("inline", "flow", "verify"):
+        assert "None" not in step_summary(action, doc)
+    assert "None" not in step_summary("events", {"verdict": "failed", "batches": [{"accepted": False}]})
+    assert step_summary("verify", {}) == "no verdict (no HTTP answer, 0 attempts)"

@@ -124,19 +124,20 @@ def step_summary(action: str, doc: dict[str, Any]) -> str:
     why = step_reasons(action, doc)
     because = f": {'; '.join(why)}" if why else ""
     attempts = plural(int(doc.get("attempt_count") or 0), "attempt")
+    verdict = doc.get("verdict") or "no verdict"
     if action == "verify":
-        return f"{doc.get('verdict')} ({_status(doc)}, {attempts}){because}"
+        return f"{verdict} ({_status(doc)}, {attempts}){because}"
     if action == "events":
         events = plural(int(doc.get("event_count") or 0), "event")
         batches = plural(int(doc.get("batch_count") or 0), "batch", "batches")
-        return f"{events} in {batches}: {doc.get('verdict')}, {attempts}{because}"
+        return f"{events} in {batches}: {verdict}, {attempts}{because}"
     if action in ("inline", "flow"):
         outcome = doc.get("outcome") or {}
         text = outcome.get("summary") if isinstance(outcome, dict) else None
         tail = because or (f": {text}" if text else (f": {doc.get('reason')}" if doc.get("reason") else ""))
         if because and text:
             tail = f"{tail.rstrip('.')}. {text}"
-        return f"{doc.get('verdict')} ({_status(doc)}){tail}"
+        return f"{verdict} ({_status(doc)}){tail}"
     if action == "wait":
         return f"waited {doc.get('waited')} s"
     return ""
