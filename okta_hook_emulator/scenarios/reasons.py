@@ -91,7 +91,7 @@ def step_reasons(action: str, doc: dict[str, Any] | None) -> list[str]:
         why = delivery_reason(doc.get("delivery"))
         return [why] if why else failed_checks(doc.get("checks"))
     if action == "events":
-        counts = Counter()
+        counts: Counter[str] = Counter()
         for b in doc.get("batches") or []:
             if not b.get("accepted"):
                 counts[delivery_reason(b.get("delivery")) or b.get("note") or "not accepted"] += 1
