@@ -18,6 +18,12 @@ def load_sample_hook() -> Any:
     return sample_hook
 
 
+def _aligned(rows: list[tuple[str, str]], indent: str = "") -> str:
+    """``label  value`` lines with the values in one column."""
+    width = max(len(label) for label, _ in rows) if rows else 0
+    return "\n".join(f"{indent}{label:<{width}}  {value}" for label, value in rows)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the demo; returns the exit status."""
     parser = argparse.ArgumentParser(prog="python -m okta_hook_emulator.demo", description=__doc__)
@@ -28,17 +34,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-slow", action="store_true", help="leave out the 3 s timeout scenario")
     args = parser.parse_args(argv)
 
+    from .commands.console import Output
     from .scenarios import builtin_names, load, run_scenario, text_report
     from .scenarios.remote import ServerClient, register_hooks
-    from .scenarios.reports import progress_line
+    from .scenarios.reports import progress_line, progress_widths
     from .server.runner import serve
+
+    output = Output()
 
     sample = load_sample_hook()
     hook_server, hook_thread, hook_base = sample.serve(sample.create_app(), "127.0.0.1", args.hook_port)
     handle = serve({"seed": args.seed}, host="127.0.0.1", port=args.port)
     target = hook_base + "/hooks"
-    print(f"Emulator server: {handle.url}   (API token: {handle.token})")
-    print(f"Sample hook:     {target}")
+    print(_aligned([("Emulator server:", f"{handle.url}   (API token: {handle.token})"), ("Sample hook:", target)]))
     try:
         names = [n for n in builtin_names() if not (args.skip_slow and n == "slow-hook-timeout")]
         scenarios = [load(n) for n in names]
@@ -51,18 +59,22 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             client.close()
         ev = hooks["event"]
-        print(f"Registered event hook {ev['id']} ({ev['verificationStatus']}) and inline hooks: "
-              + ", ".join(f"{k} {h['id']}" for k, h in hooks.items() if k != "event" and h))
+        inline = [(kind, hook["id"]) for kind, hook in hooks.items() if kind != "event" and hook]
+        print(f"Registered event hook {ev['id']} ({ev['verificationStatus']}) and {len(inline)} inline hooks:")
+        print(_aligned(inline, indent="  "))
         print(f"Running {len(scenarios)} built-in scenarios through the server...\n", flush=True)
+        widths = progress_widths(scenarios)
         results = [run_scenario(sc, server=handle.url, token=handle.token, target=target, seed=args.seed,
-                                progress=lambda s, st: print(progress_line(s.name, st), flush=True))
+                                progress=lambda s, st: output.text(progress_line(s.name, st, widths) + "\n"))
                    for sc in scenarios]
         print()
-        print(text_report(results))
+        output.text(text_report(results) + "\n")
         ok = all(r.passed for r in results)
-        print(f"Dashboard: {handle.url}/   Deliveries: {handle.url}/deliveries")
-        print(f"Sign-in page: {handle.url}/login/login.htm   Registration: {handle.url}/signin/register")
-        print(f"Verify a phone: {handle.url}/signin/verify/phone   (blocked.example emails are denied by the hook)")
+        print(_aligned([("Dashboard:", f"{handle.url}/"), ("Deliveries:", f"{handle.url}/deliveries"),
+                        ("Sign-in page:", f"{handle.url}/login/login.htm"),
+                        ("Registration:", f"{handle.url}/signin/register"),
+                        ("Verify a phone:", f"{handle.url}/signin/verify/phone")]))
+        print("(blocked.example emails are denied by the sample registration hook)")
         if args.once:
             return 0 if ok else 1
         print("Press Ctrl-C to stop the emulator server and the sample hook.", flush=True)

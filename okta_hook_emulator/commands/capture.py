@@ -8,7 +8,7 @@ import signal
 import click
 
 
-@click.command("capture")
+@click.command("capture", short_help="Record real Okta hook traffic through a proxy.")
 @click.option("--forward-to", required=True, metavar="URL",
               help="Your hook service's base URL; each request's path and query are appended unchanged.")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), metavar="DIR",
@@ -25,7 +25,12 @@ import click
 def command(forward_to: str, out_dir: str, host: str, port: int, redact: tuple[str, ...], timeout: float,
             quiet: bool) -> None:
     """Record Okta hook traffic: forward every request to --forward-to and write each exchange to --out.
-    Replay the records later with `okta-hooks replay DIR --target URL`."""
+    Replay the records later with `okta-hooks replay DIR --target URL`.
+
+    \b
+    Examples:
+      okta-hooks capture --forward-to http://127.0.0.1:8080 --out captures
+    """
     from ..capture.proxy import CaptureServer
     from ..capture.records import Recorder
 

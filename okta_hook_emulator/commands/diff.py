@@ -23,7 +23,7 @@ def _load(path: str) -> object:
         raise EmulatorUsageError(f"{path} is not JSON: {exc}.") from None
 
 
-@click.command("diff")
+@click.command("diff", short_help="Compare a real Okta request's shape with ours.")
 @click.argument("file")
 @click.option("--origin", type=click.Choice(["delivery", "system-log"]), default=None,
               help="For one System Log event: delivered by an event hook, or read from the System Log API "
@@ -34,7 +34,13 @@ def _load(path: str) -> object:
 def command(file: str, origin: str | None, seed: int, show_all: bool, as_json: bool) -> None:
     """Compare the shape of a real Okta request in FILE (a hook request body, one System Log event, or a
     stored shape; - for stdin) with ours: key paths, JSON types and value formats. Exit 1 when a difference
-    is ours-wrong."""
+    is ours-wrong.
+
+    \b
+    Examples:
+      okta-hooks diff captured-request.json
+      okta-hooks diff log-event.json --origin system-log --all
+    """
     try:
         document = _load(file)
         factory = PayloadFactory(seed=seed)

@@ -273,7 +273,7 @@ def wait_for_stop() -> None:
         signal.signal(signal.SIGTERM, previous)
 
 
-@click.command("listen")
+@click.command("listen", short_help="Start an org, register your hooks and stream every call.")
 @click.option("--forward-to", "forward_to", default=None, metavar="URL",
               help="Your event hook: registered for --events, verified, and sent every System Log event of them.")
 @click.option("--events", "events", default=None, metavar="TYPE,...",
@@ -293,11 +293,13 @@ def command(forward_to: str | None, events: str | None, inline: tuple[str, ...],
             port: int, db: str, seed: int, token: str | None) -> None:
     """Start an emulated org wired to your hooks and show every call it makes to them, live.
 
+    Then, in another shell, with the export line it prints: okta-hooks trigger user.lifecycle.create
+
     \b
-    Example:
-      okta-hooks listen --forward-to http://127.0.0.1:8080/hook --inline token=http://127.0.0.1:8080/token
-      # then, in another shell, with the export line it prints:
-      okta-hooks trigger user.lifecycle.create
+    Examples:
+      okta-hooks listen --forward-to http://127.0.0.1:8080/hooks
+      okta-hooks listen --forward-to http://127.0.0.1:8080/hooks --inline token=http://127.0.0.1:8080/hooks
+      okta-hooks listen --forward-to http://127.0.0.1:8080/hooks --events user.lifecycle.create,user.session.start
     """
     import httpx
 

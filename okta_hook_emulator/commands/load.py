@@ -38,7 +38,7 @@ def _seconds(text: str) -> int:
     return max(1, round(value))
 
 
-@click.command("load")
+@click.command("load", short_help="Okta-shaped load on a hook through Locust.")
 @click.argument("kind", required=False, type=click.Choice(sorted(USER_CLASSES)))
 @click.option("--target", metavar="URL", help="The hook's URL (not needed with --worker).")
 @click.option("--users", type=click.IntRange(1), default=10, show_default=True,
@@ -78,7 +78,13 @@ def command(kind: str | None, target: str | None, users: int, rate: float | None
             master_port: int, worker: bool, master_host: str | None, web: bool, web_port: int,
             csv_prefix: str | None, html: str | None, as_json: bool, verbose: bool) -> None:
     """Okta-shaped load on a hook through Locust: KIND (token, saml, registration, events, mix) or a --profile,
-    at --users and --rate for --duration; every answer judged by Okta's rules. Exit 1 when any call was not ok."""
+    at --users and --rate for --duration; every answer judged by Okta's rules. Exit 1 when any call was not ok.
+
+    \b
+    Examples:
+      okta-hooks load token --target http://127.0.0.1:8080/hooks --users 20 --rate 50 --duration 2m
+      okta-hooks load --profile login-peak --target http://127.0.0.1:8080/hooks
+    """
     if importlib.util.find_spec("locust") is None:
         click.echo(INSTALL_HINT, err=True)
         sys.exit(2)

@@ -11,7 +11,7 @@ from ..payloads.generate import DEFAULT_EVENT_TYPE, PayloadFactory, to_json
 from ..payloads.overrides import apply_overrides, check_set_paths, parse_set
 
 
-@click.command("payload")
+@click.command("payload", short_help="Print a generated request body of a hook kind.")
 @click.argument("kind")
 @click.option("--event-type", "event_type", multiple=True, metavar="T",
               help=f"System Log event type (repeatable; cycles over --count). Default {DEFAULT_EVENT_TYPE}.")
@@ -36,7 +36,12 @@ def payload(kind: str, event_type: tuple[str, ...], count: int, seed: int, sets:
     """Print a generated request body of KIND (event, token, saml, registration, import, password-import,
     telephony) as JSON.
 
-    Example: okta-hooks payload token -o token.request.json"""
+    \b
+    Examples:
+      okta-hooks payload token -o token.request.json
+      okta-hooks payload event --event-type user.lifecycle.create --count 3 --seed 7
+      okta-hooks payload registration --user login=ann@acme.test
+    """
     from .paths import check_output
 
     try:
@@ -97,7 +102,7 @@ def _kind_line(name: str) -> str:
     return f"{name:<16} " + "  ".join(facts)
 
 
-@click.command("catalog")
+@click.command("catalog", short_help="List the hook kinds or the event-hook event types.")
 @click.option("--kinds", "what", flag_value="kinds", default=True, help="List hook kinds (default).")
 @click.option("--event-types", "what", flag_value="event-types", help="List the event-hook-eligible event types.")
 @click.option("--grep", "word", default=None,
@@ -105,7 +110,11 @@ def _kind_line(name: str) -> str:
 def catalog(what: str, word: str | None) -> None:
     """List what the emulator emulates: hook kinds, or the 314 event-hook-eligible event types.
 
-    Example: okta-hooks catalog --event-types --grep user.lifecycle"""
+    \b
+    Examples:
+      okta-hooks catalog
+      okta-hooks catalog --event-types --grep password
+    """
     if what == "event-types":
         lines = []
         for et in event_types().values():

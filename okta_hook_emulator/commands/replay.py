@@ -56,7 +56,7 @@ def _pair(text: str, option: str) -> tuple[str, str]:
     return name.strip(), value.strip()
 
 
-@click.command("replay")
+@click.command("replay", short_help="Replay captured Okta requests against a hook.")
 @click.argument("path", type=click.Path(exists=True))
 @click.option("--target", required=True, metavar="URL|MODULE:APP",
               help="The hook to replay to: a URL, or an importable WSGI/ASGI app (e.g. myhook.app:create_app).")
@@ -73,7 +73,13 @@ def replay(path: str, target: str, as_recorded: bool, auth_header: str | None, h
            timeout: float | None, seed: int, as_json: bool) -> None:
     """Replay the capture records in PATH (a folder or one record) against --target: Okta's headers and
     delivery rules, the answer judged as Okta judges it and compared with the recorded answer. Exit 0 when
-    every recorded verdict (and the commands) still hold, 1 when one changed."""
+    every recorded verdict (and the commands) still hold, 1 when one changed.
+
+    \b
+    Examples:
+      okta-hooks replay captures --target http://127.0.0.1:8080
+      okta-hooks replay captures --target myhook.app:create_app --as-recorded
+    """
     from ..capture.replay import load_captures
     from ..capture.replay import replay as replay_one
     from ..emulator.core import Emulator
@@ -112,19 +118,30 @@ def replay(path: str, target: str, as_recorded: bool, auth_header: str | None, h
     sys.exit(1 if changed else 0)
 
 
-@click.group("scenario")
+@click.group("scenario", short_help="Make scenarios from other material.")
 def scenario() -> None:
-    """Make scenarios from other material."""
+    """Make scenarios from other material.
+
+    \b
+    Examples:
+      okta-hooks scenario from captures -o replay.yaml
+    """
 
 
-@scenario.command("from")
+@scenario.command("from", short_help="Write a scenario that replays capture records.")
 @click.argument("path", type=click.Path(exists=True))
 @click.option("-o", "--output", default="-", show_default=True, metavar="FILE",
               help="Where to write the scenario YAML (- for stdout).")
 @click.option("--name", default=None, help="Scenario name (default: from the folder name).")
 def scenario_from(path: str, output: str, name: str | None) -> None:
     """Write a scenario that replays the capture records in PATH, expecting the recorded verdicts and commands.
-    Run it with `okta-hooks run FILE --target URL`."""
+    Run it with `okta-hooks run FILE --target URL`.
+
+    \b
+    Examples:
+      okta-hooks scenario from captures -o replay.yaml
+      okta-hooks run replay.yaml --target http://127.0.0.1:8080
+    """
     from ..capture.scenario import scenario_from_captures, to_yaml
     from .paths import check_output
 

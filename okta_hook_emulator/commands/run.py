@@ -16,7 +16,7 @@ def _fail_usage(message: str) -> None:
     sys.exit(2)
 
 
-@click.command("run")
+@click.command("run", short_help="Run scenarios (files or built-in names) and report.")
 @click.argument("scenarios", nargs=-1, metavar="SCENARIO_OR_NAME...")
 @click.option("--all", "run_all", is_flag=True, help="Run every built-in scenario.")
 @click.option("--target", help="URL of the hook service (overrides the scenario's 'target').")
@@ -39,10 +39,18 @@ def run(scenarios: tuple[str, ...], run_all: bool, target: str | None, seed: int
         server: str | None, token: str | None, quiet: bool) -> None:
     """Run scenario files or built-in scenarios by name.
 
-    Exit status: 0 every expectation holds, 1 any fails, 2 unusable input."""
+    Exit status: 0 every expectation holds, 1 any fails, 2 unusable input.
+
+    \b
+    Examples:
+      okta-hooks run token-add-claims --target http://127.0.0.1:8080/hooks
+      okta-hooks run --all --target http://127.0.0.1:8080/hooks --report junit --output scenarios.xml
+      okta-hooks run my-flow.yaml --set sign_in.policy.timeout=0.5 --quiet
+    """
     from ..scenarios import builtin_names, load, parse_sets, render, run_scenario, summary_table
-    from ..scenarios.reports import progress_line
+    from ..scenarios.reports import progress_line, progress_widths
     from ..scenarios.runner import check_step_names
+    from .console import Output
     from .paths import check_output
 
     names = list(scenarios) + (builtin_names() if run_all else [])
@@ -62,27 +70,37 @@ def run(scenarios: tuple[str, ...], run_all: bool, target: str | None, seed: int
         _fail_usage(str(exc))
         return
 
-    def progress(scenario, step) -> None:  # noqa: ANN001
-        if not quiet:
-            click.echo(progress_line(scenario.name, step), err=True)
-
+    console = Output(quiet=quiet)
+    widths = progress_widths(loaded)
     results = []
     try:
-        for sc in loaded:
-            results.append(run_scenario(sc, target=target, seed=seed, sets=parsed_sets, skip=skip, policy=policy,
-                                        server=server, token=token, progress=progress))
+        with console.progress("steps", "step", sum(len(sc.steps) for sc in loaded)) as advance:
+            done = 0
+
+            def progress(scenario, step) -> None:  # noqa: ANN001
+                nonlocal done
+                done += 1
+                if not quiet:
+                    console.text(progress_line(scenario.name, step, widths) + "\n", err=True)
+                advance(done)
+
+            advance(0)
+            for sc in loaded:
+                results.append(run_scenario(sc, target=target, seed=seed, sets=parsed_sets, skip=skip,
+                                            policy=policy, server=server, token=token, progress=progress))
     except EmulatorUsageError as exc:
         _fail_usage(str(exc))
         return
     text = render(results, report_format)
     if output is not None:
         output.write_text(text, encoding="utf-8")
-        click.echo(summary_table(results))
+        console.text(summary_table(results) + "\n")
         click.echo(f"Report ({report_format}) written to {output}")
+    elif report_format == "text":
+        console.text(text)
     else:
         click.echo(text, nl=False)
-        if report_format != "text":
-            click.echo(summary_table(results), err=True)
+        console.text(summary_table(results) + "\n", err=True)
     sys.exit(0 if all(r.passed for r in results) else 1)
 
 
@@ -109,9 +127,14 @@ def _parse_policy(items: tuple[str, ...]) -> dict:
     return out
 
 
-@click.command("scenarios")
+@click.command("scenarios", short_help="List the built-in scenarios.")
 def scenarios_cmd() -> None:
-    """List the built-in scenarios with one-line descriptions."""
+    """List the built-in scenarios with one-line descriptions.
+
+    \b
+    Examples:
+      okta-hooks scenarios
+    """
     from ..scenarios import builtin_names, load_builtin
 
     names = builtin_names()

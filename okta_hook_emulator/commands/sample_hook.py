@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 
-@click.command("sample-hook")
+@click.command("sample-hook", short_help="Serve the sample hook (every hook kind at /hooks).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True,
               help="TCP port; 0 picks a free one (the URL printed tells which).")
@@ -24,7 +24,13 @@ import click
 def command(host: str, port: int, misbehave: str, slow_seconds: float, hang_seconds: float) -> None:
     """Serve the sample hook: every Okta hook kind at /hooks (or /hooks/<kind>), until Ctrl-C.
 
-    Example: okta-hooks sample-hook --port 8080, then okta-hooks run --all --target http://127.0.0.1:8080/hooks"""
+    Then run the built-in scenarios against it: okta-hooks run --all --target http://127.0.0.1:8080/hooks
+
+    \b
+    Examples:
+      okta-hooks sample-hook --port 8080
+      okta-hooks sample-hook --port 8080 --misbehave slow
+    """
     from ..sample_hook.app import create_app, serve
     from .serve import port_problem
 

@@ -16,7 +16,7 @@ import click
 from ..errors import EmulatorUsageError
 
 
-@click.command("serve")
+@click.command("serve", short_help="Serve an emulated Okta org: its APIs and dashboard.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind (loopback by default).")
 @click.option("--port", type=click.IntRange(0, 65535), default=8070, show_default=True,
               help="TCP port; 0 picks a free one (the URL printed tells which).")
@@ -45,7 +45,13 @@ def command(host: str, port: int, db: str, seed: int, token: str | None, strict:
             quiet: bool, live: bool, allowed_hosts: tuple[str, ...], secret_key: str | None, max_body_bytes: int,
             rate_limit: int | None, captures_dir: str | None) -> None:
     """Serve the emulated Okta org: /api/v1/eventHooks, /api/v1/inlineHooks, /api/v1/logs, /oauth2/default,
-    the /_emulator/ control API and the dashboard at /."""
+    the /_emulator/ control API and the dashboard at /.
+
+    \b
+    Examples:
+      okta-hooks serve --port 8070 --token my-api-token
+      okta-hooks serve --db org.sqlite --strict
+    """
     from ..server import serve
     from ..server.hosts import is_loopback
     from ..server.oauth import demo_client

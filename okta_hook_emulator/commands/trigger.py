@@ -143,7 +143,7 @@ def fire_events(org: OrgClient, event_type: str, count: int, overrides: dict, us
     return verdicts, idle
 
 
-@click.command("trigger")
+@click.command("trigger", short_help="Fire events or inline flows through a running org.")
 @click.argument("target", metavar="EVENT_TYPE|KIND")
 @click.option("--count", type=click.IntRange(1, 10_000), default=1, show_default=True,
               help="How many events (or flows) to fire.")

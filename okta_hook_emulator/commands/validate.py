@@ -39,7 +39,7 @@ def _parse(raw: bytes, source: str, what: str) -> Any:
                                  f"{exc.colno}. Fix the file or pass a JSON document.") from None
 
 
-@click.command("validate")
+@click.command("validate", short_help="Check a hook answer (or request) against Okta's rules.")
 @click.argument("kind")
 @click.argument("file", default=None, required=False)
 @click.option("--request", "as_request", is_flag=True,
@@ -55,6 +55,11 @@ def command(kind: str, file: str | None, as_request: bool, request_file: str | N
     FILE is a JSON file or '-' (standard input; the default when input is piped). Prints each problem as `path: [rule] message`, or `valid`;
     then each warning (what Okta likely ignores, e.g. an unknown key) as `path: warning [rule] message`.
     Warnings never make a body invalid. Exit status: 0 valid, 1 invalid, 2 usage error.
+
+    \b
+    Examples:
+      okta-hooks validate token answer.json --request-file request.json
+      okta-hooks payload event | okta-hooks validate event --request -
     """
     try:
         if file is None:

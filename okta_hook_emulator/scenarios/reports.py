@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
+from typing import Any
 
 from .runner import ERROR, FAILED, SKIPPED, ScenarioResult, StepResult
 
@@ -12,9 +13,19 @@ FORMATS = ("text", "json", "junit")
 _MARK = {"passed": "PASS", "failed": "FAIL", "skipped": "SKIP", "error": "ERR "}
 
 
-def progress_line(scenario_name: str, step: StepResult) -> str:
-    """One line per step, printed (to stderr) as the run goes."""
-    line = f"[{scenario_name}] {_MARK[step.status]} {step.name:<20} {step.label:<40} {step.summary}"
+def progress_widths(scenarios: Sequence[Any]) -> tuple[int, int, int]:
+    """The column widths (scenario name, step name, step label) that align the progress lines of a run of these
+    scenarios (``scenarios.model.Scenario``)."""
+    steps = [st for sc in scenarios for st in sc.steps]
+    return (max((len(sc.name) for sc in scenarios), default=0), max((len(st.name) for st in steps), default=0),
+            max((len(st.describe()) for st in steps), default=0))
+
+
+def progress_line(scenario_name: str, step: StepResult, widths: tuple[int, int, int] = (0, 20, 40)) -> str:
+    """One line per step, printed (to stderr) as the run goes; ``widths`` from ``progress_widths`` align them."""
+    name_w, step_w, label_w = widths
+    line = (f"{'[' + scenario_name + ']':<{name_w + 2}} {_MARK[step.status]} {step.name:<{step_w}} "
+            f"{step.label:<{label_w}} {step.summary}")
     line = line.rstrip()
     if step.status == FAILED:
         line += "".join(f"\n      - {c.describe()}" for c in step.failures())

@@ -310,19 +310,9 @@ class InProcessBackend:
 
 
 def _summary(action: str, doc: dict[str, Any]) -> str:
-    if action == "verify":
-        return f"{doc.get('verdict')} (HTTP {doc.get('http_status')}, {doc.get('attempt_count')} attempt(s))"
-    if action == "events":
-        return (f"{doc.get('event_count')} event(s) in {doc.get('batch_count')} batch(es): {doc.get('verdict')}, "
-                f"{doc.get('attempt_count')} attempt(s)")
-    if action in ("inline", "flow"):
-        outcome = doc.get("outcome") or {}
-        text = outcome.get("summary") if isinstance(outcome, dict) else None
-        return f"{doc.get('verdict')} (HTTP {doc.get('http_status')})" + (f": {text}" if text else (
-            f": {doc.get('reason')}" if doc.get("reason") else ""))
-    if action == "wait":
-        return f"waited {doc.get('waited')} s"
-    return ""
+    from .reasons import step_summary
+
+    return step_summary(action, doc)
 
 
 # --------------------------------------------------------------------------------------------------------
