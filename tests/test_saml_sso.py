@@ -21,18 +21,13 @@ import httpx
 import pytest
 from flask import Flask, jsonify, redirect, request
 from pytest_httpserver import HTTPServer
+from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
+from saml2.client import Saml2Client
+from saml2.config import SPConfig
 from werkzeug.serving import make_server
 
 from okta_hook_emulator.server.users import DEMO_PASSWORD
 from tests.helpers.server import inline_hook_body
-
-saml2 = pytest.importorskip("saml2")
-from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT  # noqa: E402
-from saml2.client import Saml2Client  # noqa: E402
-from saml2.config import SPConfig  # noqa: E402
-
-pytestmark = pytest.mark.skipif(shutil.which("xmlsec1") is None,
-                                reason="pysaml2 needs the xmlsec1 binary (Debian package xmlsec1, see .ci/run)")
 
 SAML_HOOK_TYPE = "com.okta.saml.tokens.transform"
 ADD_ATTRIBUTE = {"commands": [{"type": "com.okta.assertion.patch", "value": [
@@ -106,6 +101,9 @@ class ServiceProvider:
 
 @pytest.fixture
 def sp() -> Iterator[ServiceProvider]:
+    if shutil.which("xmlsec1") is None:  # never skipped: .ci/run installs it
+        pytest.fail("pysaml2 verifies signatures with the xmlsec1 binary: install it with 'apt-get install -y xmlsec1' "
+                    "(Debian package xmlsec1, as .ci/run does).")
     provider = ServiceProvider()
     yield provider
     provider.stop()
@@ -196,3 +194,114 @@ def test_a_tampered_assertion_is_refused(server: Any, api: httpx.Client, sp: Ser
     assert refused.status_code == 403, refused.text
     assert "Signature" in refused.json()["refused"]  # pysaml2 refuses it for the broken signature
     assert httpx.post(action, data=fields).status_code == 200  # the untouched one still passes
+
+
+def test_http_post_binding_resumes_after_sign_in(server: Any, api: httpx.Client, sp: ServiceProvider,
+                                                 saml_app: dict, hook_server: HTTPServer) -> None:
+    _register_saml_hook(api, hook_server, ADD_ATTRIBUTE)
+    sp_page = httpx.post(sp.url + "/login-post").text
+    fields = {name: html.unescape(value) for name, value in
+              re.findall(r'name="(SAMLRequest|RelayState)" value="([^"]*)"', sp_page)}
+    with httpx.Client(base_url=server.url) as browser:
+        posted = browser.post(saml_app["ssoUrl"], data=fields)
+        # back to the SSO URL by GET (the session cookie is SameSite=Lax), then to the sign-in page
+        assert posted.status_code == 303 and posted.headers["location"].startswith(urlsplit(saml_app["ssoUrl"]).path)
+        action, form = _post_form(_sign_in(browser, browser.get(posted.headers["location"]), _login(server)))
+    accepted = httpx.post(action, data=form)
+    assert accepted.status_code == 200, accepted.text
+    assert accepted.json()["relayState"] == "/posted" and accepted.json()["ava"]["extPatientId"] == ["P-1234"]
+
+
+def test_idp_initiated_sign_on_uses_the_default_relay_state(server: Any, api: httpx.Client, sp: ServiceProvider,
+                                                            hook_server: HTTPServer) -> None:
+    app = api.post("/_emulator/saml-apps", json={"audience": sp.entity_id, "acsUrl": sp.acs_url,
+                                                 "defaultRelayState": "/home"}).json()
+    sp.trust(httpx.get(app["metadataUrl"]).text, app["issuer"])
+    _register_saml_hook(api, hook_server, ADD_ATTRIBUTE)
+    with httpx.Client(base_url=server.url) as browser:
+        page = _sign_in(browser, browser.get(app["ssoUrl"]), _login(server))
+    action, fields = _post_form(page)
+    assert fields["RelayState"] == "/home"
+    assert "InResponseTo" not in base64.b64decode(fields["SAMLResponse"]).decode()  # unsolicited
+    accepted = httpx.post(action, data=fields)
+    assert accepted.status_code == 200, accepted.text
+    assert accepted.json()["inResponseTo"] is None and accepted.json()["ava"]["extPatientId"] == ["P-1234"]
+
+
+def test_a_hook_error_shows_its_message_and_posts_nothing(server: Any, api: httpx.Client, sp: ServiceProvider,
+                                                         saml_app: dict, hook_server: HTTPServer) -> None:
+    _register_saml_hook(api, hook_server, DENY)
+    with httpx.Client(base_url=server.url) as browser:
+        page = _sign_in(browser, browser.get(httpx.get(sp.url + "/login").headers["location"]), _login(server))
+    assert page.status_code == 403
+    assert "Patients may not use the staff portal" in page.text and "SAMLResponse" not in page.text
+    assert "SAML assertion inline hook</strong>: error" in page.text
+
+
+def test_a_failed_hook_call_fails_open_with_the_original_assertion(
+        server: Any, api: httpx.Client, sp: ServiceProvider, saml_app: dict, hook_server: HTTPServer) -> None:
+    _register_saml_hook(api, hook_server, {"oops": True}, status=500)
+    with httpx.Client(base_url=server.url) as browser:
+        page = _sign_in(browser, browser.get(httpx.get(sp.url + "/login").headers["location"]), _login(server))
+    assert "SAML assertion inline hook</strong>: failed" in page.text
+    action, fields = _post_form(page)
+    accepted = httpx.post(action, data=fields)
+    assert accepted.status_code == 200, accepted.text
+    ava = accepted.json()["ava"]
+    assert "extPatientId" not in ava and ava["email"]  # the app's own attribute statements, unchanged
+
+
+def test_without_a_saml_hook_the_assertion_is_issued_as_is(server: Any, api: httpx.Client, sp: ServiceProvider,
+                                                           saml_app: dict) -> None:
+    with httpx.Client(base_url=server.url) as browser:
+        page = _sign_in(browser, browser.get(httpx.get(sp.url + "/login").headers["location"]), _login(server))
+    assert "No inline hook ran" in page.text
+    action, fields = _post_form(page)
+    accepted = httpx.post(action, data=fields)
+    assert accepted.status_code == 200 and accepted.json()["nameId"] == _login(server)
+    sso = api.get("/api/v1/logs", params={"filter": 'eventType eq "user.authentication.sso"'}).json()
+    assert sso and sso[-1]["target"][0]["id"] == saml_app["id"]
+    assert sso[-1]["actor"]["alternateId"] == _login(server)
+
+
+def test_requests_the_org_cannot_serve_get_an_error_page(server: Any, api: httpx.Client, sp: ServiceProvider,
+                                                         saml_app: dict) -> None:
+    with httpx.Client(base_url=server.url) as browser:
+        assert browser.get("/app/nope/exk0000000000000000/sso/saml").status_code == 404
+        garbled = browser.get(saml_app["ssoUrl"], params={"SAMLRequest": "bm90IGRlZmxhdGVk"})
+        assert garbled.status_code == 400 and "could not be read" in garbled.text
+        other = AUTHN_REQUEST.format(acs="https://elsewhere.example/acs").encode()
+        asked = browser.post(saml_app["ssoUrl"], data={"SAMLRequest": base64.b64encode(other).decode()})
+        assert asked.status_code == 400 and "https://elsewhere.example/acs" in asked.text
+        entity = AUTHN_REQUEST.replace("<samlp:AuthnRequest", '<!DOCTYPE x [<!ENTITY e "x">]><samlp:AuthnRequest')
+        doctype = browser.post(saml_app["ssoUrl"], data={"SAMLRequest": base64.b64encode(
+            entity.format(acs=sp.acs_url).encode()).decode()})
+        assert doctype.status_code == 400 and "DOCTYPE" in doctype.text
+
+
+def test_the_control_api_registers_and_lists_saml_apps(server: Any, api: httpx.Client) -> None:
+    bad = api.post("/_emulator/saml-apps", json={"audience": "urn:sp", "acsUrl": "javascript:alert(1)"})
+    assert bad.status_code == 400 and bad.json()["errorCode"] == "E0000001" and "acsUrl" in bad.text
+    assert api.post("/_emulator/saml-apps", json={"acsUrl": "https://sp.example/acs"}).status_code == 400
+    assert httpx.get(server.url + "/_emulator/saml-apps").status_code == 401  # the API token is needed
+    made = api.post("/_emulator/saml-apps", json={"label": "Wiki", "audience": "urn:wiki",
+                                                  "acsUrl": "https://wiki.example/saml/acs"}).json()
+    listed = api.get("/_emulator/saml-apps").json()
+    synthetic = server.app.extensions["okta_hooks"].emulator.payloads.org.saml_apps
+    assert [a["appId"] for a in listed] == [a.entity_id for a in synthetic] + [made["appId"]]
+    assert made["ssoUrl"] == f"{server.url}/app/{made['name']}/{made['appId']}/sso/saml"
+    assert made["metadataUrl"] == made["ssoUrl"] + "/metadata" and made["issuer"].endswith(made["appId"])
+
+
+def test_a_synthetic_app_posts_to_its_own_acs(server: Any, api: httpx.Client) -> None:
+    app = api.get("/_emulator/saml-apps").json()[0]
+    with httpx.Client(base_url=server.url) as browser:
+        action, fields = _post_form(_sign_in(browser, browser.get(app["ssoUrl"]), _login(server)))
+    assert action == app["acsUrl"] and action.startswith("https://") and action.endswith("/saml/sso")
+    assert "RelayState" not in fields and base64.b64decode(fields["SAMLResponse"]).startswith(b"<?xml")
+
+
+AUTHN_REQUEST = ('<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" '
+                 'xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="id-1" Version="2.0" '
+                 'IssueInstant="2026-01-01T00:00:00Z" AssertionConsumerServiceURL="{acs}">'
+                 '<saml:Issuer>urn:sp</saml:Issuer></samlp:AuthnRequest>')
