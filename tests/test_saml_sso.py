@@ -262,6 +262,8 @@ def test_without_a_saml_hook_the_assertion_is_issued_as_is(server: Any, api: htt
     sso = api.get("/api/v1/logs", params={"filter": 'eventType eq "user.authentication.sso"'}).json()
     assert sso and sso[-1]["target"][0]["id"] == saml_app["id"]
     assert sso[-1]["actor"]["alternateId"] == _login(server)
+    debug = sso[-1]["debugContext"]["debugData"]
+    assert debug["initiationType"] == "SP_INITIATED" and debug["requestUri"] == urlsplit(saml_app["ssoUrl"]).path
 
 
 def test_requests_the_org_cannot_serve_get_an_error_page(server: Any, api: httpx.Client, sp: ServiceProvider,

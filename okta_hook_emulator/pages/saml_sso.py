@@ -117,13 +117,17 @@ def hook_request(st: Any, app: SamlApp, user: Any, sso_url: str, method: str) ->
         return st.emulator.payloads.inline_request("saml", user=user, overrides=overrides)
 
 
-def _log_sso(st: Any, app: SamlApp, account: Any) -> None:
+def _log_sso(st: Any, app: SamlApp, account: Any, sp_initiated: bool) -> None:
+    """Write Okta's ``user.authentication.sso`` event (docs/okta-behaviour.md#ids-and-formats: the SSO URL,
+    ``initiationType`` and ``signOnMode`` in ``debugData``)."""
     user = account.user
     actor = {"id": user.id, "type": "User", "alternateId": user.login, "displayName": user.display_name,
              "detailEntry": None}
     target = {"id": app.okta_id, "type": "AppInstance", "alternateId": app.label, "displayName": app.label,
               "detailEntry": {"signOnModeType": "SAML_2_0"}}
-    st.log("user.authentication.sso", actor=actor, targets=[target], outcome="SUCCESS")
+    debug = {"requestUri": app.sso_path, "url": app.sso_path + "?", "signOnMode": "SAML 2.0",
+             "initiationType": "SP_INITIATED" if sp_initiated else "IDP_INITIATED"}
+    st.log("user.authentication.sso", actor=actor, targets=[target], outcome="SUCCESS", debug_data=debug)
 
 
 @bp.route("/app/<app_name>/<app_id>/sso/saml", methods=["GET", "POST"])
@@ -175,7 +179,7 @@ def saml_sso(app_name: str, app_id: str) -> Response:
     xml = saml_response(final_xml, st.emulator.keys, response_id=response_id, issuer=app.issuer,
                         destination=app.acs_url, issue_instant=iso(st.clock.now()),
                         in_response_to=authn.id if authn else None, sign_response=app.response_signed)
-    _log_sso(st, app, account)
+    _log_sso(st, app, account, sp_initiated=authn is not None)
     page = render_page("saml_post.html", app=app, acs_url=app.acs_url, relay_state=relay_state,
                        saml_response=base64.b64encode(xml.encode("utf-8")).decode("ascii"))
     acs = urlsplit(app.acs_url)
