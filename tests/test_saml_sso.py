@@ -199,6 +199,31 @@ def test_without_a_saml_hook_the_assertion_is_issued_as_is(server: Any, api: htt
     assert debug["initiationType"] == "SP_INITIATED" and debug["requestUri"] == urlsplit(saml_app["ssoUrl"]).path
 
 
+def test_an_app_runs_its_own_assertion_hook(server: Any, api: httpx.Client, sp: ServiceProvider,
+                                            hook_server: HTTPServer) -> None:
+    _register_saml_hook(api, hook_server, ADD_ATTRIBUTE)  # the org's first SAML hook: answers /saml
+    other = json.loads(json.dumps(ADD_ATTRIBUTE).replace("extPatientId", "ward").replace("P-1234", "W-7"))
+    hook_server.expect_request("/saml-ward", method="POST").respond_with_json(other)
+    ward = api.post("/api/v1/inlineHooks", json=inline_hook_body(hook_server.url_for("/saml-ward"), SAML_HOOK_TYPE,
+                                                                 "Ward hook")).json()
+    unknown = api.post("/_emulator/saml-apps", json={"audience": sp.entity_id, "acsUrl": sp.acs_url,
+                                                     "inlineHookId": "calNoSuchHook0000000"})
+    assert unknown.status_code == 400 and "calNoSuchHook0000000" in unknown.text
+    app = api.post("/_emulator/saml-apps", json={"audience": sp.entity_id, "acsUrl": sp.acs_url,
+                                                 "inlineHookId": ward["id"]}).json()
+    assert app["inlineHookId"] == ward["id"]
+    sp.trust(httpx.get(app["metadataUrl"]).text, app["issuer"])
+    with httpx.Client(base_url=server.url) as browser:
+        action, fields = _post_form(_sign_in(browser, browser.get(app["ssoUrl"]), _login(server)))
+        ava = httpx.post(action, data=fields).json()["ava"]
+        assert ava["ward"] == ["W-7"] and "extPatientId" not in ava
+        api.post(f"/api/v1/inlineHooks/{ward['id']}/lifecycle/deactivate")
+        page = browser.get(app["ssoUrl"])  # the app's hook is INACTIVE: no hook runs, not another app's
+    assert "No inline hook ran" in page.text
+    action, fields = _post_form(page)
+    assert "ward" not in httpx.post(action, data=fields).json()["ava"]
+
+
 def test_requests_the_org_cannot_serve_get_an_error_page(server: Any, api: httpx.Client, sp: ServiceProvider,
                                                          saml_app: dict) -> None:
     with httpx.Client(base_url=server.url) as browser:

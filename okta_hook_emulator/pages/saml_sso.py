@@ -25,7 +25,7 @@ from ..clock import iso
 from ..emulator.outcomes.saml import assertion_xml
 from ..emulator.saml_signing import saml_response
 from ..server.app import org_url, state
-from ..server.saml_metadata import SamlApp, find_saml_app
+from ..server.saml_metadata import SamlApp, find_saml_app, saml_hook_for
 from . import bp
 from .session import note_hook_call, sign_in_url, signed_in_account
 from .signin import render_page
@@ -98,13 +98,6 @@ def _error_page(message: str, status: int, app: SamlApp | None = None) -> Respon
     return page
 
 
-def _saml_hook(st: Any) -> dict | None:
-    from ..server.inline_hooks import INLINE_TYPES
-
-    return next((h for h in st.store.list_hooks("inline") if h["status"] == "ACTIVE"
-                 and INLINE_TYPES[h["type"]].name == "saml"), None)
-
-
 def hook_request(st: Any, app: SamlApp, user: Any, sso_url: str, method: str) -> dict:
     """The core's SAML hook request for ``user`` signing in to ``app``: the app's issuer, ACS URL (recipient) and
     SP entity ID (audience)."""
@@ -161,7 +154,7 @@ def saml_sso(app_name: str, app_id: str) -> Response:
 
     sso_url = org_url() + app.sso_path
     req = hook_request(st, app, account.user, sso_url, request.method)
-    hook = _saml_hook(st)
+    hook = saml_hook_for(st, app)
     if hook is None:  # no hook: the same core code renders the assertion
         final_xml = assertion_xml(req["data"]["assertion"], req, st.clock.now())
     else:

@@ -24,6 +24,7 @@ from .app import json_body, okta_json, org_url, state
 bp = Blueprint("saml_metadata", __name__)
 
 _META_KEY = "saml_apps"  # the registered apps, a JSON list in the store's meta table
+SAML_HOOK_TYPE = "com.okta.saml.tokens.transform"
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class SamlApp:
     acs_url: str  # Single sign-on URL: where the SAMLResponse is POSTed
     default_relay_state: str = ""
     response_signed: bool = True  # Okta's "Response: Signed" (the assertion is always signed)
+    inline_hook_id: str = ""  # the app's "Assertion Inline Hook"; "" = the org's first ACTIVE SAML hook
 
     @property
     def sso_path(self) -> str:
@@ -52,7 +54,8 @@ class SamlApp:
         """The control API's JSON form."""
         return {"name": self.name, "appId": self.app_id, "id": self.okta_id, "label": self.label,
                 "audience": self.audience, "acsUrl": self.acs_url, "defaultRelayState": self.default_relay_state,
-                "responseSigned": self.response_signed, "issuer": self.issuer,
+                "responseSigned": self.response_signed, "inlineHookId": self.inline_hook_id or None,
+                "issuer": self.issuer,
                 "ssoUrl": base_url + self.sso_path, "metadataUrl": base_url + self.sso_path + "/metadata"}
 
 
@@ -75,6 +78,15 @@ def find_saml_app(st: Any, app_name: str, app_id: str) -> SamlApp | None:
 _NETLOC = re.compile(r"[A-Za-z0-9.\-]+(:[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?")
 
 
+def saml_hook_for(st: Any, app: SamlApp) -> dict | None:
+    """The inline hook an SSO to ``app`` runs: the app's own when it names one (and it is ACTIVE), else the org's
+    first ACTIVE SAML hook; None when there is none (docs/okta-behaviour.md#saml-sso)."""
+    hooks = [h for h in st.store.list_hooks("inline") if h["type"] == SAML_HOOK_TYPE and h["status"] == "ACTIVE"]
+    if app.inline_hook_id:
+        return next((h for h in hooks if h["id"] == app.inline_hook_id), None)
+    return hooks[0] if hooks else None
+
+
 def _url(body: dict, field: str) -> str:
     value = body.get(field)
     try:
@@ -88,7 +100,8 @@ def _url(body: dict, field: str) -> str:
 
 
 def register_saml_app(st: Any, body: dict) -> SamlApp:
-    """Register a service provider as a new SAML app (``acsUrl`` and ``audience`` required)."""
+    """Register a service provider as a new SAML app (``acsUrl`` and ``audience`` required; optional ``label``,
+    ``defaultRelayState``, ``responseSigned``, ``inlineHookId``)."""
     acs_url = _url(body, "acsUrl")
     audience = body.get("audience")
     if not isinstance(audience, str) or not audience.strip():
@@ -97,14 +110,19 @@ def register_saml_app(st: Any, body: dict) -> SamlApp:
     label = body.get("label") or "SAML App"
     relay = body.get("defaultRelayState") or ""
     signed = body.get("responseSigned", True)
-    if not isinstance(label, str) or not isinstance(relay, str) or not isinstance(signed, bool):
+    hook_id = body.get("inlineHookId") or ""
+    if not all(isinstance(v, str) for v in (label, relay, hook_id)) or not isinstance(signed, bool):
         raise OktaAPIError("E0000001", "samlApp", causes=[
-            "label and defaultRelayState must be strings and responseSigned a boolean."])
+            "label, defaultRelayState and inlineHookId must be strings and responseSigned a boolean."])
+    if hook_id and not any(h["id"] == hook_id and h["type"] == SAML_HOOK_TYPE for h in st.store.list_hooks("inline")):
+        raise OktaAPIError("E0000001", "inlineHookId", causes=[
+            f"inlineHookId: no SAML inline hook ({SAML_HOOK_TYPE}) has the id {hook_id}; register it first "
+            "(POST /api/v1/inlineHooks)."])
     with st.lock:
         apps = _registered(st)
         slug = re.sub(r"[^a-z0-9]+", "", label.lower())[:24] or "samlapp"
         app = SamlApp(f"emulatororg_{slug}_{len(apps) + 1}", st.new_id("exk"), st.new_id("0oa"), label,
-                      audience.strip(), acs_url, relay, signed)
+                      audience.strip(), acs_url, relay, signed, hook_id)
         st.store.set_meta(_META_KEY, json.dumps([asdict(a) for a in apps + [app]]))
     return app
 
@@ -126,5 +144,5 @@ def list_saml_apps() -> Response:
 @bp.post("/_emulator/saml-apps")
 def create_saml_app() -> Response:
     """Register a service provider (``acsUrl``, ``audience``, optional ``label``, ``defaultRelayState``,
-    ``responseSigned``) as a SAML app; answers the app with its SSO and metadata URLs."""
+    ``responseSigned``, ``inlineHookId``) as a SAML app; answers the app with its SSO and metadata URLs."""
     return okta_json(register_saml_app(state(), json_body()).to_dict(org_url()), 201)
