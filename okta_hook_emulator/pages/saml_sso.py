@@ -155,18 +155,17 @@ def saml_sso(app_name: str, app_id: str) -> Response:
     sso_url = org_url() + app.sso_path
     req = hook_request(st, app, account.user, sso_url, request.method)
     hook = saml_hook_for(st, app)
-    if hook is None:  # no hook: the same core code renders the assertion
-        final_xml = assertion_xml(req["data"]["assertion"], req, st.clock.now())
-    else:
+    final_xml = None
+    if hook is not None:  # the core judges the answer and applies its commands (or fails open)
         from ..server.inline_hooks import call_hook
 
         result = call_hook(hook, via="saml-sso", request=req)
         note_hook_call(result, HOOK_LABEL)
-        outcome = result.outcome
-        if outcome is not None and outcome.denied:
-            return _error_page(outcome.error_message or "The callback service returned an error", 403, app)
-        final_xml = outcome.assertion_xml if outcome is not None else \
-            assertion_xml(req["data"]["assertion"], req, st.clock.now())
+        if result.outcome is not None and result.outcome.denied:
+            return _error_page(result.outcome.error_message or "The callback service returned an error", 403, app)
+        final_xml = result.outcome.assertion_xml if result.outcome is not None else None
+    if final_xml is None:  # no hook: the same core code renders the request's assertion as is
+        final_xml = assertion_xml(req["data"]["assertion"], req, st.clock.now())
     with st.lock:
         response_id = "id" + st.emulator.payloads.uuid().replace("-", "")
     xml = saml_response(final_xml, st.emulator.keys, response_id=response_id, issuer=app.issuer,
