@@ -96,3 +96,36 @@ def test_a_server_saml_flow_answers_the_signed_assertion(server, api, saml_hook)
                                     id_attribute="ID").signed_xml
     assert verified.xpath("//saml:Attribute[@Name='extPatientId']/saml:AttributeValue/text()",
                           namespaces=NS) == ["P-1234"]
+
+
+def _response(emu: Emulator, hook_url: str, **kwargs) -> etree._Element:
+    from okta_hook_emulator.emulator.saml_signing import saml_response
+
+    outcome = emu.call_inline("saml", hook_url).outcome
+    xml = saml_response(outcome.assertion_xml, emu.keys, response_id="id-response-1", issuer="http://www.okta.com/exk1",
+                        destination="https://sp.example/acs", issue_instant="2026-01-01T00:00:00.000Z", **kwargs)
+    return etree.fromstring(xml.encode())
+
+
+def test_the_saml_response_signs_response_and_assertion_separately(saml_hook):
+    with Emulator(seed=1) as emu:
+        doc = _response(emu, saml_hook, in_response_to="id-authn-7")
+        cert = certificate_pem(emu.keys)
+    assert etree.QName(doc).localname == "Response" and etree.QName(doc[1]).localname == "Signature"
+    assert doc.get("Destination") == "https://sp.example/acs" and doc.get("InResponseTo") == "id-authn-7"
+    assert doc.find(".//saml:SubjectConfirmationData", NS).get("InResponseTo") == "id-authn-7"
+    assert doc.find("{urn:oasis:names:tc:SAML:2.0:protocol}Status/*").get("Value").endswith(":Success")
+    response = XMLVerifier().verify(etree.tostring(doc), x509_cert=cert, id_attribute="ID").signed_xml
+    assert response.get("ID") == "id-response-1"
+    assertion = doc.find("saml:Assertion", NS)
+    assert etree.QName(assertion[1]).localname == "Signature"  # its own signature, after its Issuer
+    signed = XMLVerifier().verify(etree.tostring(assertion), x509_cert=cert, id_attribute="ID").signed_xml
+    assert signed.xpath("//saml:Attribute[@Name='extPatientId']/saml:AttributeValue/text()",
+                        namespaces=NS) == ["P-1234"]
+
+
+def test_an_unsigned_response_still_carries_a_signed_assertion(saml_hook):
+    with Emulator(seed=1) as emu:
+        doc = _response(emu, saml_hook, sign_response=False)
+    assert doc.get("InResponseTo") is None  # IdP-initiated: nothing to answer
+    assert [etree.QName(s.getparent()).localname for s in doc.iter(f"{{{NS['ds']}}}Signature")] == ["Assertion"]

@@ -14,6 +14,10 @@ from typing import Any
 
 EXC_C14N = "http://www.w3.org/2001/10/xml-exc-c14n#"
 NS_DS = "http://www.w3.org/2000/09/xmldsig#"
+NS_SAML = "urn:oasis:names:tc:SAML:2.0:assertion"
+NS_SAMLP = "urn:oasis:names:tc:SAML:2.0:protocol"
+ENTITY_FORMAT = "urn:oasis:names:tc:SAML:2.0:nameid-format:entity"
+STATUS_SUCCESS = "urn:oasis:names:tc:SAML:2.0:status:Success"
 CERT_SUBJECT = "okta-hook-emulator SAML signing"
 _PLACEHOLDER = f'<ds:Signature xmlns:ds="{NS_DS}" Id="placeholder"></ds:Signature>'
 
@@ -52,14 +56,13 @@ def certificate_b64(keys: Any) -> str:
     return "".join(certificate_pem(keys).strip().splitlines()[1:-1])
 
 
-def sign_assertion(assertion_xml: str, keys: Any) -> str:
-    """``assertion_xml`` (a ``<saml:Assertion>`` with an ``ID``) with an enveloped RSA-SHA256 signature after its
-    ``<saml:Issuer>``."""
+def _sign(root: Any, keys: Any) -> Any:
+    """``root`` (an lxml element with an ``ID``) with an enveloped RSA-SHA256 signature placed after its
+    ``<saml:Issuer>`` (SAML 2.0 core section 5.3), referencing ``#ID``."""
     from lxml import etree
     from signxml import CanonicalizationMethod, DigestAlgorithm, SignatureMethod, XMLSigner, methods
 
-    root = etree.fromstring(assertion_xml.encode("utf-8"))
-    issuer = root.find("{urn:oasis:names:tc:SAML:2.0:assertion}Issuer")
+    issuer = root.find(f"{{{NS_SAML}}}Issuer")
     placeholder = etree.fromstring(_PLACEHOLDER)
     if issuer is not None:
         issuer.addnext(placeholder)
@@ -69,9 +72,43 @@ def sign_assertion(assertion_xml: str, keys: Any) -> str:
                        digest_algorithm=DigestAlgorithm.SHA256,
                        c14n_algorithm=CanonicalizationMethod.EXCLUSIVE_XML_CANONICALIZATION_1_0)
     signer.namespaces = {"ds": NS_DS}
-    signed = signer.sign(root, key=keys.private_key, cert=[certificate(keys)], reference_uri=f"#{root.get('ID')}",
-                         id_attribute="ID")
-    return etree.tostring(signed, encoding="unicode")
+    return signer.sign(root, key=keys.private_key, cert=[certificate(keys)], reference_uri=f"#{root.get('ID')}",
+                       id_attribute="ID")
+
+
+def sign_assertion(assertion_xml: str, keys: Any) -> str:
+    """``assertion_xml`` (a ``<saml:Assertion>`` with an ``ID``) with an enveloped RSA-SHA256 signature after its
+    ``<saml:Issuer>``."""
+    from lxml import etree
+
+    return etree.tostring(_sign(etree.fromstring(assertion_xml.encode("utf-8")), keys), encoding="unicode")
+
+
+def saml_response(assertion_xml: str, keys: Any, *, response_id: str, issuer: str, destination: str,
+                  issue_instant: str, in_response_to: str | None = None, sign_response: bool = True) -> str:
+    """The ``<samlp:Response>`` Okta POSTs to a service provider's ACS for ``assertion_xml`` (the final,
+    unsigned assertion of a SAML flow): status Success, ``Destination`` = the ACS URL, ``InResponseTo`` = the
+    AuthnRequest's ID (also set on the assertion's ``SubjectConfirmationData``; absent when IdP-initiated), the
+    assertion signed, and the Response signed too when ``sign_response`` (docs/okta-behaviour.md#saml-sso)."""
+    from lxml import etree
+
+    assertion = etree.fromstring(assertion_xml.encode("utf-8"))
+    if in_response_to:
+        for data in assertion.iter(f"{{{NS_SAML}}}SubjectConfirmationData"):
+            data.set("InResponseTo", in_response_to)
+    assertion = _sign(assertion, keys)
+    attrs = {"ID": response_id, "Version": "2.0", "IssueInstant": issue_instant, "Destination": destination}
+    if in_response_to:
+        attrs["InResponseTo"] = in_response_to
+    response = etree.Element(f"{{{NS_SAMLP}}}Response", attrs, nsmap={"saml2p": NS_SAMLP})
+    etree.SubElement(response, f"{{{NS_SAML}}}Issuer", {"Format": ENTITY_FORMAT},
+                     nsmap={"saml2": NS_SAML}).text = issuer
+    status = etree.SubElement(response, f"{{{NS_SAMLP}}}Status")
+    etree.SubElement(status, f"{{{NS_SAMLP}}}StatusCode", {"Value": STATUS_SUCCESS})
+    response.append(assertion)
+    if sign_response:
+        response = _sign(response, keys)
+    return '<?xml version="1.0" encoding="UTF-8"?>' + etree.tostring(response, encoding="unicode")
 
 
 def verify_assertion(signed_xml: str, cert_pem: str) -> Any:

@@ -20,4 +20,4 @@ STATIC_URL = "/pages-static"
 bp = Blueprint("pages", __name__, template_folder=str(_HERE / "templates"), static_folder=str(_HERE / "static"),
                static_url_path=STATIC_URL)
 
-from . import demo_app, phone, profile, registration, signin  # noqa: E402,F401 - registers the pages' routes on bp
+from . import demo_app, phone, profile, registration, saml_sso, signin  # noqa: E402,F401 - register their routes on bp
