@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -100,7 +101,7 @@ def test_delivery_line_says_why_a_call_failed(server: Any, api: httpx.Client, ht
     api.post("/_emulator/flows/registration", json={})
     invalid, refused, error_500 = (delivery_line(r) for r in seen)
     assert "token flow" in invalid and " invalid  aud_sub_access_only at $.commands[0].value[0].path: " in invalid
-    assert "registration flow" in refused and "no answer" in refused and refused.endswith("failed  connection refused after 2 attempts")
+    assert "registration flow" in refused and "no answer" in refused and re.search(r"failed  connection refused by 127\.0\.0\.1:\d+ \(2 attempts\)$", refused)
     assert "HTTP 500" in error_500 and error_500.endswith("failed  HTTP 500 after 2 attempts")
     for line in (invalid, refused, error_500):
         assert "None" not in line
@@ -136,7 +137,7 @@ def test_a_failed_verification_names_the_failed_check() -> None:
               "outcome": {"checks": [{"name": "JSON body", "passed": True, "detail": ""},
                                      {"name": "value equals the challenge", "passed": False,
                                       "detail": "sent 'abc', got 'xyz'"}]}}
-    assert delivery_line(record).endswith("failed  value equals the challenge: sent 'abc', got 'xyz'")
+    assert delivery_line(record).endswith("failed  check 'value equals the challenge' failed: sent 'abc', got 'xyz'")
 
 
 def test_a_record_without_attempts_or_time_prints_no_none() -> None:

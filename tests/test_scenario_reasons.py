@@ -137,7 +137,7 @@ def _attempt(transport: str, error: str | None = None, status: int | None = None
     ([_attempt("http_error", "HTTP 503", 503)], "HTTP 503"),
     ([_attempt("http_error", "HTTP 500", 500)] * 2, "HTTP 500 after 2 attempts"),
     ([_attempt("redirect", "HTTP 302 redirect to /x (Okta does not follow redirects)", 302)],
-     "redirected: HTTP 302 redirect to /x (Okta does not follow redirects)"),
+     "HTTP 302 redirect to /x (Okta does not follow redirects)"),
     ([_attempt("too_large", "response body is 262144 bytes or more", 200)],
      "answer too large: response body is 262144 bytes or more"),
 ])

@@ -7,7 +7,6 @@ terminal; ``okta-hooks serve`` and ``okta-hooks trigger`` print the same lines."
 from __future__ import annotations
 
 import queue
-import re
 import shlex
 import signal
 import sys
@@ -17,6 +16,7 @@ from typing import Any, NoReturn
 import click
 
 from ..errors import EmulatorUsageError
+from ..scenarios.reasons import delivery_reason, failed_checks, plural, problem_reasons
 
 ENV_ORG_URL = "OKTA_HOOKS_ORG_URL"
 ENV_TOKEN = "OKTA_HOOKS_TOKEN"
@@ -25,54 +25,23 @@ HOOK_NAME = "okta-hooks listen"
 
 # -- the line formatter ---------------------------------------------------------------------------------------
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
-
-
-def _transport_reason(attempt: dict) -> str:
-    """Okta's words for why one attempt got no usable answer."""
-    transport = attempt.get("transport") or ""
-    error = str(attempt.get("error") or "")
-    status = (attempt.get("response") or {}).get("status")
-    if transport == "timeout":
-        budget = re.search(r"within (\d+(?:\.\d+)? s)", error)
-        return f"timed out after {budget.group(1)}" if budget else "timed out"
-    if transport == "connection_error":
-        return "connection refused" if "refused" in error.lower() else (error or "connection failed")
-    if transport == "http_error" and status:
-        return f"HTTP {status}"
-    return error or transport or "no answer"
-
-
-def _problem_text(problem: Any) -> str:
-    if not isinstance(problem, dict):
-        return str(problem)
-    where = f" at {problem['path']}" if problem.get("path") else ""
-    return f"{problem.get('rule') or 'rule'}{where}: {problem.get('message') or ''}".rstrip(": ")
-
-
 def failure_reason(record: dict) -> str:
     """Why a delivery did not go through, in Okta's terms ("timed out after 3 s", "connection refused",
-    "HTTP 500 after 2 attempts", the broken rule, the failed verification check); "" when it went through."""
-    attempts = record.get("attempts") or []
+    "HTTP 500 after 2 attempts", the broken rule, the failed verification check); "" when it went through.
+    The wording is the scenario reports' (``scenarios/reasons.py``)."""
     outcome = record.get("outcome") if isinstance(record.get("outcome"), dict) else {}
     result = record.get("result") if isinstance(record.get("result"), dict) else {}
     if record.get("verdict") == "ok":
         return str(record.get("note") or "") if record.get("kind") == "event" else ""
-    final = attempts[-1] if attempts else {}
-    if final and final.get("transport") != "ok":
-        text = _transport_reason(final)
-        if len(attempts) > 1:
-            text += f" ({len(attempts)} attempts)" if " after " in text else f" after {len(attempts)} attempts"
-        return text
+    transport = delivery_reason({"attempts": record.get("attempts") or []})
+    if transport:
+        return transport
     if record.get("kind") == "verification":
-        failed = [c for c in outcome.get("checks") or [] if not c.get("passed")]
-        return "; ".join(f"{c.get('name')}: {c.get('detail')}" if c.get("detail") else str(c.get("name"))
-                         for c in failed) or "verification failed"
+        return "; ".join(failed_checks(outcome.get("checks"))) or "verification failed"
     problems = result.get("problems") or []
     if problems:
         more = f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""
-        return _problem_text(problems[0]) + more
+        return problem_reasons(problems[:1])[0] + more
     note = record.get("note") if record.get("kind") == "event" else ""  # an inline record's note is its route
     return str(result.get("reason") or note or outcome.get("summary") or "")
 
@@ -104,7 +73,7 @@ def delivery_line(record: dict, *, show_hook: bool = False) -> str:
     ms = sum(float(a.get("elapsed_ms") or 0) for a in attempts)
     verdict = str(record.get("verdict") or "?")
     line = (f"{when:<12}  {label:<36}  {event_id or '-':<36}  {status_text:<9}  {ms:>6.0f} ms  "
-            f"{_plural(len(attempts), 'attempt'):<10}  {verdict}")
+            f"{plural(len(attempts), 'attempt'):<10}  {verdict}")
     reason = failure_reason(record)
     if reason:
         line += f"  {reason}"
@@ -218,7 +187,7 @@ def register_hooks(api: Any, forward_to: str | None, types: list[str], inline: l
     auth = {"authScheme": {"type": "HEADER", "key": "Authorization", "value": secret}} if secret else {}
     removed = remove_listen_hooks(api)
     if removed:
-        click.echo(f"  Replaced {_plural(removed, 'hook')} an earlier okta-hooks listen registered in this org.")
+        click.echo(f"  Replaced {plural(removed, 'hook')} an earlier okta-hooks listen registered in this org.")
     if forward_to:
         chunks = [types[i:i + MAX_EVENT_TYPES] for i in range(0, len(types), MAX_EVENT_TYPES)]
         for n, chunk in enumerate(chunks, 1):
@@ -234,7 +203,7 @@ def register_hooks(api: Any, forward_to: str | None, types: list[str], inline: l
                 raise click.ClickException(
                     f"The event hook at {forward_to} did not verify: {_verify_cause(resp)}. Start it (it must echo "
                     "X-Okta-Verification-Challenge on GET), then run okta-hooks listen again.")
-            click.echo(f"  Event hook:     {forward_to}  ({_plural(len(chunk), 'event type')}, {hook_id}, VERIFIED)")
+            click.echo(f"  Event hook:     {forward_to}  ({plural(len(chunk), 'event type')}, {hook_id}, VERIFIED)")
     for kind, url in inline:
         body = {"name": f"{HOOK_NAME} {kind.name}", "type": kind.okta_type, "version": "1.0.0",
                 "channel": {"type": "HTTP", "version": "1.0.0", "config": {"uri": url, "method": "POST", **auth}}}

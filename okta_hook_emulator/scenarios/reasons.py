@@ -48,7 +48,7 @@ def delivery_reason(delivery: dict[str, Any] | None) -> str:
             return f"HTTP error{tries}"
         return f"HTTP {status} after {plural(len(attempts), 'attempt')}" if len(attempts) > 1 else f"HTTP {status}"
     if transport == R.REDIRECT:
-        return f"redirected: {error}{tries}" if error else f"redirected{tries}"
+        return f"{error}{tries}" if error else f"redirected{tries}"  # the error names the redirect
     if transport == R.TOO_LARGE:
         return f"answer too large: {error}{tries}" if error else f"answer too large{tries}"
     return f"{transport}: {error}{tries}" if error else f"{transport}{tries}"
