@@ -151,6 +151,15 @@ class HookResult:
         return list(getattr(self.raw, "warnings", []) or [])
 
     @property
+    def app_exception(self) -> str | None:
+        """The traceback of an exception the in-process hook app raised (behind its framework's 500), else
+        ``None``; for a scenario, the first one of any step."""
+        for attempt in reversed(self.attempts):
+            if attempt.app_exception:
+                return attempt.app_exception
+        return _scenario_app_exception(self.raw)
+
+    @property
     def elapsed(self) -> float:
         """Seconds spent on every attempt together."""
         return sum(a.elapsed_ms for a in self.attempts) / 1000.0
@@ -170,6 +179,9 @@ class HookResult:
         reason = getattr(raw, "reason", "")
         if reason:
             parts[0] += f" ({reason})"
+        crash = self.app_exception if self.attempts else None  # a scenario's report shows its steps' own
+        if crash:
+            parts.append("The hook app raised an exception (Okta saw only the error answer):\n" + _indent(crash, "  "))
         outcome = self.outcome
         if outcome is not None and getattr(outcome, "summary", None):
             parts.append(f"Outcome: {outcome.summary}")
@@ -437,6 +449,14 @@ def _scenario_passed(raw: Any) -> bool:
             return value
     status = getattr(raw, "status", None)
     return isinstance(status, str) and status.lower() in ("passed", "pass", "ok")
+
+
+def _scenario_app_exception(raw: Any) -> str | None:
+    for step in getattr(raw, "steps", None) or []:
+        found = getattr(step, "app_exception", None)
+        if found:
+            return found
+    return None
 
 
 def _scenario_report(raw: Any) -> str:

@@ -203,8 +203,15 @@ class OktaHooks:
         return Target.of(chosen, path)
 
     def close(self) -> None:
-        """Release the emulator's HTTP clients and worker threads."""
+        """Release the emulator's HTTP clients and worker threads (and run in-process ASGI apps' lifespan
+        shutdown)."""
         self.emulator.close()
+
+    def __enter__(self) -> OktaHooks:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def check(self) -> None:
         """Strict mode: fail when a result broke Okta's rules and no assertion helper looked at it."""

@@ -58,6 +58,11 @@ class StepResult:
         found = (self.doc or {}).get("warnings") if isinstance(self.doc, dict) else None
         return [problem_text(w) for w in found] if isinstance(found, list) else []
 
+    @property
+    def app_exception(self) -> str | None:
+        """The traceback of an exception the in-process hook app raised during this step, else ``None``."""
+        return find_app_exception(self.doc)
+
     def failures(self) -> list[ExpectationCheck]:
         return [c for c in self.checks if not c.passed]
 
@@ -169,6 +174,23 @@ def check_step_names(scenarios: list[Scenario], names: Iterable[str], option: st
 
 # --------------------------------------------------------------------------------------------------------
 # Backends
+
+
+def find_app_exception(doc: Any) -> str | None:
+    """The first ``app_exception`` (an in-process app's traceback) of any attempt in a result document."""
+    if isinstance(doc, dict):
+        if doc.get("app_exception") and "transport" in doc:
+            return str(doc["app_exception"])
+        values: Iterable[Any] = doc.values()
+    elif isinstance(doc, list):
+        values = doc
+    else:
+        return None
+    for value in values:
+        found = find_app_exception(value)
+        if found:
+            return found
+    return None
 
 
 def _bodies(delivery: dict) -> list[str]:
