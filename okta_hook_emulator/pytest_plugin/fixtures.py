@@ -4,7 +4,8 @@
 |---|---|---|
 | ``okta_hook_target`` | function (override with any scope) | ``--okta-hooks-target`` URL, else an error asking you to override it |
 | ``okta`` | function | ``OktaHooks`` around a fresh ``Emulator(seed, policy)`` aimed at ``okta_hook_target`` |
-| ``okta_server`` | session | the emulator HTTP server on 127.0.0.1, port 0 |
+| ``okta_server_session`` | session | the emulator HTTP server on 127.0.0.1, port 0 (an ``OktaServer``) |
+| ``okta_server`` | function | the same server, reset to a clean org (no hooks, logs or deliveries; reseeded) |
 | ``okta_payloads`` | function | a ``PayloadFactory`` seeded with the run's seed (fresh per test) |
 """
 
@@ -80,18 +81,31 @@ def okta_payloads(request: pytest.FixtureRequest, _okta_hooks_org: Any) -> Any:
 
 
 @pytest.fixture(scope="session")
-def okta_server(request: pytest.FixtureRequest) -> Iterator[Any]:
-    """The real emulator HTTP server (Management API, OAuth, ``/_emulator/`` control API) on 127.0.0.1,
-    port 0, with an in-memory store. ``okta_server.url`` is its base URL and ``okta_server.token`` the SSWS
-    API token; POST ``/_emulator/reset`` to clear it between tests. It stops at the end of the session."""
+def okta_server_session(request: pytest.FixtureRequest) -> Iterator[Any]:
+    """The real emulator HTTP server (Management API, OAuth, ``/_emulator/`` control API) on 127.0.0.1, port 0,
+    with an in-memory store, started once per session: an ``OktaServer`` (``url``, ``token``,
+    ``register_event_hook``, ``register_inline_hook``, ``run_scenario``...). Its org is not reset between
+    tests: use ``okta_server`` for that."""
     from ..server import serve
+    from .server import OktaServer
 
     settings = settings_from_config(request.config)
-    server = serve(host="127.0.0.1", port=0, seed=settings.seed, policy={"timeout": settings.timeout})
+    handle = serve(host="127.0.0.1", port=0, seed=settings.seed, policy={"timeout": settings.timeout})
+    server = OktaServer(handle, seed=settings.seed)
     try:
         yield server
     finally:
-        server.stop()
+        server.close()
+        handle.stop()
+
+
+@pytest.fixture
+def okta_server(okta_server_session: Any) -> Any:
+    """The session's emulator server with a clean org for this test (as pytest-httpserver's ``httpserver``):
+    no hooks, System Log events or deliveries, payloads reseeded with the run's seed. Register the hooks the
+    test needs with ``okta_server.register_event_hook(url)`` / ``register_inline_hook(kind, url)``."""
+    okta_server_session.reset()
+    return okta_server_session
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from .fixtures import (  # noqa: F401  (re-exported so pytest registers them)
     okta_hook_target,
     okta_payloads,
     okta_server,
+    okta_server_session,
 )
 from .settings import MARKERS, REPLAY_RESULT, SCENARIO_RESULT, settings_from_config
 
