@@ -117,3 +117,36 @@ def test_okta_server_resets_the_org_for_every_test(pytester: pytest.Pytester) ->
     pytester.makepyfile(test_per_test=PER_TEST_SUITE)
     result = pytester.runpytest_subprocess()
     result.assert_outcomes(passed=3)
+
+
+README_CONFTEST = '''
+import json
+
+import pytest
+from werkzeug import Response
+
+
+@pytest.fixture
+def my_hook_url(httpserver):
+    """A stand-in hook service: event hook at /events, token inline hook at /token."""
+    httpserver.expect_request("/events", method="GET").respond_with_handler(lambda request: Response(
+        json.dumps({"verification": request.headers["X-Okta-Verification-Challenge"]}),
+        content_type="application/json"))
+    httpserver.expect_request("/events", method="POST").respond_with_response(Response(status=204))
+    httpserver.expect_request("/token", method="POST").respond_with_response(Response(status=204))
+    return httpserver.url_for("")
+'''
+
+
+@pytest.mark.slow  # pytester subprocess
+def test_readme_okta_server_example_passes(pytester: pytest.Pytester) -> None:
+    import re
+
+    from tests.helpers.readme import README
+
+    m = re.search(r"<!-- okta-server-example -->\n```python\n(.*?)```", README.read_text(), re.S)
+    assert m, "README okta_server example not found"
+    pytester.makeconftest(README_CONFTEST)
+    pytester.makepyfile(test_readme_server=m.group(1))
+    result = pytester.runpytest_subprocess()
+    result.assert_outcomes(passed=1)

@@ -130,7 +130,8 @@ class OktaServer:
         self._call("POST", "/_emulator/wait", "waiting for the delivery worker", json={"timeout": timeout})
 
     def deliveries(self, kind: str | None = None) -> list[dict[str, Any]]:
-        """The recorded deliveries (newest first), optionally of one ``kind`` (``event``, ``verification``,
+        """Summaries of the recorded deliveries (``id``, ``hookId``, ``kind``, ``eventType``, ``verdict``,
+        ``createdAt``, ``attempts``), newest first, optionally of one ``kind`` (``event``, ``verification``,
         ``token``...)."""
         return self._call("GET", "/_emulator/deliveries", "listing deliveries",
                           params={"kind": kind} if kind else None)
