@@ -207,3 +207,25 @@ def test_server_mode_refuses_an_in_process_app_target_before_any_step():
         run_scenario(load_text(TWO_SERVICES), server="http://127.0.0.1:9", token="t",
                      targets={"events": "http://127.0.0.1:9/events", "tokens": Target.asgi(token_app([]), "/t")})
     assert "step 'sign_in' (step 3)" in str(info.value) and "not an in-process app" in str(info.value)
+
+
+@pytest.mark.parametrize("option", ["user: ann@example.com", "auth_header: {name: X-Secret, value: s}",
+                                    "headers: {X-Env: ci}"])
+def test_server_mode_refuses_inline_options_it_would_ignore(option):
+    text = "version: 1\nname: opts\nsteps:\n  - {name: verify, action: verify}\n  - name: mint\n" \
+           f"    action: inline\n    hook: token\n    {option}\n"
+    with pytest.raises(ScenarioError) as info:
+        run_scenario(load_text(text), server="http://127.0.0.1:9", token="t", target="http://127.0.0.1:9/hook")
+    assert "step 'mint' (step 2)" in str(info.value) and "apply in-process only" in str(info.value)
+
+
+def test_okta_run_scenario_takes_named_targets_as_apps(tmp_path):
+    from okta_hook_emulator.pytest_plugin.hooks import OktaHooks
+
+    path = tmp_path / "two.yaml"
+    path.write_text(TWO_SERVICES)
+    received: list[dict] = []
+    with OktaHooks(None) as okta:
+        okta.run_scenario(str(path), targets={"events": Target.wsgi(events_app(received), "/events"),
+                                              "tokens": Target.asgi(token_app([]), "/token")}).assert_ok()
+    assert len(received) == 2

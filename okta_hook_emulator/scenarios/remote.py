@@ -21,7 +21,10 @@ HOOK_NAME = "okta-hooks scenarios"
 SCENARIO_AUTH = ("Authorization", "okta-hooks-scenarios-secret")
 DEFAULT_EVENT_TYPES = ("user.lifecycle.create",)
 # Event step options the server's delivery worker cannot express: the step runs through the in-process core.
-IN_PROCESS_EVENT_OPTIONS = ("batch_size", "duplicate", "out_of_order", "delay", "events")
+IN_PROCESS_EVENT_OPTIONS = ("batch_size", "duplicate", "out_of_order", "delay", "events", "user", "auth_header",
+                            "headers")
+# Inline step options the server cannot take: it calls the registered hook through that hook's own channel.
+REFUSED_INLINE_OPTIONS = ("user", "auth_header", "headers", "oauth")
 
 
 def _err(resp: httpx.Response, what: str) -> ScenarioError:
@@ -162,9 +165,12 @@ class ServerBackend:
                 return (f"--server cannot express {', '.join(special)} for event deliveries (its delivery worker "
                         "sends what Okta sends); give the step a target URL (--target URL) so it runs "
                         "in-process against that hook, or remove the option")
-        if action in ("inline", "flow") and spec.get("oauth"):
-            return ("the step option 'oauth' applies in-process; through a server, register the inline hook with "
-                    "an OAUTH channel (POST /api/v1/inlineHooks) instead")
+        refused = [k for k in REFUSED_INLINE_OPTIONS if spec.get(k)] if action in ("inline", "flow") else []
+        if refused:
+            return (f"the step option(s) {', '.join(refused)} apply in-process only: through a server, Okta calls "
+                    "the registered inline hook with that hook's own channel (set its authScheme, headers or an "
+                    "OAUTH channel with POST /api/v1/inlineHooks; pick the user with 'overrides'), or run without "
+                    "--server")
         return None
 
     def _event_hook(self, types: list[str], target: str | None) -> dict:

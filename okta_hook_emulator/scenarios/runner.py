@@ -543,6 +543,9 @@ def preflight(scenario: Scenario, backend: Any, hooks: HookTargets, resolver: Re
             if kind.variants and variant not in kind.variants:
                 raise fail(f"unknown variant '{variant}' for {kind.name}.{did_you_mean(variant, kind.variants)} "
                            f"Variants: {', '.join(kind.variants)}.", "variant")
+        if step.action == "flow" and step.spec.get("grant") == "client_credentials" and step.spec.get("user"):
+            raise fail("a client_credentials grant has no user (the token is for the client itself): remove "
+                       "'user' or use grant: password", "user")
         if step.action != "wait":
             why = backend.refusal(step.action, step.spec, merged, hooks.for_step(step))
             if why:
