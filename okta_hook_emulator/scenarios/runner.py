@@ -532,7 +532,7 @@ def preflight(scenario: Scenario, backend: Any, hooks: HookTargets, resolver: Re
                     raise ScenarioError(str(exc), file=scenario.source) from None
         own = step.spec.get("policy") or {}
         merged = {**policy_defaults, **own}
-        if not find_references_in(merged):
+        if not _has_references(merged):
             try:
                 DeliveryPolicy().with_overrides(**merged)
             except TypeError as exc:
@@ -552,7 +552,7 @@ def preflight(scenario: Scenario, backend: Any, hooks: HookTargets, resolver: Re
                 raise ScenarioError(why, file=scenario.source, step=step.name, index=step.index)
 
 
-def find_references_in(value: Any) -> bool:
+def _has_references(value: Any) -> bool:
     """True when ``value`` holds a ``${...}`` reference anywhere."""
     from .refs import find_references
 
