@@ -95,7 +95,7 @@ def test_inline_registration_refuses_event_kinds(okta_server):
 
 
 PER_TEST_SUITE = '''
-import httpx
+import pytest
 
 
 def test_a_registers_a_hook(okta_server):
@@ -109,6 +109,23 @@ def test_b_starts_from_a_clean_org(okta_server):
 
 def test_c_the_server_is_the_same_for_the_session(okta_server, okta_server_session):
     assert okta_server is okta_server_session and okta_server.url.startswith("http://127.0.0.1:")
+
+
+@pytest.fixture
+def registered(okta_server):
+    okta_server.register_event_hook("http://127.0.0.1:9/events", verify=False)
+
+
+def test_d_hooks_a_function_fixture_registers_survive_the_reset(okta_server, registered):
+    assert len(okta_server.api.get("/api/v1/eventHooks").json()) == 1
+
+
+def test_e_the_session_server_alone_is_never_reset(okta_server_session):
+    okta_server_session.register_event_hook("http://127.0.0.1:9/more-events", verify=False)
+
+
+def test_f_so_its_hooks_remain(okta_server_session):
+    assert len(okta_server_session.api.get("/api/v1/eventHooks").json()) == 2
 '''
 
 
@@ -116,7 +133,7 @@ def test_c_the_server_is_the_same_for_the_session(okta_server, okta_server_sessi
 def test_okta_server_resets_the_org_for_every_test(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_per_test=PER_TEST_SUITE)
     result = pytester.runpytest_subprocess()
-    result.assert_outcomes(passed=3)
+    result.assert_outcomes(passed=6)
 
 
 README_CONFTEST = '''

@@ -200,11 +200,14 @@ class HookResult:
         """Verdict, app exception, outcome, problems, warnings and the request/response pairs; what ``said``
         (the failure's own lines) already shows is not repeated."""
         raw = self.raw
+        if not isinstance(raw, InlineResult | VerificationResult | EventDeliveryResult):
+            report = _scenario_report(raw)  # a scenario: its report says it all, step by step
+            return "Scenario report:\n" + _indent(report, "  ") if report else f"Verdict: {self.verdict}"
         parts = [f"Verdict: {self.verdict}"]
         reason = getattr(raw, "reason", "")
         if reason and reason not in said:
             parts[0] += f" ({reason})"
-        crash = self.app_exception if self.attempts else None  # a scenario's report shows its steps' own
+        crash = self.app_exception
         if crash:
             parts.append("The hook app raised an exception (Okta saw only the error answer):\n" + _indent(crash, "  "))
         outcome = self.outcome
@@ -227,10 +230,6 @@ class HookResult:
             parts.append("Request/response:\n" + "\n".join(shown))
         elif isinstance(raw, InlineResult):
             parts.append("Request body:\n" + _indent(_pretty_body(json.dumps(raw.request)), "  "))
-        if not isinstance(raw, InlineResult | VerificationResult | EventDeliveryResult):
-            report = _scenario_report(raw)
-            if report:
-                parts.append("Scenario report:\n" + _indent(report, "  "))
         return "\n".join(parts)
 
     def _fail(self, check: str, expected: str, actual: str, *sections: str) -> None:

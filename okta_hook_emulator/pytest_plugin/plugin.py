@@ -12,6 +12,7 @@ import pytest
 from .fixtures import (  # noqa: F401  (re-exported so pytest registers them)
     _okta_hooks_markers,
     _okta_hooks_org,
+    _okta_server_clean_org,
     okta,
     okta_capture,
     okta_hook_target,

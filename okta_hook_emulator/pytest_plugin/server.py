@@ -75,11 +75,12 @@ class OktaServer:
 
     def register_event_hook(self, url: str, events: str | Iterable[str] = DEFAULT_EVENT_TYPES, *,
                             auth_header: tuple[str, str] | None = None, headers: dict[str, str] | None = None,
-                            name: str = "Event hook", verify: bool = True) -> dict[str, Any]:
+                            name: str | None = None, verify: bool = True) -> dict[str, Any]:
         """Create an ACTIVE event hook at ``url`` subscribed to ``events`` and (by default) verify it as the
-        Admin Console does; a hook that fails verification fails the test with Okta's reasons. Returns the hook."""
+        Admin Console does; a hook that fails verification fails the test with Okta's reasons. ``name``
+        (unique in the org) defaults to ``Event hook <url>``. Returns the hook."""
         items = [events] if isinstance(events, str) else list(events)
-        body = {"name": name, "events": {"type": "EVENT_TYPE", "items": items},
+        body = {"name": name or f"Event hook {url}", "events": {"type": "EVENT_TYPE", "items": items},
                 "channel": self._channel(url, auth_header, headers)}
         hook = self._call("POST", "/api/v1/eventHooks", f"creating the event hook at {url}", json=body)
         if verify:
