@@ -19,7 +19,9 @@ def _fail_usage(message: str) -> None:
 @click.command("run", short_help="Run scenarios (files or built-in names) and report.")
 @click.argument("scenarios", nargs=-1, metavar="SCENARIO_OR_NAME...")
 @click.option("--all", "run_all", is_flag=True, help="Run every built-in scenario.")
-@click.option("--target", help="URL of the hook service (overrides the scenario's 'target').")
+@click.option("--target", "target_items", multiple=True, metavar="URL|NAME=URL",
+              help="URL of the hook service (overrides the scenario's 'target'); NAME=URL sets one of the "
+                   "scenario's named 'targets' (repeatable).")
 @click.option("--seed", type=int, default=None, help="Seed for payloads and ${fake:...} values (default: the "
               "scenario's seed, else 0).")
 @click.option("--set", "sets", multiple=True, metavar="STEP.PATH=VALUE",
@@ -34,7 +36,8 @@ def _fail_usage(message: str) -> None:
 @click.option("--server", help="Run through a running emulator server's control API (base URL).")
 @click.option("--token", help="API token of the emulator server (with --server).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress lines.")
-def run(scenarios: tuple[str, ...], run_all: bool, target: str | None, seed: int | None, sets: tuple[str, ...],
+def run(scenarios: tuple[str, ...], run_all: bool, target_items: tuple[str, ...], seed: int | None,
+        sets: tuple[str, ...],
         skip: tuple[str, ...], policy_items: tuple[str, ...], report_format: str, output: Path | None,
         server: str | None, token: str | None, quiet: bool) -> None:
     """Run scenario files or built-in scenarios by name.
@@ -46,10 +49,11 @@ def run(scenarios: tuple[str, ...], run_all: bool, target: str | None, seed: int
       okta-hooks run token-add-claims --target http://127.0.0.1:8080/hooks
       okta-hooks run --all --target http://127.0.0.1:8080/hooks --report junit --output scenarios.xml
       okta-hooks run my-flow.yaml --set sign_in.policy.timeout=0.5 --quiet
+      okta-hooks run two-services.yaml --target events=http://127.0.0.1:8080/hooks --target tokens=http://127.0.0.1:9090/t
     """
     from ..scenarios import builtin_names, load, parse_sets, render, run_scenario, summary_table
     from ..scenarios.reports import progress_line, progress_widths
-    from ..scenarios.runner import check_step_names
+    from ..scenarios.runner import check_step_names, check_target_names, parse_targets
     from .console import Output
     from .paths import check_output
 
@@ -66,6 +70,8 @@ def run(scenarios: tuple[str, ...], run_all: bool, target: str | None, seed: int
         check_step_names(loaded, [s[0] for s in parsed_sets], "--set")
         check_step_names(loaded, skip, "--skip")
         policy = _parse_policy(policy_items)
+        target, named_targets = parse_targets(target_items)
+        check_target_names(loaded, named_targets)
     except EmulatorUsageError as exc:
         _fail_usage(str(exc))
         return
@@ -86,8 +92,10 @@ def run(scenarios: tuple[str, ...], run_all: bool, target: str | None, seed: int
 
             advance(0)
             for sc in loaded:
-                results.append(run_scenario(sc, target=target, seed=seed, sets=parsed_sets, skip=skip,
-                                            policy=policy, server=server, token=token, progress=progress))
+                results.append(run_scenario(sc, target=target, seed=seed,
+                                            targets={k: v for k, v in named_targets.items() if k in sc.targets},
+                                            sets=parsed_sets, skip=skip, policy=policy, server=server, token=token,
+                                            progress=progress))
     except EmulatorUsageError as exc:
         _fail_usage(str(exc))
         return

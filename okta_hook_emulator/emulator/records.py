@@ -46,6 +46,8 @@ class Attempt:
     elapsed_ms: float
     error: str | None = None  # human-readable reason when transport != "ok"
     retried: bool = False  # True when another attempt followed this one
+    # An in-process app (WSGI/ASGI) raised during this attempt: the traceback behind the framework's 500, as text
+    app_exception: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -70,6 +72,11 @@ class Delivery:
     @property
     def status(self) -> int | None:
         return self.final.response.status if self.final.response else None
+
+    @property
+    def app_exception(self) -> str | None:
+        """The traceback of the last exception an in-process hook app raised in these attempts, if any."""
+        return next((a.app_exception for a in reversed(self.attempts) if a.app_exception), None)
 
     def to_dict(self) -> dict[str, Any]:
         return {"attempts": [a.to_dict() for a in self.attempts], "transport": self.transport, "status": self.status}

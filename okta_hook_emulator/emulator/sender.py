@@ -8,11 +8,14 @@ recorded in an :class:`~okta_hook_emulator.emulator.records.Attempt` and classif
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import io
 import queue
 import re
+import sys
 import threading
 import time
+import traceback
 from collections.abc import Callable, Mapping
 from concurrent.futures import CancelledError, Future
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -154,6 +157,116 @@ class _LoopThread:
 
 
 # --------------------------------------------------------------------------------------------------------------
+# In-process apps as a server runs them: ASGI lifespan, and the exception behind a framework's 500
+
+# Where the exception an in-process app raised during the current call is noted: a fresh list per call, set in the
+# call's own context (the ASGI call's task, the WSGI call's worker thread), so concurrent calls never mix.
+_APP_EXCEPTION: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("okta_hooks_app_exception",
+                                                                                   default=None)
+# How long an ASGI app's lifespan startup (and shutdown) may take: it runs once, outside the hook's budget.
+LIFESPAN_TIMEOUT = 30.0
+
+
+def _note_app_exception(exc: BaseException, *, own_frame: bool = False) -> None:
+    """Keep the traceback of ``exc`` for the current call (``own_frame``: leave out the frame that caught it)."""
+    holder = _APP_EXCEPTION.get()
+    if holder is not None and not holder:
+        tb = exc.__traceback__.tb_next if own_frame and exc.__traceback__ is not None else exc.__traceback__
+        holder.append("".join(traceback.format_exception(type(exc), exc, tb)).rstrip())
+
+
+def _on_flask_exception(sender: Any, exception: BaseException, **_: Any) -> None:
+    """Flask's ``got_request_exception`` signal: the exception Flask is about to turn into its 500 (or re-raise
+    under ``PROPAGATE_EXCEPTIONS``); the app's own config is left as it is."""
+    _note_app_exception(exception)
+
+
+def _watch_wsgi_app(app: Any) -> None:
+    """Listen for the exceptions a Flask app handles itself (the only WSGI framework that hides them from us)."""
+    flask = sys.modules.get("flask")
+    if flask is not None and isinstance(app, flask.Flask):
+        flask.got_request_exception.connect(_on_flask_exception, sender=app)  # idempotent per (receiver, app)
+
+
+class _AsgiApp:
+    """One in-process ASGI app run as an ASGI server runs it: the lifespan protocol's startup once, before the
+    first request (its ``state`` copied into every request scope), shutdown at :meth:`close`; an exception the
+    app raises (Starlette re-raises after sending its 500) is noted for the attempt. Apps without lifespan
+    support (they raise on the lifespan scope, or return without a message) are called without it."""
+
+    def __init__(self, app: Any):
+        self.app = app
+        self.state: dict[str, Any] = {}
+        self._lock = threading.Lock()
+        self._started = False
+        self._failure: str | None = None
+        self._inbox: asyncio.Queue | None = None
+        self._task: Future | None = None
+        self._supported = False
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope.get("type") == "http":
+            scope = {**scope, "state": dict(self.state)}
+        try:
+            await self.app(scope, receive, send)
+        except Exception as exc:
+            _note_app_exception(exc, own_frame=True)
+            raise
+
+    def start(self, loop: _LoopThread) -> None:
+        """Run the lifespan startup once (later calls return at once); raise when the app reports it failed."""
+        with self._lock:
+            if not self._started:
+                self._started = True
+                ready: Future = Future()
+                self._task = loop.submit(self._lifespan(ready))
+                try:
+                    self._failure = ready.result(timeout=LIFESPAN_TIMEOUT)
+                except FutureTimeout:
+                    self._failure = f"its lifespan startup did not finish within {LIFESPAN_TIMEOUT:g} s"
+        if self._failure is not None:
+            raise EmulatorUsageError(f"The in-process ASGI app {_app_name(self.app)} did not start, so it cannot "
+                                     f"answer Okta: {self._failure}")
+
+    async def _lifespan(self, ready: Future) -> None:
+        inbox: asyncio.Queue = asyncio.Queue()
+        self._inbox = inbox
+        inbox.put_nowait({"type": "lifespan.startup"})
+
+        async def send(message: dict[str, Any]) -> None:
+            kind = message.get("type")
+            if kind == "lifespan.startup.complete" and not ready.done():
+                self._supported = True
+                ready.set_result(None)
+            elif kind == "lifespan.startup.failed" and not ready.done():
+                ready.set_result("lifespan.startup.failed: " + (str(message.get("message") or "").strip()
+                                                                or "(no message)"))
+
+        scope = {"type": "lifespan", "asgi": {"version": "3.0", "spec_version": "2.0"}, "state": self.state}
+        try:
+            await self.app(scope, inbox.get, send)
+        except BaseException:  # noqa: BLE001 - raising on the lifespan scope means "lifespan not supported"
+            pass
+        finally:
+            if not ready.done():
+                ready.set_result(None)
+
+    def close(self, loop: _LoopThread) -> None:
+        """Send ``lifespan.shutdown`` and wait (bounded) for the app to finish it."""
+        if not self._supported or self._inbox is None or self._task is None:
+            return
+        loop.loop.call_soon_threadsafe(self._inbox.put_nowait, {"type": "lifespan.shutdown"})
+        try:
+            self._task.result(timeout=LIFESPAN_TIMEOUT)
+        except Exception:  # noqa: BLE001 - best effort at shutdown
+            pass
+
+
+def _app_name(app: Any) -> str:
+    return getattr(app, "__name__", None) or type(app).__name__
+
+
+# --------------------------------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -167,6 +280,7 @@ class _Raw:
     too_large: bool = False
     timed_out: bool = False  # body still arriving at the deadline
     error: BaseException | None = None
+    app_exception: str | None = None  # traceback of an exception raised inside an in-process app
 
 
 def _take(raw: _Raw, chunks: list[bytes], chunk: bytes, deadline: float, limit: int) -> bool:
@@ -213,11 +327,15 @@ def _read_sync(client: httpx.Client, request: httpx.Request, deadline: float, li
 
 async def _read_async(client: httpx.AsyncClient, request: httpx.Request, deadline: float, limit: int) -> _Raw:
     raw = _Raw()
+    noted: list[str] = []
+    _APP_EXCEPTION.set(noted)  # this call's own task: the app wrapper (_AsgiApp) notes an exception here
     try:
         response = await client.send(request, stream=True)
     except Exception as exc:  # noqa: BLE001
         raw.error = exc
         return raw
+    finally:
+        raw.app_exception = noted[0] if noted else None
     try:
         raw.status = response.status_code
         raw.headers = _decode_headers(response)
@@ -262,9 +380,12 @@ def _wsgi_environ(url: str, method: str, headers: Mapping[str, str], body: bytes
 
 def _call_wsgi(app: Any, environ: dict[str, Any], deadline: float, limit: int) -> _Raw:
     """Call a WSGI app directly (a lean equivalent of ``httpx.WSGITransport``: same environ a WSGI server
-    builds, far less per-call overhead). An exception in the app becomes its 500 answer, as with a server."""
+    builds, far less per-call overhead). An exception in the app becomes its 500 answer, as with a server, and
+    its traceback is kept (``app_exception``), as is one Flask turned into its own 500 (``_watch_wsgi_app``)."""
     raw = _Raw()
     chunks: list[bytes] = []
+    noted: list[str] = []
+    token = _APP_EXCEPTION.set(noted)
 
     def start_response(status: str, response_headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
         raw.status = int(status.split(" ", 1)[0])
@@ -277,6 +398,7 @@ def _call_wsgi(app: Any, environ: dict[str, Any], deadline: float, limit: int) -
         try:
             result = app(environ, start_response)
         except Exception as exc:  # noqa: BLE001 - the hook's bug becomes its 500 answer
+            _note_app_exception(exc, own_frame=True)
             start_response("500 Internal Server Error", [("Content-Type", "text/plain; charset=utf-8")])
             result = [f"The hook app raised {type(exc).__name__}: {exc}".encode()]
         try:
@@ -293,6 +415,9 @@ def _call_wsgi(app: Any, environ: dict[str, Any], deadline: float, limit: int) -
         raw.body = b"".join(chunks)
     except BaseException as exc:  # noqa: BLE001 - classified by the caller
         raw.error = exc
+    finally:
+        _APP_EXCEPTION.reset(token)
+        raw.app_exception = noted[0] if noted else None
     return raw
 
 
@@ -320,7 +445,8 @@ class Sender:
         self.clock: Clock = clock or SystemClock()
         self._lock = threading.Lock()
         self._http: httpx.Client | None = None
-        self._app_clients: dict[int, tuple[Any, Any]] = {}  # id(app) -> (app, client); app kept alive
+        self._app_clients: dict[int, tuple[Any, Any, _AsgiApp]] = {}  # id(app) -> (app, client, runner)
+        self._wsgi_apps: dict[int, Any] = {}  # id(app) -> app, for the apps already watched (_watch_wsgi_app)
         self._pool: _DaemonPool | None = None
         self._loop: _LoopThread | None = None
         self._closed = False
@@ -337,20 +463,37 @@ class Sender:
             if self._closed:
                 raise RuntimeError("This emulator was closed; create a new Emulator to send again.")
             if target.mode == WSGI:
+                if self._wsgi_apps.get(id(target.app)) is not target.app:
+                    _watch_wsgi_app(target.app)
+                    self._wsgi_apps[id(target.app)] = target.app
                 return None  # called directly, see _call_wsgi
             if target.mode == URL:
                 if self._http is None:
                     self._http = self._bare(httpx.Client(follow_redirects=False, trust_env=False,
                                                          limits=httpx.Limits(max_keepalive_connections=32)))
                 return self._http
-            entry = self._app_clients.get(id(target.app))
-            if entry is None or entry[0] is not target.app:
-                client: Any = httpx.AsyncClient(transport=httpx.ASGITransport(app=target.app,
-                                                                              raise_app_exceptions=False),
-                                                follow_redirects=False)
-                entry = (target.app, self._bare(client))
-                self._app_clients[id(target.app)] = entry
-            return entry[1]
+            return self._asgi_entry(target.app)[1]
+
+    def _asgi_entry(self, app: Any) -> tuple[Any, Any, _AsgiApp]:
+        """``(app, client, runner)`` for an ASGI app, created on first use (call with ``self._lock`` held)."""
+        entry = self._app_clients.get(id(app))
+        if entry is None or entry[0] is not app:
+            runner = _AsgiApp(app)
+            client: Any = httpx.AsyncClient(transport=httpx.ASGITransport(app=runner, raise_app_exceptions=False),
+                                            follow_redirects=False)
+            entry = (app, self._bare(client), runner)
+            self._app_clients[id(app)] = entry
+        return entry
+
+    def _start_app(self, target: Target) -> None:
+        """An ASGI app's lifespan startup, once per app per sender, before its first call (outside the budget)."""
+        if target.mode != ASGI:
+            return
+        with self._lock:
+            if self._closed:
+                raise EmulatorUsageError("This emulator was closed; create a new Emulator to send again.")
+            runner = self._asgi_entry(target.app)[2]
+        runner.start(self._asgi_loop())
 
     def _workers(self) -> _DaemonPool:
         with self._lock:
@@ -374,14 +517,13 @@ class Sender:
             self._app_clients.clear()
         if http is not None:
             http.close()
-        for _, client in apps:
-            if isinstance(client, httpx.Client):
-                client.close()
-            elif loop is not None:
+        for _, client, runner in apps:
+            if loop is not None:
                 try:
                     loop.submit(client.aclose()).result(timeout=1)
                 except Exception:  # noqa: BLE001 - best effort at shutdown
                     pass
+                runner.close(loop)  # lifespan shutdown, as a server does when it stops
         if pool is not None:
             pool.close()
         if loop is not None:
@@ -407,6 +549,7 @@ class Sender:
         recorded_request = R.RecordedRequest(method=method, url=channel.url, headers=mask_headers(wire, secret),
                                              body=None if body is None else body.decode("utf-8", "replace"))
         stamp = started_at or (lambda: iso(self.clock.now()))
+        self._start_app(channel.target)
         delivery = R.Delivery()
         for number in range(1, policy.max_attempts + 1):
             attempt, raw_body = self._attempt(channel.target, method, body, wire, policy, number, stamp(),
@@ -484,7 +627,8 @@ class _AttemptMaker:
                                           body=raw.body[:cut].decode("utf-8", errors="replace"),
                                           size=raw.size, truncated=raw.too_large or len(raw.body) > cut)
         return R.Attempt(number=self.number, started_at=self.started_at, request=self.request,
-                         response=response, transport=transport, elapsed_ms=self.elapsed_ms, error=error)
+                         response=response, transport=transport, elapsed_ms=self.elapsed_ms, error=error,
+                         app_exception=raw.app_exception if raw is not None else None)
 
 
 def _classify_error(make: _AttemptMaker, raw: _Raw, budget: float) -> R.Attempt:

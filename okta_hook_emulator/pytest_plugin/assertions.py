@@ -40,14 +40,25 @@ def _indent(text: str, prefix: str) -> str:
     return "\n".join(prefix + line for line in text.splitlines()) if text else prefix
 
 
-def format_attempt(attempt: Attempt) -> str:
-    """The request/response pair of one attempt, curl-style (``>`` sent, ``<`` received)."""
+def format_attempt(attempt: Attempt, overrides: dict[str, Any] | None = None, *,
+                   same_as: int | None = None) -> str:
+    """The request/response pair of one attempt, curl-style (``>`` sent, ``<`` received); the parts of the body
+    the test set (``overrides``: dotted path -> value) come first, so a long body's cut never hides them.
+    ``same_as``: the number of an earlier attempt that sent the same request (a retry), shown by reference."""
     req = attempt.request
     lines = [f"attempt {attempt.number}: transport={attempt.transport}, {attempt.elapsed_ms:.0f} ms"
              + (f" ({attempt.error})" if attempt.error else "")]
-    lines.append(f"  > {req.method} {req.url}")
-    lines += [f"  > {k}: {v}" for k, v in req.headers.items()]
-    if req.body is not None:
+    if same_as is not None:
+        lines.append(f"  > (the same request as attempt {same_as})")
+    else:
+        lines.append(f"  > {req.method} {req.url}")
+        lines += [f"  > {k}: {v}" for k, v in req.headers.items()]
+    if req.body is not None and same_as is None:
+        if overrides:
+            lines.append("  > (set by the test, as sent:)")
+            lines += [f"  >   {path} = {_short(_sent_value(req.body, path, value), 200)}"
+                      for path, value in overrides.items()]
+            lines.append("  > (the whole body:)")
         lines.append(_indent(_pretty_body(req.body), "  > "))
     resp = attempt.response
     if resp is None:
@@ -59,17 +70,29 @@ def format_attempt(attempt: Attempt) -> str:
     return "\n".join(lines)
 
 
+def _sent_value(body: str, path: str, fallback: Any) -> Any:
+    """The value at dotted ``path`` in the JSON ``body`` as sent (``fallback`` when it cannot be read)."""
+    from ..scenarios.refs import lookup
+
+    try:
+        return lookup(json.loads(body), path)
+    except (ValueError, KeyError, TypeError, IndexError):
+        return fallback
+
+
 class HookResult:
     """One hook call made through the ``okta`` fixture: the core result (``raw``) plus assertion helpers.
 
     Unknown attributes are read from ``raw`` (``result.commands``, ``result.checks``, ``result.batches``...).
     """
 
-    def __init__(self, raw: Any, *, label: str = "", timeout: float | None = None) -> None:
+    def __init__(self, raw: Any, *, label: str = "", timeout: float | None = None,
+                 overrides: dict[str, Any] | None = None) -> None:
         self.raw = raw
         self.label = label or type(raw).__name__
         self._timeout = timeout  # the per-attempt budget used for the call, for messages
         self.checked = False  # set by every assertion helper (strict mode reads it)
+        self.overrides = dict(overrides or {})  # what the test set in the request (shown first in the dump)
 
     # ------------------------------------------------------------------ views
     @property
@@ -151,12 +174,21 @@ class HookResult:
         return list(getattr(self.raw, "warnings", []) or [])
 
     @property
+    def app_exception(self) -> str | None:
+        """The traceback of an exception the in-process hook app raised (behind its framework's 500), else
+        ``None``; for a scenario, the first one of any step."""
+        for attempt in reversed(self.attempts):
+            if attempt.app_exception:
+                return attempt.app_exception
+        return _scenario_app_exception(self.raw)
+
+    @property
     def elapsed(self) -> float:
         """Seconds spent on every attempt together."""
         return sum(a.elapsed_ms for a in self.attempts) / 1000.0
 
     def __getattr__(self, name: str) -> Any:
-        if name.startswith("__") or name in ("raw", "_timeout", "label", "checked"):
+        if name.startswith("__") or name in ("raw", "_timeout", "label", "checked", "overrides"):
             raise AttributeError(name)
         return getattr(self.raw, name)
 
@@ -164,39 +196,47 @@ class HookResult:
         return f"<HookResult {self.label}: {self.verdict}>"
 
     # --------------------------------------------------------- message tools
-    def _describe(self) -> str:
+    def _describe(self, said: str = "") -> str:
+        """Verdict, app exception, outcome, problems, warnings and the request/response pairs; what ``said``
+        (the failure's own lines) already shows is not repeated."""
         raw = self.raw
+        if not isinstance(raw, InlineResult | VerificationResult | EventDeliveryResult):
+            report = _scenario_report(raw)  # a scenario: its report says it all, step by step
+            return "Scenario report:\n" + _indent(report, "  ") if report else f"Verdict: {self.verdict}"
         parts = [f"Verdict: {self.verdict}"]
         reason = getattr(raw, "reason", "")
-        if reason:
+        if reason and reason not in said:
             parts[0] += f" ({reason})"
+        crash = self.app_exception
+        if crash:
+            parts.append("The hook app raised an exception (Okta saw only the error answer):\n" + _indent(crash, "  "))
         outcome = self.outcome
-        if outcome is not None and getattr(outcome, "summary", None):
+        if outcome is not None and getattr(outcome, "summary", None) and outcome.summary not in said:
             parts.append(f"Outcome: {outcome.summary}")
-        problems = self.problems
+        problems = [text for text in (matchers.problem_text(p) for p in self.problems) if text not in said]
         if problems:
-            parts.append("Problems found:\n" + "\n".join(f"  - {matchers.problem_text(p)}" for p in problems))
-        else:
+            parts.append("Problems found:\n" + "\n".join(f"  - {text}" for text in problems))
+        elif not self.problems:
             parts.append("Problems found: none")
         warnings = self.warnings
         if warnings:
             parts.append("Warnings:\n" + "\n".join(f"  - {matchers.problem_text(w)}" for w in warnings))
         attempts = self.attempts
         if attempts:
-            parts.append("Request/response:\n" + "\n".join(_indent(format_attempt(a), "  ") for a in attempts))
+            shown = []
+            for i, a in enumerate(attempts):
+                same = next((b.number for b in attempts[:i] if b.request == a.request), None)
+                shown.append(_indent(format_attempt(a, self.overrides, same_as=same), "  "))
+            parts.append("Request/response:\n" + "\n".join(shown))
         elif isinstance(raw, InlineResult):
             parts.append("Request body:\n" + _indent(_pretty_body(json.dumps(raw.request)), "  "))
-        if not isinstance(raw, InlineResult | VerificationResult | EventDeliveryResult):
-            report = _scenario_report(raw)
-            if report:
-                parts.append("Scenario report:\n" + _indent(report, "  "))
         return "\n".join(parts)
 
     def _fail(self, check: str, expected: str, actual: str, *sections: str) -> None:
         __tracebackhide__ = True
         msg = [f"{check} failed for {self.label}", f"Okta expected: {expected}", f"The hook: {actual}"]
         msg += [s for s in sections if s]
-        msg.append(self._describe())
+        msg.append(self._describe(said="\n".join(msg)))
         raise AssertionError("\n".join(msg))
 
     def _need(self, check: str, *types: type) -> None:
@@ -258,7 +298,7 @@ class HookResult:
                 self._fail("assert_delivered", "HTTP 200 or 204 (empty body) for every event batch within "
                            f"{self._budget()}",
                            f"{len(bad)} of {len(raw.batches)} batch(es) not accepted: "
-                           + "; ".join(f"{b.event_id}: {b.note or b.delivery.transport}" for b in bad))
+                           + "; ".join(f"batch {b.event_id}: {b.note or b.delivery.transport}" for b in bad))
         else:
             final = raw.delivery.final if raw.delivery.attempts else None
             if final is None or final.transport != "ok":
@@ -437,6 +477,14 @@ def _scenario_passed(raw: Any) -> bool:
             return value
     status = getattr(raw, "status", None)
     return isinstance(status, str) and status.lower() in ("passed", "pass", "ok")
+
+
+def _scenario_app_exception(raw: Any) -> str | None:
+    for step in getattr(raw, "steps", None) or []:
+        found = getattr(step, "app_exception", None)
+        if found:
+            return found
+    return None
 
 
 def _scenario_report(raw: Any) -> str:

@@ -4,7 +4,9 @@
 |---|---|---|
 | ``okta_hook_target`` | function (override with any scope) | ``--okta-hooks-target`` URL, else an error asking you to override it |
 | ``okta`` | function | ``OktaHooks`` around a fresh ``Emulator(seed, policy)`` aimed at ``okta_hook_target`` |
-| ``okta_server`` | session | the emulator HTTP server on 127.0.0.1, port 0 |
+| ``okta_server`` | session | the emulator HTTP server on 127.0.0.1, port 0 (an ``OktaServer``), reset to a clean org
+  (no hooks, logs or deliveries; reseeded) before every test that uses it |
+| ``okta_server_session`` | session | the same server, not reset for the tests that use it (state shared) |
 | ``okta_payloads`` | function | a ``PayloadFactory`` seeded with the run's seed (fresh per test) |
 """
 
@@ -81,17 +83,38 @@ def okta_payloads(request: pytest.FixtureRequest, _okta_hooks_org: Any) -> Any:
 
 @pytest.fixture(scope="session")
 def okta_server(request: pytest.FixtureRequest) -> Iterator[Any]:
-    """The real emulator HTTP server (Management API, OAuth, ``/_emulator/`` control API) on 127.0.0.1,
-    port 0, with an in-memory store. ``okta_server.url`` is its base URL and ``okta_server.token`` the SSWS
-    API token; POST ``/_emulator/reset`` to clear it between tests. It stops at the end of the session."""
+    """The real emulator HTTP server (Management API, OAuth, ``/_emulator/`` control API) on 127.0.0.1, port 0,
+    with an in-memory store, started once per session: an ``OktaServer`` (``url``, ``token``,
+    ``register_event_hook``, ``register_inline_hook``, ``run_scenario``...). Every test that uses it (directly
+    or through another fixture) starts from a clean org, as pytest-httpserver's ``httpserver`` does: no hooks,
+    System Log events or deliveries, payloads reseeded with the run's seed. Register the hooks a test needs
+    in the test or a function-scoped fixture."""
     from ..server import serve
+    from .server import OktaServer
 
     settings = settings_from_config(request.config)
-    server = serve(host="127.0.0.1", port=0, seed=settings.seed, policy={"timeout": settings.timeout})
+    handle = serve(host="127.0.0.1", port=0, seed=settings.seed, policy={"timeout": settings.timeout})
+    server = OktaServer(handle, seed=settings.seed)
     try:
         yield server
     finally:
-        server.stop()
+        server.close()
+        handle.stop()
+
+
+@pytest.fixture(scope="session")
+def okta_server_session(okta_server: Any) -> Any:
+    """The same server as ``okta_server``, never reset: tests that use only this fixture share its hooks,
+    System Log and deliveries."""
+    return okta_server
+
+
+@pytest.fixture(autouse=True)
+def _okta_server_clean_org(request: pytest.FixtureRequest) -> None:
+    """Reset ``okta_server``'s org before each test that uses it and not ``okta_server_session`` (autouse
+    fixtures run before the test's other function-scoped fixtures, so hooks those register survive)."""
+    if "okta_server" in request.fixturenames and "okta_server_session" not in request.fixturenames:
+        request.getfixturevalue("okta_server").reset()
 
 
 @pytest.fixture

@@ -74,9 +74,10 @@ class OktaHooks:
             passed.setdefault("headers", self.headers)
         return passed, overrides
 
-    def _record(self, raw: Any, label: str, passed: dict[str, Any]) -> HookResult:
+    def _record(self, raw: Any, label: str, passed: dict[str, Any],
+                overrides: dict[str, Any] | None = None) -> HookResult:
         timeout = passed.get("timeout", self.policy.timeout)
-        result = HookResult(raw, label=label, timeout=timeout)
+        result = HookResult(raw, label=label, timeout=timeout, overrides=overrides)
         self.results.append(result)
         return result
 
@@ -100,7 +101,8 @@ class OktaHooks:
         types = [event_type] if isinstance(event_type, str) else list(event_type)
         raw = self.emulator.send_events(self._target(target, path), types, count=count, overrides=overrides or None,
                                         **passed)
-        return self._record(raw, f"event delivery of {', '.join(types)}", passed)
+        return self._record(raw, f"event delivery of {', '.join(types)}", passed,
+                            {f"data.events[0].{k}": v for k, v in overrides.items()})
 
     def call_inline(self, kind: str, *, target: Any = None, path: str | None = None, **kwargs: Any) -> HookResult:
         """Call an inline hook of ``kind`` (``token``, ``saml``, ``registration``, ``import``,
@@ -111,7 +113,7 @@ class OktaHooks:
         passed, overrides = self._split(kwargs, _INLINE_KWARGS)
         raw = self.emulator.call_inline(kind, self._target(target, path), overrides=overrides or None, **passed)
         label = f"{raw.kind} inline hook" + (f" ({raw.request_type})" if raw.request_type else "")
-        return self._record(raw, label, passed)
+        return self._record(raw, label, passed, overrides)
 
     def oauth_client(self, client_id: str = "0oaHookClient", **kwargs: Any) -> Any:
         """An OAuth client set up in one call with the emulator's in-process token issuer (``Emulator.oauth_client``):
@@ -203,8 +205,15 @@ class OktaHooks:
         return Target.of(chosen, path)
 
     def close(self) -> None:
-        """Release the emulator's HTTP clients and worker threads."""
+        """Release the emulator's HTTP clients and worker threads (and run in-process ASGI apps' lifespan
+        shutdown)."""
         self.emulator.close()
+
+    def __enter__(self) -> OktaHooks:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def check(self) -> None:
         """Strict mode: fail when a result broke Okta's rules and no assertion helper looked at it."""

@@ -12,11 +12,13 @@ import pytest
 from .fixtures import (  # noqa: F401  (re-exported so pytest registers them)
     _okta_hooks_markers,
     _okta_hooks_org,
+    _okta_server_clean_org,
     okta,
     okta_capture,
     okta_hook_target,
     okta_payloads,
     okta_server,
+    okta_server_session,
 )
 from .settings import MARKERS, REPLAY_RESULT, SCENARIO_RESULT, settings_from_config
 

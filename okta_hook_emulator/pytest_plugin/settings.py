@@ -13,7 +13,8 @@ MARKERS: tuple[str, ...] = (
     "okta_policy(timeout=None, retries=None, **policy): change Okta's delivery policy for this test's `okta` "
     "fixture (timeout in seconds per attempt, retries = max retries; other names are DeliveryPolicy fields).",
     "okta_scenario(name_or_path, **options): run the named built-in scenario (or a scenario file) against "
-    "okta_hook_target before the test body; the test fails with the scenario's report when it does not pass.",
+    "okta_hook_target (targets={name: app or URL} for a scenario's named targets) before the test body; the "
+    "test fails with the scenario's report when it does not pass.",
     "okta_replay(path, as_recorded=False, **options): one test per capture record in path (a folder of "
     "`okta-hooks capture` records, or one record), given as the `okta_capture` argument; each is replayed to "
     "okta_hook_target before the test body and the test fails when the verdict or commands changed.",

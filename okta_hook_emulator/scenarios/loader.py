@@ -17,7 +17,7 @@ from ..errors import EmulatorUsageError, did_you_mean
 from .model import ACTIONS, SUPPORTED_VERSION, Scenario, ScenarioError, Step
 from .refs import FAKE_PROVIDERS, find_references
 
-TOP_KEYS = ("version", "name", "description", "target", "seed", "requires", "tags", "steps")
+TOP_KEYS = ("version", "name", "description", "target", "targets", "seed", "requires", "tags", "steps")
 EXPECT_KEYS = ("verdict", "status", "attempts", "commands", "problems", "outcome", "fields", "elapsed_under",
                "elapsed_over", "timed_out", "delivered", "batches", "events")
 VERDICTS = {
@@ -125,6 +125,10 @@ def check(doc: Any, source: str = "<string>") -> Scenario:
     if not isinstance(steps_doc, list) or not steps_doc:
         raise ScenarioError("'steps' must be a non-empty list of steps", file=source, path="$.steps")
 
+    targets = doc.get("targets") or {}
+    if not isinstance(targets, dict):
+        raise ScenarioError("'targets' must be a mapping of names to hook URLs, e.g. targets: {events: "
+                            "'http://127.0.0.1:8001/events', tokens: null}", file=source, path="$.targets")
     known_step_keys = step_keys()
     steps: list[Step] = []
     seen: list[str] = []
@@ -145,6 +149,7 @@ def check(doc: Any, source: str = "<string>") -> Scenario:
             raise ScenarioError(f"unknown action {action!r}.{did_you_mean(str(action), ACTIONS)} "
                                 f"Actions: {', '.join(ACTIONS)}.", file=source, step=name, path=f"{base}.action")
         _check_step(sd, action, source=source, name=name, base=base)
+        _check_target(sd.get("target"), targets, source=source, name=name, base=base)
         _check_references(sd, source=source, name=name, base=base, earlier=seen)
         spec = {k: v for k, v in sd.items() if k not in ("name", "action", "expect")}
         steps.append(Step(name=name, action=action, spec=spec, expect=dict(sd.get("expect") or {}), index=i))
@@ -158,7 +163,7 @@ def check(doc: Any, source: str = "<string>") -> Scenario:
         raise ScenarioError(f"does not match the scenario schema: {message}", file=source, step=step, path=path)
 
     return Scenario(name=doc["name"], description=doc.get("description", ""), steps=steps,
-                    version=doc["version"], target=doc.get("target"), seed=doc.get("seed"),
+                    version=doc["version"], target=doc.get("target"), targets=dict(targets), seed=doc.get("seed"),
                     requires=dict(doc.get("requires") or {}), tags=list(doc.get("tags") or []),
                     source=source, raw=doc)
 
@@ -215,6 +220,22 @@ def _check_step(sd: dict, action: str, *, source: str, name: str, base: str) -> 
                                 path=f"{base}.expect.verdict")
     elif expect is not None:
         raise ScenarioError("'expect' must be a mapping", file=source, step=name, path=f"{base}.expect")
+
+
+def is_url(value: Any) -> bool:
+    """True for a string that is (or builds, with references) a URL rather than a target name."""
+    return isinstance(value, str) and ("://" in value or "${" in value)
+
+
+def _check_target(target: Any, targets: dict, *, source: str, name: str, base: str) -> None:
+    if target is None or not isinstance(target, str) or is_url(target):
+        return  # a wrong type is the schema's to report
+    if target not in targets:
+        names = list(targets)
+        raise ScenarioError(f"unknown target '{target}'.{did_you_mean(target, names)} "
+                            + (f"Targets: {', '.join(names)}." if names else
+                               "Name the hook services in a top-level 'targets' map, or give a URL."),
+                            file=source, step=name, path=f"{base}.target")
 
 
 def _check_references(sd: dict, *, source: str, name: str, base: str, earlier: list[str]) -> None:

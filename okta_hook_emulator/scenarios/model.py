@@ -15,16 +15,21 @@ class ScenarioError(EmulatorUsageError):
     """A scenario file cannot be used. Names the file, the step and the JSON path, and says how to fix it."""
 
     def __init__(self, message: str, *, file: str | None = None, step: str | None = None,
-                 path: str | None = None):
+                 path: str | None = None, index: int | None = None):
         self.file = file
         self.step = step
         self.path = path
         self.detail = message
+        if index is None and path and path.startswith("$.steps["):
+            index = int(path[len("$.steps["):].split("]")[0])
+        self.index = index  # 0-based position of the step in the file
         where = []
         if file:
             where.append(f"scenario '{file}'")
         if step:
-            where.append(f"step '{step}'")
+            where.append(f"step '{step}'" + (f" (step {index + 1})" if index is not None else ""))
+        elif index is not None:
+            where.append(f"step {index + 1}")
         prefix = ", ".join(where)
         if path:
             prefix = f"{prefix} at {path}" if prefix else f"at {path}"
@@ -58,6 +63,11 @@ class Step:
             return f"wait {self.spec.get('seconds')}s"
         return self.action
 
+    def label(self) -> str:
+        """``describe()`` plus the named target the step calls (``inline token @tokens``)."""
+        target = self.spec.get("target")
+        return self.describe() + (f" @{target}" if isinstance(target, str) and "://" not in target else "")
+
 
 @dataclass
 class Scenario:
@@ -68,6 +78,7 @@ class Scenario:
     steps: list[Step]
     version: int = SUPPORTED_VERSION
     target: str | None = None
+    targets: dict[str, str | None] = field(default_factory=dict)  # named hook services steps pick with `target:`
     seed: int | None = None
     requires: dict[str, Any] = field(default_factory=dict)
     tags: list[str] = field(default_factory=list)

@@ -1,8 +1,10 @@
 """``--server`` mode: run scenario steps through a running emulator server over HTTP — the Management API
 (register + verify hooks), the control API (``/_emulator/events``, ``/_emulator/flows/<kind>``, deliveries) and
-the OAuth token endpoint for ``flow`` token steps that name a ``grant``. Steps whose options the control API
-cannot express (``batch_size``, ``duplicate``, ``out_of_order``, ``delay``) run through the in-process core
-against the same target, and say so in their result (``via``)."""
+the OAuth token endpoint for ``flow`` token steps that name a ``grant``. Each step's hook is registered (or
+re-pointed) at the step's target URL, so one scenario can drive several hook services. Event steps whose
+options the server's delivery worker cannot express (``batch_size``, ``duplicate``, ``out_of_order``, ``delay``,
+``events``, a ``policy``) run through the in-process core against the step's target URL and say so in their
+result (``via``); without a target URL they are refused before the first step runs (``refusal``)."""
 
 from __future__ import annotations
 
@@ -18,6 +20,11 @@ from .runner import InProcessBackend, decode_tokens, events_doc, inline_doc, ver
 HOOK_NAME = "okta-hooks scenarios"
 SCENARIO_AUTH = ("Authorization", "okta-hooks-scenarios-secret")
 DEFAULT_EVENT_TYPES = ("user.lifecycle.create",)
+# Event step options the server's delivery worker cannot express: the step runs through the in-process core.
+IN_PROCESS_EVENT_OPTIONS = ("batch_size", "duplicate", "out_of_order", "delay", "events", "user", "auth_header",
+                            "headers")
+# Inline step options the server cannot take: it calls the registered hook through that hook's own channel.
+REFUSED_INLINE_OPTIONS = ("user", "auth_header", "headers", "oauth")
 
 
 def _err(resp: httpx.Response, what: str) -> ScenarioError:
@@ -132,14 +139,13 @@ class ServerBackend:
 
     mode = "server"
 
-    def __init__(self, base_url: str, token: str | None, *, target: str | None = None, seed: int = 0):
+    def __init__(self, base_url: str, token: str | None, *, seed: int = 0):
         if not token:
             raise ScenarioError("--server needs --token (the server's API token)")
         self.client = ServerClient(base_url, token)
-        self.target = target
         self.seed = seed
         self._fallback: InProcessBackend | None = None
-        self._inline: dict[str, dict | None] = {}
+        self._inline: dict[str, tuple[str | None, dict | None]] = {}  # kind -> (target it points at, hook)
         # No /_emulator/reseed here: the server is shared (dashboard, other clients) and keeps its own seed and
         # clock, so server-mode request bodies are not seed-reproducible; in-process runs are.
 
@@ -148,11 +154,37 @@ class ServerBackend:
             self._fallback.close()
         self.client.close()
 
-    def _event_hook(self, types: list[str]) -> dict:
-        return self.client.ensure_event_hook(self.target, types)
+    def refusal(self, action: str, spec: dict[str, Any], policy: dict[str, Any], target: Any) -> str | None:
+        """Why the server cannot run this step (checked before the first step runs), or ``None``."""
+        if target is not None and not isinstance(target, str):
+            return ("the emulator server calls hooks over HTTP: give this step's target as a URL, not an "
+                    "in-process app (or run without --server)")
+        if action == "events":
+            special = [k for k in IN_PROCESS_EVENT_OPTIONS if spec.get(k)] + (["policy"] if policy else [])
+            if special and target is None:
+                return (f"--server cannot express {', '.join(special)} for event deliveries (its delivery worker "
+                        "sends what Okta sends); give the step a target URL (--target URL) so it runs "
+                        "in-process against that hook, or remove the option")
+        refused = [k for k in REFUSED_INLINE_OPTIONS if spec.get(k)] if action in ("inline", "flow") else []
+        if refused:
+            return (f"the step option(s) {', '.join(refused)} apply in-process only: through a server, Okta calls "
+                    "the registered inline hook with that hook's own channel (set its authScheme, headers or an "
+                    "OAUTH channel with POST /api/v1/inlineHooks; pick the user with 'overrides'), or run without "
+                    "--server")
+        return None
 
-    def verify(self, spec: dict[str, Any], policy: dict[str, Any]) -> dict[str, Any]:
-        hook = self._event_hook(list(DEFAULT_EVENT_TYPES))
+    def _event_hook(self, types: list[str], target: str | None) -> dict:
+        return self.client.ensure_event_hook(target, types)
+
+    def _inline_hook(self, kind: Any, target: str | None) -> dict | None:
+        pointed = self._inline.get(kind.name)
+        if pointed is None or pointed[0] != target:
+            pointed = (target, self.client.ensure_inline_hook(target, kind.okta_type, kind.name))
+            self._inline[kind.name] = pointed
+        return pointed[1]
+
+    def verify(self, spec: dict[str, Any], policy: dict[str, Any], target: str | None) -> dict[str, Any]:
+        hook = self._event_hook(list(DEFAULT_EVENT_TYPES), target)
         resp = self.client.http.post(f"/api/v1/eventHooks/{hook['id']}/lifecycle/verify",
                                      params={"timeout": policy["timeout"]} if "timeout" in policy else None)
         record = self.client.latest_delivery(hook["id"], "verification") or {}
@@ -165,19 +197,19 @@ class ServerBackend:
         doc["api_status"] = resp.status_code
         return doc
 
-    def events(self, spec: dict[str, Any], policy: dict[str, Any]) -> dict[str, Any]:
-        special = [k for k in ("batch_size", "duplicate", "out_of_order", "delay", "events") if spec.get(k)]
+    def events(self, spec: dict[str, Any], policy: dict[str, Any], target: str | None) -> dict[str, Any]:
+        special = [k for k in IN_PROCESS_EVENT_OPTIONS if spec.get(k)]
         if special or policy:
-            if self.target is None:
+            if target is None:  # refused up front (refusal); kept for callers that skip the preflight
                 raise ScenarioError(f"--server cannot express {', '.join(special) or 'policy'} for event deliveries;"
                                     " pass --target so the step runs in-process against the hook")
             if self._fallback is None:
-                self._fallback = InProcessBackend(self.target, self.seed)
-            doc = self._fallback.events(spec, policy)
+                self._fallback = InProcessBackend(self.seed)
+            doc = self._fallback.events(spec, policy, target)
             doc["via"] = f"in-process core (--server cannot express {', '.join(special) or 'policy'})"
             return doc
         types = list(spec["event_types"])
-        hook = self._event_hook(types)
+        hook = self._event_hook(types, target)
         body = {"eventType": types, "count": spec.get("count", 1), "overrides": spec.get("overrides") or {}}
         events = self.client.call("POST", "/_emulator/events", "triggering events", json=body)["events"]
         uuids = {e["uuid"] for e in events}
@@ -204,15 +236,11 @@ class ServerBackend:
         doc["via"] = "server: POST /_emulator/events + delivery worker"
         return doc
 
-    def _flow_call(self, spec: dict[str, Any], policy: dict[str, Any]) -> dict[str, Any]:
+    def _flow_call(self, spec: dict[str, Any], policy: dict[str, Any], target: str | None) -> dict[str, Any]:
         from ..payloads.catalog import get_kind
 
         kind = get_kind(spec["hook"])
-        if spec.get("oauth"):  # the server calls its registered hook through that hook's own channel
-            raise ScenarioError("the step option 'oauth' applies in-process; through a server, register the inline "
-                                "hook with an OAUTH channel (POST /api/v1/inlineHooks) instead.")
-        if kind.name not in self._inline:
-            self._inline[kind.name] = self.client.ensure_inline_hook(self.target, kind.okta_type, kind.name)
+        self._inline_hook(kind, target)
         body = {"requestType": spec.get("request_type"), "variant": spec.get("variant"),
                 "overrides": spec.get("overrides") or {}, "policy": policy}
         if spec.get("request"):
@@ -222,25 +250,23 @@ class ServerBackend:
         doc["via"] = f"server: POST /_emulator/flows/{kind.name}"
         return doc
 
-    def inline(self, spec: dict[str, Any], policy: dict[str, Any]) -> dict[str, Any]:
-        return self._flow_call(spec, policy)
+    def inline(self, spec: dict[str, Any], policy: dict[str, Any], target: str | None) -> dict[str, Any]:
+        return self._flow_call(spec, policy, target)
 
-    def flow(self, spec: dict[str, Any], policy: dict[str, Any]) -> dict[str, Any]:
+    def flow(self, spec: dict[str, Any], policy: dict[str, Any], target: str | None) -> dict[str, Any]:
         from ..payloads.catalog import get_kind
 
         if get_kind(spec["hook"]).name == "token" and spec.get("grant"):
-            return self._oauth_flow(spec)
-        doc = self._flow_call(spec, policy)
+            return self._oauth_flow(spec, target)
+        doc = self._flow_call(spec, policy, target)
         if doc.get("kind") == "token":
             doc["tokens"] = decode_tokens(doc.get("outcome") or {}, self.client.jwks())
         return doc
 
-    def _oauth_flow(self, spec: dict[str, Any]) -> dict[str, Any]:
+    def _oauth_flow(self, spec: dict[str, Any], target: str | None) -> dict[str, Any]:
         from ..payloads.catalog import get_kind
 
-        kind = get_kind("token")
-        if "token" not in self._inline:
-            self._inline["token"] = self.client.ensure_inline_hook(self.target, kind.okta_type, "token")
+        hook = self._inline_hook(get_kind("token"), target)
         org = self.client.call("GET", "/_emulator/org", "reading the org")
         form = {"grant_type": spec["grant"], "client_id": org["clientId"], "client_secret": org["clientSecret"]}
         if spec["grant"] == "password":
@@ -251,7 +277,6 @@ class ServerBackend:
         elapsed = (time.perf_counter() - started) * 1000
         body = resp.json()
         tokens = decode_tokens(body, self.client.jwks()) if resp.status_code == 200 else {}
-        hook = self._inline.get("token")
         record = self.client.latest_delivery(hook["id"], "token") if hook else None
         doc = inline_doc(dict((record or {}).get("result") or {"delivery": {"attempts": []}}))
         doc.update(tokens=tokens, oauth={"status": resp.status_code, "body": body}, via="server: OAuth /v1/token")

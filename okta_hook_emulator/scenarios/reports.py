@@ -65,6 +65,9 @@ def text_report(results: Sequence[ScenarioResult]) -> str:
                 parts += [f"  - {c.describe()}" for c in s.failures()]
                 if s.error:
                     parts.append(f"  - {s.error}")
+                if s.app_exception:
+                    parts.append("  - the hook app raised:\n" + "\n".join(f"      {line}"
+                                                                        for line in s.app_exception.splitlines()))
     warned = [(r, s) for r in results for s in r.steps if s.warnings]
     if warned:
         parts.append("\nWarnings (what Okta likely ignores; they never fail a step):")

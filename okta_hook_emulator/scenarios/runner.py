@@ -58,6 +58,11 @@ class StepResult:
         found = (self.doc or {}).get("warnings") if isinstance(self.doc, dict) else None
         return [problem_text(w) for w in found] if isinstance(found, list) else []
 
+    @property
+    def app_exception(self) -> str | None:
+        """The traceback of an exception the in-process hook app raised during this step, else ``None``."""
+        return find_app_exception(self.doc)
+
     def failures(self) -> list[ExpectationCheck]:
         return [c for c in self.checks if not c.passed]
 
@@ -167,8 +172,53 @@ def check_step_names(scenarios: list[Scenario], names: Iterable[str], option: st
                                      f" Steps: {', '.join(all_names)}.")
 
 
+def parse_targets(items: Iterable[str]) -> tuple[str | None, dict[str, str]]:
+    """``--target`` values: ``URL`` (the default target; at most one) and ``NAME=URL`` (named targets)."""
+    import re
+
+    default: str | None = None
+    named: dict[str, str] = {}
+    for item in items:
+        m = re.fullmatch(r"([A-Za-z_][A-Za-z0-9_-]*)=(.+)", item)
+        if m and "://" not in m.group(1):
+            named[m.group(1)] = m.group(2)
+        elif default is not None:
+            raise EmulatorUsageError(f"--target '{item}': only one default target URL; name the others "
+                                     "(--target NAME=URL for the scenario's 'targets').")
+        else:
+            default = item
+    return default, named
+
+
+def check_target_names(scenarios: list[Scenario], names: Iterable[str]) -> None:
+    """Every ``--target NAME=URL`` must name a target of at least one scenario (did-you-mean otherwise)."""
+    known = sorted({n for sc in scenarios for n in sc.targets})
+    for n in names:
+        if n not in known:
+            raise EmulatorUsageError(f"--target {n}=...: no scenario names a target '{n}'.{did_you_mean(n, known)} "
+                                     + (f"Targets: {', '.join(known)}." if known else
+                                        "The scenario(s) have no 'targets' map."))
+
+
 # --------------------------------------------------------------------------------------------------------
 # Backends
+
+
+def find_app_exception(doc: Any) -> str | None:
+    """The first ``app_exception`` (an in-process app's traceback) of any attempt in a result document."""
+    if isinstance(doc, dict):
+        if doc.get("app_exception") and "transport" in doc:
+            return str(doc["app_exception"])
+        values: Iterable[Any] = doc.values()
+    elif isinstance(doc, list):
+        values = doc
+    else:
+        return None
+    for value in values:
+        found = find_app_exception(value)
+        if found:
+            return found
+    return None
 
 
 def _bodies(delivery: dict) -> list[str]:
@@ -254,11 +304,11 @@ def decode_tokens(outcome: dict[str, Any], keys: Any) -> dict[str, Any]:
 
 
 class InProcessBackend:
-    """Runs steps through an ``Emulator`` (the core facade) against a URL, WSGI app or ASGI app."""
+    """Runs steps through an ``Emulator`` (the core facade); each step names its target (URL, WSGI or ASGI app)."""
 
     mode = "in-process"
 
-    def __init__(self, target: Any, seed: int, emulator: Any = None):
+    def __init__(self, seed: int, emulator: Any = None):
         if emulator is None:
             from ..emulator.core import Emulator
 
@@ -267,39 +317,42 @@ class InProcessBackend:
         else:
             self._owned = False
         self.emulator = emulator
-        self.target = target
 
     def close(self) -> None:
         if self._owned and hasattr(self.emulator, "close"):
             self.emulator.close()
 
-    def verify(self, spec: dict[str, Any], policy: dict[str, Any]) -> dict[str, Any]:
-        res = self.emulator.verify(self.target, **_channel_kwargs(spec), **policy)
+    def refusal(self, action: str, spec: dict[str, Any], policy: dict[str, Any], target: Any) -> str | None:
+        """Why this backend cannot run a step (checked before the first step runs), or ``None``."""
+        return None
+
+    def verify(self, spec: dict[str, Any], policy: dict[str, Any], target: Any) -> dict[str, Any]:
+        res = self.emulator.verify(target, **_channel_kwargs(spec), **policy)
         return verify_doc(res.to_dict())
 
-    def events(self, spec: dict[str, Any], policy: dict[str, Any]) -> dict[str, Any]:
+    def events(self, spec: dict[str, Any], policy: dict[str, Any], target: Any) -> dict[str, Any]:
         res = self.emulator.send_events(
-            self.target, list(spec["event_types"]), count=spec.get("count", 1), batch_size=spec.get("batch_size"),
+            target, list(spec["event_types"]), count=spec.get("count", 1), batch_size=spec.get("batch_size"),
             duplicate=spec.get("duplicate", False), out_of_order=spec.get("out_of_order", False),
             delay=spec.get("delay", 0.0), overrides=spec.get("overrides") or None, events=spec.get("events"),
             user=spec.get("user"), **_channel_kwargs(spec), **policy)
         return events_doc(res.to_dict())
 
-    def inline(self, spec: dict[str, Any], policy: dict[str, Any]) -> dict[str, Any]:
+    def inline(self, spec: dict[str, Any], policy: dict[str, Any], target: Any) -> dict[str, Any]:
         res = self.emulator.call_inline(
-            spec["hook"], self.target, request=spec.get("request"), request_type=spec.get("request_type"),
+            spec["hook"], target, request=spec.get("request"), request_type=spec.get("request_type"),
             variant=spec.get("variant"), overrides=spec.get("overrides") or None,
             user=None if spec.get("request") else spec.get("user"), **_channel_kwargs(spec), **policy)
         return inline_doc(res.to_dict())
 
-    def flow(self, spec: dict[str, Any], policy: dict[str, Any]) -> dict[str, Any]:
+    def flow(self, spec: dict[str, Any], policy: dict[str, Any], target: Any) -> dict[str, Any]:
         if spec.get("grant") and not spec.get("request") and not spec.get("request_type"):
             # the token request Okta sends for this grant (the grant's rules live in the generator)
             from ..payloads.generate import generate_token
 
             spec = {**spec, "request": generate_token(self.emulator.payloads, grant=spec["grant"],
                                                       variant=spec.get("variant"))}
-        doc = self.inline(spec, policy)
+        doc = self.inline(spec, policy, target)
         if doc.get("kind") == "token":
             doc["tokens"] = decode_tokens(doc.get("outcome") or {}, self.emulator.keys)
         return doc
@@ -322,40 +375,37 @@ def _summary(action: str, doc: dict[str, Any]) -> str:
 ProgressFn = Callable[[Scenario, StepResult], None]
 
 
-def run_scenario(scenario: Scenario, *, target: Any = None, seed: int | None = None,
-                 sets: Iterable[tuple[str, str, Any]] = (), skip: Iterable[str] = (),
+def run_scenario(scenario: Scenario, *, target: Any = None, targets: dict[str, Any] | None = None,
+                 seed: int | None = None, sets: Iterable[tuple[str, str, Any]] = (), skip: Iterable[str] = (),
                  policy: dict[str, Any] | None = None, server: str | None = None, token: str | None = None,
                  emulator: Any = None, env: dict[str, str] | None = None,
                  progress: ProgressFn | None = None) -> ScenarioResult:
     """Run one scenario and check its expectations.
 
-    ``target``: URL, WSGI app or ASGI app (defaults to the scenario's ``target``); ``seed`` (defaults to the
-    scenario's, else 0); ``sets``: parsed ``--set`` values; ``skip``: step names; ``policy``: delivery-policy
-    defaults for every step (a step's own ``policy`` wins); ``server``/``token``: run through a running
-    emulator's control API instead of in-process. Raises ``ScenarioError`` for unusable input."""
+    ``target``: URL, WSGI app or ASGI app (defaults to the scenario's ``target``) for steps that name no target;
+    ``targets``: ``{name: URL or app}`` for the scenario's named ``targets`` (a step's ``target: name``);
+    ``seed`` (defaults to the scenario's, else 0); ``sets``: parsed ``--set`` values; ``skip``: step names;
+    ``policy``: delivery-policy defaults for every step (a step's own ``policy`` wins); ``server``/``token``:
+    run through a running emulator's control API instead of in-process. Every step's options are checked
+    before the first step runs. Raises ``ScenarioError`` for unusable input."""
     scenario = customise(scenario, sets)
     seed = seed if seed is not None else (scenario.seed if scenario.seed is not None else 0)
-    target = target if target is not None else scenario.target
-    if isinstance(target, str) and "${" in target:
-        target = Resolver(seed, env).resolve(target)
-    if target is None and server is None:
-        raise ScenarioError("no target: pass --target URL (or target=... in Python), or set 'target:' in the "
-                            "scenario", file=scenario.source)
+    resolver = Resolver(seed, env)
+    hooks = HookTargets.build(scenario, target, targets or {}, resolver)
+    skip = set(skip)
     if server is not None:
         from .remote import ServerBackend
 
-        backend: Any = ServerBackend(server, token, target=target if isinstance(target, str) else None, seed=seed)
+        backend: Any = ServerBackend(server, token, seed=seed)
     else:
-        backend = InProcessBackend(target, seed, emulator=emulator)
-    resolver = Resolver(seed, env)
+        backend = InProcessBackend(seed, emulator=emulator)
     result = ScenarioResult(name=scenario.name, description=scenario.description, source=scenario.source,
-                            seed=seed, target=target if isinstance(target, str) else _target_label(target),
-                            mode=backend.mode)
-    skip = set(skip)
+                            seed=seed, target=hooks.label(), mode=backend.mode)
     started = time.perf_counter()
     try:
+        preflight(scenario, backend, hooks, resolver, policy or {}, skip)
         for step in scenario.steps:
-            sr = _run_step(scenario, step, backend, resolver, policy or {}, skip)
+            sr = _run_step(scenario, step, backend, hooks, resolver, policy or {}, skip)
             result.steps.append(sr)
             if progress:
                 progress(scenario, sr)
@@ -368,13 +418,140 @@ def run_scenario(scenario: Scenario, *, target: Any = None, seed: int | None = N
 def _target_label(target: Any) -> str:
     if target is None:
         return "(server-registered hooks)"
+    if isinstance(target, str):
+        return target
+    from ..emulator.transport import Target
+
+    if isinstance(target, Target):
+        return target.address if not target.in_process else f"in-process app {target.describe()}"
     name = getattr(target, "name", None) or getattr(target, "__name__", None) or type(target).__name__
     return f"in-process app {name}"
 
 
-def _run_step(scenario: Scenario, step: Step, backend: Any, resolver: Resolver, policy_defaults: dict[str, Any],
-              skip: set[str]) -> StepResult:
-    label = step.describe()
+@dataclass
+class HookTargets:
+    """The hook services a scenario's steps call: the default ``target`` and the named ``targets``."""
+
+    default: Any
+    named: dict[str, Any]
+    source: str
+
+    @classmethod
+    def build(cls, scenario: Scenario, target: Any, targets: dict[str, Any], resolver: Resolver) -> HookTargets:
+        """Run-time values win over the file's; unknown run-time names and unset ``${env:...}`` are errors."""
+        unknown = [n for n in targets if n not in scenario.targets]
+        if unknown:
+            names = list(scenario.targets)
+            raise ScenarioError(f"no target named '{unknown[0]}' in the scenario.{did_you_mean(unknown[0], names)} "
+                                + (f"Targets: {', '.join(names)}." if names else "It names no 'targets'."),
+                                file=scenario.source)
+        default = target if target is not None else scenario.target
+        named = {**scenario.targets, **targets}
+
+        def resolved(value: Any, where: str) -> Any:
+            if isinstance(value, str) and "${" in value:
+                try:
+                    return resolver.resolve(value)
+                except KeyError as exc:
+                    raise ScenarioError(f"cannot resolve the target: {exc.args[0]}", file=scenario.source,
+                                        path=where) from None
+            return value
+
+        return cls(resolved(default, "$.target"),
+                   {name: resolved(value, f"$.targets.{name}") for name, value in named.items()}, scenario.source)
+
+    def for_step(self, step: Step, spec: dict[str, Any] | None = None) -> Any:
+        """The URL or app this step calls (``spec``: the step's resolved options, for a ``target`` URL)."""
+        chosen = (spec if spec is not None else step.spec).get("target")
+        if chosen is None:
+            return self.default
+        if chosen in self.named:
+            return self.named[chosen]
+        return chosen  # a URL
+
+    def label(self) -> str:
+        if not self.named:
+            return _target_label(self.default)
+        parts = [f"{name}={_target_label(value) if value is not None else '(not set)'}"
+                 for name, value in self.named.items()]
+        if self.default is not None:
+            parts.insert(0, _target_label(self.default))
+        return ", ".join(parts)
+
+
+def preflight(scenario: Scenario, backend: Any, hooks: HookTargets, resolver: Resolver,
+              policy_defaults: dict[str, Any], skip: set[str]) -> None:
+    """Check every step's options before the first step runs: its target, ``${env:...}`` values, policy
+    values, variant, and what the backend (``--server``) cannot run. Raises ``ScenarioError`` naming the
+    step (and its number) and the option."""
+    from ..emulator.policy import DeliveryPolicy
+    from ..payloads.catalog import get_kind
+    from .refs import find_references
+
+    for step in scenario.steps:
+        if step.name in skip:
+            continue
+        base = f"$.steps[{step.index}]"
+
+        def fail(message: str, option: str, step: Step = step, base: str = base) -> ScenarioError:
+            return ScenarioError(message, file=scenario.source, step=step.name, path=f"{base}.{option}")
+
+        for suffix, ref in find_references(step.spec):
+            if ref.source == "env" and ref.path not in resolver.env and ref.default is None:
+                raise ScenarioError(f"environment variable {ref.path} is not set (set it, or write "
+                                    f"${{env:{ref.path}|default}})", file=scenario.source, step=step.name,
+                                    path=base + suffix)
+        if step.action != "wait":
+            named = step.spec.get("target")
+            target = hooks.for_step(step)
+            if isinstance(named, str) and named in hooks.named and target is None:
+                raise fail(f"target '{named}' has no URL: give it at run time (--target {named}=URL, or "
+                           f"targets={{'{named}': URL or app}} in Python)", "target")
+            if target is None and not getattr(backend, "mode", "") == "server":
+                raise ScenarioError("no target: pass --target URL (or target=... in Python), or set 'target:' in "
+                                    "the scenario or the step", file=scenario.source, step=step.name,
+                                    index=step.index)
+            if isinstance(target, str) and "${" not in target:
+                from ..emulator.transport import Target
+
+                try:
+                    Target.url(target)
+                except EmulatorUsageError as exc:
+                    if named:
+                        raise fail(str(exc), "target") from None
+                    raise ScenarioError(str(exc), file=scenario.source) from None
+        own = step.spec.get("policy") or {}
+        merged = {**policy_defaults, **own}
+        if not _has_references(merged):
+            try:
+                DeliveryPolicy().with_overrides(**merged)
+            except TypeError as exc:
+                raise fail(str(exc), "policy") from None
+        variant = step.spec.get("variant")
+        if step.action in ("inline", "flow") and isinstance(variant, str) and "${" not in variant:
+            kind = get_kind(step.spec["hook"])
+            if kind.variants and variant not in kind.variants:
+                raise fail(f"unknown variant '{variant}' for {kind.name}.{did_you_mean(variant, kind.variants)} "
+                           f"Variants: {', '.join(kind.variants)}.", "variant")
+        if step.action == "flow" and step.spec.get("grant") == "client_credentials" and step.spec.get("user"):
+            raise fail("a client_credentials grant has no user (the token is for the client itself): remove "
+                       "'user' or use grant: password", "user")
+        if step.action != "wait":
+            why = backend.refusal(step.action, step.spec, merged, hooks.for_step(step))
+            if why:
+                raise ScenarioError(why, file=scenario.source, step=step.name, index=step.index)
+
+
+def _has_references(value: Any) -> bool:
+    """True when ``value`` holds a ``${...}`` reference anywhere."""
+    from .refs import find_references
+
+    return any(True for _ in find_references(value))
+
+
+def _run_step(scenario: Scenario, step: Step, backend: Any, hooks: HookTargets, resolver: Resolver,
+              policy_defaults: dict[str, Any], skip: set[str]) -> StepResult:
+    label = step.label()
     if step.name in skip:
         return StepResult(step.name, step.action, label, SKIPPED, summary="skipped (--skip)")
     t0 = time.perf_counter()
@@ -389,11 +566,11 @@ def _run_step(scenario: Scenario, step: Step, backend: Any, resolver: Resolver, 
         if step.action == "wait":
             doc = backend.wait(float(spec["seconds"]))
         else:
-            doc = getattr(backend, step.action)(spec, policy)
+            doc = getattr(backend, step.action)(spec, policy, hooks.for_step(step, spec))
     except ScenarioError:
         raise
     except EmulatorUsageError as exc:
-        raise ScenarioError(str(exc), file=scenario.source, step=step.name) from None
+        raise ScenarioError(str(exc), file=scenario.source, step=step.name, index=step.index) from None
     except Exception as exc:  # noqa: BLE001 - a broken hook/server must not kill the run: report it
         return StepResult(step.name, step.action, label, ERROR, duration_ms=(time.perf_counter() - t0) * 1000,
                           error=f"{type(exc).__name__}: {exc}", summary="step raised an error")
