@@ -9,15 +9,20 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, Literal, overload
+from typing import TYPE_CHECKING, Any, Literal, overload
 
-from ..clock import Clock, SystemClock
+from ..clock import Clock, SystemClock, iso
 from ..errors import EmulatorUsageError
 from ..payloads.catalog import HookKind, get_kind
 from .policy import OKTA_DEFAULT_POLICY, DeliveryPolicy
+from .records import Delivery
 from .results import EventDeliveryResult, InlineResult, VerificationResult
 from .sender import Sender
 from .transport import HookChannel
+
+if TYPE_CHECKING:
+    from .exchange import Answer
+    from .inline import InlineCall
 
 Headers = Mapping[str, str] | Iterable[tuple[str, str]] | None
 
@@ -190,6 +195,49 @@ class Emulator:
         outcome. ``user`` (an org user, a login or a dict of profile fields) is the one person the generated
         request is about. ``oauth`` (an ``OAuthConfig`` or a dict of its fields) calls through an OAUTH channel:
         a client credentials token request first, then the call with ``Authorization: Bearer``."""
+        hook_kind, channel, request, policy = self._inline_inputs(
+            kind, target, request, request_type, variant, overrides, auth_header, headers, hook_id, user, oauth,
+            policy_overrides)
+        from .inline import call_inline
+
+        return call_inline(self, hook_kind, channel, request, policy)
+
+    def prepare_inline(self, kind: str | HookKind, target: Any, *, request: dict | None = None,
+                       request_type: str | None = None, variant: str | None = None,
+                       overrides: dict[str, Any] | None = None, auth_header: tuple[str, str] | None = None,
+                       headers: Headers = None, hook_id: str | None = None, user: Any = None,
+                       **policy_overrides: Any) -> InlineCall:
+        """The first half of :meth:`call_inline` for callers with an HTTP client of their own (load mode's
+        Locust users): the request (generated or given, same arguments) and ``.http``, exactly what Okta sends
+        (URL, headers with the auth header, body bytes) under its policy (``.http.timeout`` per attempt,
+        ``.http.max_response_bytes``, no redirects, ``.http.policy`` for retries). Send it, then
+        :meth:`judge_inline` the answers. OAUTH channels need the token request first: use :meth:`call_inline`."""
+        hook_kind, channel, request, policy = self._inline_inputs(
+            kind, target, request, request_type, variant, overrides, auth_header, headers, hook_id, user, None,
+            policy_overrides)
+        from .inline import prepare_inline
+
+        return prepare_inline(self, hook_kind, channel, request, policy)
+
+    def judge_inline(self, call: InlineCall, answer: Answer | Delivery) -> InlineResult:
+        """The second half of :meth:`call_inline`: Okta's judgement of what came back for a prepared ``call``,
+        either one :class:`~okta_hook_emulator.emulator.exchange.Answer` (one attempt) or the ``Delivery`` of
+        every attempt (``exchange.deliver`` / ``exchange.add_attempt`` build it with Okta's retries). Same
+        verdicts, outcomes and System Log events as :meth:`call_inline`."""
+        from .exchange import Answer, add_attempt
+        from .inline import judge_inline
+
+        if isinstance(answer, Answer):
+            delivery = Delivery()
+            add_attempt(delivery, call.http, answer, iso(self.clock.now()))
+            answer = delivery
+        return judge_inline(self, call, answer)
+
+    def _inline_inputs(self, kind: str | HookKind, target: Any, request: dict | None, request_type: str | None,
+                       variant: str | None, overrides: dict[str, Any] | None, auth_header: tuple[str, str] | None,
+                       headers: Headers, hook_id: str | None, user: Any, oauth: Any,
+                       policy_overrides: dict[str, Any]) -> tuple[HookKind, HookChannel, dict, DeliveryPolicy]:
+        """The kind, channel, request (generated unless given) and policy of an inline call."""
         hook_kind = kind if isinstance(kind, HookKind) else get_kind(kind)
         if not hook_kind.inline:
             raise EmulatorUsageError(f"'{hook_kind.name}' is not an inline hook kind; use send_events() or "
@@ -205,8 +253,4 @@ class Emulator:
             from ..payloads.overrides import apply_overrides
 
             request = apply_overrides(request, overrides)
-        policy = self.resolve_policy(hook_kind, **policy_overrides)
-        from .inline import call_inline
-
-        return call_inline(self, hook_kind, channel, request, policy)
-
+        return hook_kind, channel, request, self.resolve_policy(hook_kind, **policy_overrides)
