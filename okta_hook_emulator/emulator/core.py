@@ -21,7 +21,7 @@ from .sender import Sender
 from .transport import HookChannel
 
 if TYPE_CHECKING:
-    from .exchange import Answer
+    from .exchange import Answer, PreparedRequest
     from .inline import InlineCall
 
 Headers = Mapping[str, str] | Iterable[tuple[str, str]] | None
@@ -232,6 +232,13 @@ class Emulator:
             add_attempt(delivery, call.http, answer, iso(self.clock.now()))
             answer = delivery
         return judge_inline(self, call, answer)
+
+    def deliver(self, prepared: PreparedRequest, send: Callable[[PreparedRequest], Answer]) -> Delivery:
+        """Send a prepared request with your own client, attempt by attempt, under Okta's retry rules
+        (``exchange.deliver``: ``send(prepared)`` is one attempt; stamped by this emulator's clock)."""
+        from .exchange import deliver
+
+        return deliver(prepared, send, lambda: iso(self.clock.now()))
 
     def _inline_inputs(self, kind: str | HookKind, target: Any, request: dict | None, request_type: str | None,
                        variant: str | None, overrides: dict[str, Any] | None, auth_header: tuple[str, str] | None,
