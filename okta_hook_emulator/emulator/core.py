@@ -16,7 +16,7 @@ from ..errors import EmulatorUsageError
 from ..payloads.catalog import HookKind, get_kind
 from .policy import OKTA_DEFAULT_POLICY, DeliveryPolicy
 from .records import Delivery
-from .results import EventDeliveryResult, InlineResult, VerificationResult
+from .results import BatchDelivery, EventDeliveryResult, InlineResult, VerificationResult
 from .sender import Sender
 from .transport import HookChannel
 
@@ -186,6 +186,26 @@ class Emulator:
                            duplicate=duplicate, out_of_order=out_of_order, delay=delay, overrides=overrides,
                            events=events, progress=progress, user=user)
 
+    def prepare_event_delivery(self, target: Any, events: Sequence[dict], *,
+                               auth_header: tuple[str, str] | None = None, headers: Headers = None,
+                               hook_id: str | None = None, **policy_overrides: Any) -> tuple[dict, PreparedRequest]:
+        """One event delivery POST for callers with an HTTP client of their own (load mode's Locust users): the
+        ``com.okta.event_hook`` envelope of ``events`` (one batch) and the request Okta sends for it (headers,
+        auth header, body bytes, policy). Send it (:meth:`deliver`), then :meth:`judge_event_delivery`."""
+        from .events import prepare_delivery
+
+        channel = self.channel(target, auth_header, headers, hook_id)
+        envelope = self.payloads.event_hook_envelope(list(events), hook_id=channel.hook_id)
+        return envelope, prepare_delivery(channel, envelope, self.resolve_policy(None, **policy_overrides))
+
+    def judge_event_delivery(self, envelope: dict, prepared: PreparedRequest,
+                             answer: Answer | Delivery) -> BatchDelivery:
+        """Okta's acceptance of what came back for a prepared event delivery (one ``Answer`` or the ``Delivery``
+        of every attempt): the same :class:`BatchDelivery` as :meth:`send_events` gives for that batch."""
+        from .events import judge_batch
+
+        return judge_batch(envelope, self._delivery_of(prepared, answer))
+
     def call_inline(self, kind: str | HookKind, target: Any, *, request: dict | None = None,
                     request_type: str | None = None, variant: str | None = None,
                     overrides: dict[str, Any] | None = None, auth_header: tuple[str, str] | None = None,
@@ -224,14 +244,19 @@ class Emulator:
         either one :class:`~okta_hook_emulator.emulator.exchange.Answer` (one attempt) or the ``Delivery`` of
         every attempt (``exchange.deliver`` / ``exchange.add_attempt`` build it with Okta's retries). Same
         verdicts, outcomes and System Log events as :meth:`call_inline`."""
-        from .exchange import Answer, add_attempt
         from .inline import judge_inline
 
-        if isinstance(answer, Answer):
-            delivery = Delivery()
-            add_attempt(delivery, call.http, answer, iso(self.clock.now()))
-            answer = delivery
-        return judge_inline(self, call, answer)
+        return judge_inline(self, call, self._delivery_of(call.http, answer))
+
+    def _delivery_of(self, prepared: PreparedRequest, answer: Answer | Delivery) -> Delivery:
+        """``answer`` as the one attempt of a delivery (a ``Delivery`` is returned unchanged)."""
+        from .exchange import add_attempt
+
+        if isinstance(answer, Delivery):
+            return answer
+        delivery = Delivery()
+        add_attempt(delivery, prepared, answer, iso(self.clock.now()))
+        return delivery
 
     def deliver(self, prepared: PreparedRequest, send: Callable[[PreparedRequest], Answer]) -> Delivery:
         """Send a prepared request with your own client, attempt by attempt, under Okta's retry rules

@@ -12,12 +12,11 @@ import random
 from typing import Any
 
 from locust import User, task
-from locust.exception import StopUser
 from locust.runners import WorkerRunner
 from locust.user.wait_time import constant_throughput
 
 from ..emulator.core import Emulator
-from ..emulator.results import VERDICT_FAILED, VERDICT_OK, EventDeliveryResult, InlineResult
+from ..emulator.results import VERDICT_FAILED, VERDICT_OK, InlineResult
 from ..emulator.transport import HookChannel
 from ..errors import EmulatorUsageError
 from .people import person_for
@@ -107,14 +106,6 @@ class OktaHookUser(User):
         """The name Locust groups this user's calls under (its kind)."""
         return self.kind
 
-    @staticmethod
-    def check_killed(delivery_errors: list[str | None]) -> None:
-        """Stop this user, reporting nothing, when Locust killed it during the call: the core's sender records
-        whatever interrupts a call (Locust's ``GreenletExit`` included) as the call's connection error, so the
-        kill is re-raised here."""
-        if any(error and "GreenletExit" in error for error in delivery_errors):
-            raise StopUser()
-
 
 class HookFailure(Exception):
     """A call Okta would not count as ok; its message (the reason) is the Locust failure name."""
@@ -137,10 +128,10 @@ class InlineHookUser(OktaHookUser):
         result: InlineResult = emulator.judge_inline(call, emulator.deliver(call.http, self.transport.send))
         delivery = result.delivery
         reason = failure_name(result.verdict, delivery, result.reason, result.problems)
-        call = Call(self.kind, result.verdict, reason, failure_outcome(self.kind, result.verdict),
-                    within_budget(delivery))
+        judged = Call(self.kind, result.verdict, reason, failure_outcome(self.kind, result.verdict),
+                      within_budget(delivery))
         response = delivery.final.response
-        self.report(self.kind, call, result.elapsed_ms, response.size if response else 0)
+        self.report(self.kind, judged, result.elapsed_ms, response.size if response else 0)
 
 
 class TokenHookUser(InlineHookUser):
@@ -182,16 +173,13 @@ class EventHookUser(OktaHookUser):
         types = _option(self, "event_types", None) or self.event_types
         if isinstance(types, str):
             types = [t.strip() for t in types.split(",") if t.strip()]
-        payloads = self.emulator.payloads
-        events = [payloads.log_event(types[n % len(types)], user=self.person) for n in range(size)]
-        result: EventDeliveryResult = self.emulator.send_events(self.host, events=events, batch_size=size,
-                                                                auth_header=self.channel_header,
-                                                                **self.policy_overrides)
-        self.check_killed([a.error for b in result.batches for a in b.delivery.attempts])
-        for batch in result.batches:
-            delivery = batch.delivery
-            verdict = VERDICT_OK if batch.accepted else VERDICT_FAILED
-            reason = None if batch.accepted else failure_name(verdict, delivery, batch.note)
-            response = delivery.final.response
-            self.report("event", Call("event", verdict, reason, None, within_budget(delivery)),
-                        sum(a.elapsed_ms for a in delivery.attempts), response.size if response else 0)
+        emulator = self.emulator
+        events = [emulator.payloads.log_event(types[n % len(types)], user=self.person) for n in range(size)]
+        envelope, prepared = emulator.prepare_event_delivery(self.channel, events, **self.policy_overrides)
+        batch = emulator.judge_event_delivery(envelope, prepared, emulator.deliver(prepared, self.transport.send))
+        delivery = batch.delivery
+        verdict = VERDICT_OK if batch.accepted else VERDICT_FAILED
+        reason = None if batch.accepted else failure_name(verdict, delivery, batch.note)
+        response = delivery.final.response
+        self.report("event", Call("event", verdict, reason, None, within_budget(delivery)),
+                    sum(a.elapsed_ms for a in delivery.attempts), response.size if response else 0)
