@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from .exchange import Answer, PreparedRequest
     from .inline import InlineCall
 
+_POLICIES_KEPT = 32
 Headers = Mapping[str, str] | Iterable[tuple[str, str]] | None
 
 
@@ -42,6 +43,7 @@ class Emulator:
         self.payloads = PayloadFactory(seed, clock=self.clock, org=org)
         self.sender = Sender(self.clock)
         self.rng = random.Random(f"okta-hook-emulator:{seed}")  # request ids, shuffles (never global random)
+        self._policies: dict[Any, DeliveryPolicy] = {}  # resolve_policy's last results
         self._keys: Any = None
         self._hook_issuer: Any = None
         from .oauth_channel import TokenCache
@@ -120,14 +122,25 @@ class Emulator:
         return HookChannel.build(target, auth_header, headers, hook_id, oauth)
 
     def resolve_policy(self, kind: HookKind | None = None, **policy_overrides: Any) -> DeliveryPolicy:
-        """The base policy, Okta's per-kind rule applied, then the caller's overrides."""
-        base = self.policy.for_kind(kind) if kind is not None else self.policy
-        if not policy_overrides:
-            return base
+        """The base policy, Okta's per-kind rule applied, then the caller's overrides. Policies are frozen, so
+        the last few resolved are kept (a load run resolves the same one for every call)."""
         try:
-            return base.with_overrides(**policy_overrides)
+            key: Any = (self.policy, kind.name if kind is not None else None, tuple(sorted(policy_overrides.items())))
+            hit = self._policies.get(key)
+        except TypeError:  # an unhashable override value: resolved (and refused) below
+            key, hit = None, None
+        if hit is not None:
+            return hit
+        base = self.policy.for_kind(kind) if kind is not None else self.policy
+        try:
+            policy = base.with_overrides(**policy_overrides) if policy_overrides else base
         except TypeError as exc:
             raise EmulatorUsageError(str(exc)) from None
+        if key is not None:
+            if len(self._policies) >= _POLICIES_KEPT:
+                self._policies.clear()
+            self._policies[key] = policy
+        return policy
 
     def request_id(self) -> str:
         """A seeded ``X-Okta-Request-Id`` value (27 characters, like ``XOZfPkReFFZ10KWyGkzAMwAAADA``)."""
