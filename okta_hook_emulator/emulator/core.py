@@ -9,16 +9,22 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, Literal, overload
+from typing import TYPE_CHECKING, Any, Literal, overload
 
-from ..clock import Clock, SystemClock
+from ..clock import Clock, SystemClock, iso
 from ..errors import EmulatorUsageError
 from ..payloads.catalog import HookKind, get_kind
 from .policy import OKTA_DEFAULT_POLICY, DeliveryPolicy
-from .results import EventDeliveryResult, InlineResult, VerificationResult
+from .records import Delivery
+from .results import BatchDelivery, EventDeliveryResult, InlineResult, VerificationResult
 from .sender import Sender
 from .transport import HookChannel
 
+if TYPE_CHECKING:
+    from .exchange import Answer, PreparedRequest
+    from .inline import InlineCall
+
+_POLICIES_KEPT = 32
 Headers = Mapping[str, str] | Iterable[tuple[str, str]] | None
 
 
@@ -37,6 +43,7 @@ class Emulator:
         self.payloads = PayloadFactory(seed, clock=self.clock, org=org)
         self.sender = Sender(self.clock)
         self.rng = random.Random(f"okta-hook-emulator:{seed}")  # request ids, shuffles (never global random)
+        self._policies: dict[Any, DeliveryPolicy] = {}  # resolve_policy's last results
         self._keys: Any = None
         self._hook_issuer: Any = None
         from .oauth_channel import TokenCache
@@ -115,14 +122,25 @@ class Emulator:
         return HookChannel.build(target, auth_header, headers, hook_id, oauth)
 
     def resolve_policy(self, kind: HookKind | None = None, **policy_overrides: Any) -> DeliveryPolicy:
-        """The base policy, Okta's per-kind rule applied, then the caller's overrides."""
-        base = self.policy.for_kind(kind) if kind is not None else self.policy
-        if not policy_overrides:
-            return base
+        """The base policy, Okta's per-kind rule applied, then the caller's overrides. Policies are frozen, so
+        the last few resolved are kept (a load run resolves the same one for every call)."""
         try:
-            return base.with_overrides(**policy_overrides)
+            key: Any = (self.policy, kind.name if kind is not None else None, tuple(sorted(policy_overrides.items())))
+            hit = self._policies.get(key)
+        except TypeError:  # an unhashable override value: resolved (and refused) below
+            key, hit = None, None
+        if hit is not None:
+            return hit
+        base = self.policy.for_kind(kind) if kind is not None else self.policy
+        try:
+            policy = base.with_overrides(**policy_overrides) if policy_overrides else base
         except TypeError as exc:
             raise EmulatorUsageError(str(exc)) from None
+        if key is not None:
+            if len(self._policies) >= _POLICIES_KEPT:
+                self._policies.clear()
+            self._policies[key] = policy
+        return policy
 
     def request_id(self) -> str:
         """A seeded ``X-Okta-Request-Id`` value (27 characters, like ``XOZfPkReFFZ10KWyGkzAMwAAADA``)."""
@@ -181,6 +199,26 @@ class Emulator:
                            duplicate=duplicate, out_of_order=out_of_order, delay=delay, overrides=overrides,
                            events=events, progress=progress, user=user)
 
+    def prepare_event_delivery(self, target: Any, events: Sequence[dict], *,
+                               auth_header: tuple[str, str] | None = None, headers: Headers = None,
+                               hook_id: str | None = None, **policy_overrides: Any) -> tuple[dict, PreparedRequest]:
+        """One event delivery POST for callers with an HTTP client of their own (load mode's Locust users): the
+        ``com.okta.event_hook`` envelope of ``events`` (one batch) and the request Okta sends for it (headers,
+        auth header, body bytes, policy). Send it (:meth:`deliver`), then :meth:`judge_event_delivery`."""
+        from .events import prepare_delivery
+
+        channel = self.channel(target, auth_header, headers, hook_id)
+        envelope = self.payloads.event_hook_envelope(list(events), hook_id=channel.hook_id)
+        return envelope, prepare_delivery(channel, envelope, self.resolve_policy(None, **policy_overrides))
+
+    def judge_event_delivery(self, envelope: dict, prepared: PreparedRequest,
+                             answer: Answer | Delivery) -> BatchDelivery:
+        """Okta's acceptance of what came back for a prepared event delivery (one ``Answer`` or the ``Delivery``
+        of every attempt): the same :class:`BatchDelivery` as :meth:`send_events` gives for that batch."""
+        from .events import judge_batch
+
+        return judge_batch(envelope, self._delivery_of(prepared, answer))
+
     def call_inline(self, kind: str | HookKind, target: Any, *, request: dict | None = None,
                     request_type: str | None = None, variant: str | None = None,
                     overrides: dict[str, Any] | None = None, auth_header: tuple[str, str] | None = None,
@@ -190,6 +228,61 @@ class Emulator:
         outcome. ``user`` (an org user, a login or a dict of profile fields) is the one person the generated
         request is about. ``oauth`` (an ``OAuthConfig`` or a dict of its fields) calls through an OAUTH channel:
         a client credentials token request first, then the call with ``Authorization: Bearer``."""
+        hook_kind, channel, request, policy = self._inline_inputs(
+            kind, target, request, request_type, variant, overrides, auth_header, headers, hook_id, user, oauth,
+            policy_overrides)
+        from .inline import call_inline
+
+        return call_inline(self, hook_kind, channel, request, policy)
+
+    def prepare_inline(self, kind: str | HookKind, target: Any, *, request: dict | None = None,
+                       request_type: str | None = None, variant: str | None = None,
+                       overrides: dict[str, Any] | None = None, auth_header: tuple[str, str] | None = None,
+                       headers: Headers = None, hook_id: str | None = None, user: Any = None,
+                       **policy_overrides: Any) -> InlineCall:
+        """The first half of :meth:`call_inline` for callers with an HTTP client of their own (load mode's
+        Locust users): the request (generated or given, same arguments) and ``.http``, exactly what Okta sends
+        (URL, headers with the auth header, body bytes) under its policy (``.http.timeout`` per attempt,
+        ``.http.max_response_bytes``, no redirects, ``.http.policy`` for retries). Send it, then
+        :meth:`judge_inline` the answers. OAUTH channels need the token request first: use :meth:`call_inline`."""
+        hook_kind, channel, request, policy = self._inline_inputs(
+            kind, target, request, request_type, variant, overrides, auth_header, headers, hook_id, user, None,
+            policy_overrides)
+        from .inline import prepare_inline
+
+        return prepare_inline(self, hook_kind, channel, request, policy)
+
+    def judge_inline(self, call: InlineCall, answer: Answer | Delivery) -> InlineResult:
+        """The second half of :meth:`call_inline`: Okta's judgement of what came back for a prepared ``call``,
+        either one :class:`~okta_hook_emulator.emulator.exchange.Answer` (one attempt) or the ``Delivery`` of
+        every attempt (``exchange.deliver`` / ``exchange.add_attempt`` build it with Okta's retries). Same
+        verdicts, outcomes and System Log events as :meth:`call_inline`."""
+        from .inline import judge_inline
+
+        return judge_inline(self, call, self._delivery_of(call.http, answer))
+
+    def _delivery_of(self, prepared: PreparedRequest, answer: Answer | Delivery) -> Delivery:
+        """``answer`` as the one attempt of a delivery (a ``Delivery`` is returned unchanged)."""
+        from .exchange import add_attempt
+
+        if isinstance(answer, Delivery):
+            return answer
+        delivery = Delivery()
+        add_attempt(delivery, prepared, answer, iso(self.clock.now()))
+        return delivery
+
+    def deliver(self, prepared: PreparedRequest, send: Callable[[PreparedRequest], Answer]) -> Delivery:
+        """Send a prepared request with your own client, attempt by attempt, under Okta's retry rules
+        (``exchange.deliver``: ``send(prepared)`` is one attempt; stamped by this emulator's clock)."""
+        from .exchange import deliver
+
+        return deliver(prepared, send, lambda: iso(self.clock.now()))
+
+    def _inline_inputs(self, kind: str | HookKind, target: Any, request: dict | None, request_type: str | None,
+                       variant: str | None, overrides: dict[str, Any] | None, auth_header: tuple[str, str] | None,
+                       headers: Headers, hook_id: str | None, user: Any, oauth: Any,
+                       policy_overrides: dict[str, Any]) -> tuple[HookKind, HookChannel, dict, DeliveryPolicy]:
+        """The kind, channel, request (generated unless given) and policy of an inline call."""
         hook_kind = kind if isinstance(kind, HookKind) else get_kind(kind)
         if not hook_kind.inline:
             raise EmulatorUsageError(f"'{hook_kind.name}' is not an inline hook kind; use send_events() or "
@@ -205,8 +298,4 @@ class Emulator:
             from ..payloads.overrides import apply_overrides
 
             request = apply_overrides(request, overrides)
-        policy = self.resolve_policy(hook_kind, **policy_overrides)
-        from .inline import call_inline
-
-        return call_inline(self, hook_kind, channel, request, policy)
-
+        return hook_kind, channel, request, self.resolve_policy(hook_kind, **policy_overrides)

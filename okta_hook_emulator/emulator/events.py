@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING, Any
 from .. import fidelity, wire_json
 from ..errors import EmulatorUsageError
 from . import records as R
+from .exchange import PreparedRequest
 from .policy import DeliveryPolicy
 from .records import Delivery
 from .results import BatchDelivery, EventDeliveryResult
-from .sender import event_delivery_headers
+from .sender import event_delivery_headers, prepare_request
 from .system_log import hook_target
 from .transport import HookChannel
 
@@ -36,6 +37,20 @@ def judge_delivery(delivery: Delivery) -> tuple[bool, str]:
     tries = len(delivery.attempts)
     why = final.error or f"HTTP {status}"
     return False, f"{why} after {tries} attempt{'s' if tries > 1 else ''}"
+
+
+def prepare_delivery(channel: HookChannel, envelope: dict, policy: DeliveryPolicy) -> PreparedRequest:
+    """The POST of one ``com.okta.event_hook`` envelope (one batch) to ``channel``, ready to send: compact JSON
+    with Okta's event delivery headers (docs/okta-behaviour.md#event-delivery-headers) under ``policy``."""
+    return prepare_request(channel, "POST", wire_json.dumps(envelope),
+                           event_delivery_headers(_hook_id(channel, envelope)), policy)
+
+
+def judge_batch(envelope: dict, delivery: Delivery, duplicate_of: str | None = None) -> BatchDelivery:
+    """Okta's acceptance of the answers to one envelope's POST (:func:`judge_delivery`)."""
+    accepted, note = judge_delivery(delivery)
+    return BatchDelivery(envelope=envelope, delivery=delivery, accepted=accepted, note=note,
+                         duplicate_of=duplicate_of)
 
 
 def _hook_id(channel: HookChannel, envelope: dict) -> str | None:
@@ -83,14 +98,10 @@ def send_events(emulator: Emulator, channel: HookChannel, policy: DeliveryPolicy
     def post(envelope: dict, duplicate_of: str | None) -> BatchDelivery:
         if delay > 0:
             time.sleep(delay)
-        body = wire_json.dumps(envelope)
-        delivery = emulator.sender.send(channel, "POST", body, event_delivery_headers(_hook_id(channel, envelope)),
-                                        policy)
-        accepted, note = judge_delivery(delivery)
-        result = BatchDelivery(envelope=envelope, delivery=delivery, accepted=accepted, note=note,
-                               duplicate_of=duplicate_of)
+        delivery = emulator.sender.deliver(prepare_delivery(channel, envelope, policy))
+        result = judge_batch(envelope, delivery, duplicate_of)
         results.append(result)
-        if not accepted:
+        if not result.accepted:
             log_events.append(_failure_event(emulator, channel, result))
         if progress is not None:
             progress(len(results), total)

@@ -22,15 +22,17 @@ Never raises for anything a hook answers.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from .. import fidelity, wire_json
 from ..payloads.catalog import HookKind
 from . import records as R
+from .exchange import PreparedRequest
 from .outcomes import JudgeContext, Judgement
 from .policy import DeliveryPolicy
 from .results import VERDICT_FAILED, VERDICT_OK, InlineResult
-from .sender import inline_headers
+from .sender import inline_headers, prepare_request
 from .transport import HookChannel
 
 
@@ -171,30 +173,42 @@ def request_id_of(request: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def call_inline(emulator: Any, kind: HookKind, channel: HookChannel, request: dict,
-                policy: DeliveryPolicy) -> InlineResult:
-    """POST ``request`` to the inline hook on ``channel`` with ``policy`` and judge the answer as Okta does. The
-    ``X-Okta-Request-Id`` header is the request's ``data.context.request.id`` (a new id when it has none)."""
-    request_id = request_id_of(request) or emulator.request_id()
-    exchange = None
-    if channel.oauth is not None:  # OAUTH channel: a token request first (emulator/oauth_channel.py)
-        from . import oauth_channel
+@dataclass(frozen=True)
+class InlineCall:
+    """An inline hook call ready to send (``Emulator.prepare_inline``): the ``request`` Okta sends, its id, and
+    ``http``, the HTTP request (Okta's URL, headers with the channel's auth header, body bytes, time budget, size
+    limit, no redirects, retries) any client can send before ``Emulator.judge_inline`` judges the answer."""
 
-        exchange = emulator.oauth_tokens.fetch(emulator, channel.oauth, policy)
-        if exchange.ok:
-            channel = oauth_channel.bearer_channel(channel, exchange)
-            policy = oauth_channel.remaining_policy(policy, exchange)
-    if exchange is not None and exchange.delivery is not None and not exchange.ok:
-        delivery = exchange.delivery
-        transport_ok, body, problems, failure_reason, note = False, None, [], exchange.error or "", ""
+    kind: HookKind
+    channel: HookChannel
+    request: dict
+    request_id: str
+    http: PreparedRequest
+
+
+def prepare_inline(emulator: Any, kind: HookKind, channel: HookChannel, request: dict, policy: DeliveryPolicy,
+                   request_id: str | None = None) -> InlineCall:
+    """The call of ``request`` to the inline hook on ``channel`` under ``policy``, ready to send: compact JSON
+    POSTed with Okta's inline headers. The ``X-Okta-Request-Id`` header is ``request_id``, else the request's
+    ``data.context.request.id`` (a new id when it has none)."""
+    request_id = request_id or request_id_of(request) or emulator.request_id()
+    http = prepare_request(channel, "POST", serialize_request(request), inline_headers(request_id), policy)
+    return InlineCall(kind, channel, request, request_id, http)
+
+
+def judge_inline(emulator: Any, call: InlineCall, delivery: R.Delivery, token_exchange: Any = None) -> InlineResult:
+    """Okta's judgement of the answers to ``call`` (every attempt in ``delivery``): the verdict, the outcome of
+    the flow and the System Log events Okta would write. ``token_exchange``: the OAUTH channel's token request
+    (a failed one is the call's failure, its delivery is ``delivery``)."""
+    kind, request, channel = call.kind, call.request, call.channel
+    if token_exchange is not None and not token_exchange.ok:
+        transport_ok, body, problems, failure_reason, note = False, None, [], token_exchange.error or "", ""
     else:
-        delivery = emulator.sender.send(channel, "POST", serialize_request(request), inline_headers(request_id),
-                                        policy)
         transport_ok, body, problems, failure_reason, note = classify(kind, delivery, request)
     ctx = JudgeContext(keys=emulator.keys, clock=emulator.clock, status=delivery.status, failure_reason=failure_reason,
                        hook_id=channel.hook_id)
     judgement = _judge(kind, request, body, transport_ok, problems, ctx)
-    log_builders = _log_events(emulator, kind, channel, request_id, judgement, body,
+    log_builders = _log_events(emulator, kind, channel, call.request_id, judgement, body,
                                ctx.failure_reason or failure_reason, delivery)
     return InlineResult(
         kind=kind.name,
@@ -209,5 +223,25 @@ def call_inline(emulator: Any, kind: HookKind, channel: HookChannel, request: di
         outcome=judgement.outcome,
         reason=judgement.reason + note,
         log_builders=tuple(log_builders),
-        token_exchange=exchange,
+        token_exchange=token_exchange,
     )
+
+
+def call_inline(emulator: Any, kind: HookKind, channel: HookChannel, request: dict,
+                policy: DeliveryPolicy) -> InlineResult:
+    """POST ``request`` to the inline hook on ``channel`` with ``policy`` and judge the answer as Okta does
+    (prepare, send through the emulator's sender, judge). The ``X-Okta-Request-Id`` header is the request's
+    ``data.context.request.id`` (a new id when it has none)."""
+    request_id = request_id_of(request) or emulator.request_id()
+    exchange = None
+    if channel.oauth is not None:  # OAUTH channel: a token request first (emulator/oauth_channel.py)
+        from . import oauth_channel
+
+        exchange = emulator.oauth_tokens.fetch(emulator, channel.oauth, policy)
+        if exchange.ok:
+            channel = oauth_channel.bearer_channel(channel, exchange)
+            policy = oauth_channel.remaining_policy(policy, exchange)
+    call = prepare_inline(emulator, kind, channel, request, policy, request_id)
+    if exchange is not None and not exchange.ok:  # a failed token request is the call's failure
+        return judge_inline(emulator, call, exchange.delivery, exchange)
+    return judge_inline(emulator, call, emulator.sender.deliver(call.http), exchange)

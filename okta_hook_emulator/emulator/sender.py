@@ -29,6 +29,7 @@ from .. import fidelity
 from ..clock import Clock, SystemClock, iso
 from ..errors import EmulatorUsageError
 from . import records as R
+from .exchange import WIRE_CONNECT, WIRE_OTHER, WIRE_PROTOCOL, WIRE_TIMEOUT, Answer, PreparedRequest, deliver
 from .policy import DeliveryPolicy
 from .records import Delivery
 from .transport import ASGI, URL, WSGI, HookChannel, Target
@@ -536,38 +537,25 @@ class Sender:
         """Send one logical call (first attempt + retries) and return every attempt. Never raises for the
         hook's behaviour. ``headers`` are the call's Okta headers; the channel's auth and custom headers are
         appended. ``started_at`` (optional) returns the ISO timestamp recorded for each attempt."""
+        return self.deliver(prepare_request(channel, method, body, headers, policy), started_at=started_at)
+
+    def deliver(self, prepared: PreparedRequest, *, started_at: Callable[[], str] | None = None) -> Delivery:
+        """Send a prepared request with Okta's retries (``exchange.deliver``), each attempt through
+        :meth:`exchange`."""
         if self._closed:
             raise EmulatorUsageError("This emulator was closed; create a new Emulator (or use it in a `with` "
                                      "block and send inside the block).")
-        wire = dict(headers)
-        secret = set()
-        if channel.auth_header is not None:
-            wire[channel.auth_header[0]] = channel.auth_header[1]
-            secret.add(channel.auth_header[0])
-        for name, value in channel.headers:
-            wire[name] = value
-        recorded_request = R.RecordedRequest(method=method, url=channel.url, headers=mask_headers(wire, secret),
-                                             body=None if body is None else body.decode("utf-8", "replace"))
-        stamp = started_at or (lambda: iso(self.clock.now()))
-        self._start_app(channel.target)
-        delivery = R.Delivery()
-        for number in range(1, policy.max_attempts + 1):
-            attempt, raw_body = self._attempt(channel.target, method, body, wire, policy, number, stamp(),
-                                              recorded_request)
-            delivery.attempts.append(attempt)
-            delivery.final_body = raw_body
-            if number >= policy.max_attempts or not _retryable(attempt, policy):
-                break
-            attempt.retried = True
-            if policy.retry_delay > 0:
-                time.sleep(policy.retry_delay)
-        return delivery
+        if prepared.target is not None:
+            self._start_app(prepared.target)  # an ASGI app's lifespan startup, once, outside the budget
+        return deliver(prepared, self.exchange, started_at or (lambda: iso(self.clock.now())))
 
-    def _attempt(self, target: Target, method: str, body: bytes | None, wire: dict[str, str],
-                 policy: DeliveryPolicy, number: int, started_at: str,
-                 recorded_request: R.RecordedRequest) -> tuple[R.Attempt, bytes | None]:
-        budget = float(policy.timeout)
-        limit = int(policy.max_response_bytes)
+    def exchange(self, prepared: PreparedRequest) -> Answer:
+        """One attempt: send ``prepared`` to its target (URL, WSGI or ASGI app) within its budget and size limit
+        and report what came back. Never raises for the hook's behaviour."""
+        target = prepared.target if prepared.target is not None else Target.url(prepared.url)
+        method, body, wire = prepared.method, prepared.body, prepared.headers
+        budget = prepared.timeout
+        limit = prepared.max_response_bytes
         t0 = time.perf_counter()
         deadline = time.monotonic() + budget
         raw: _Raw | None = None
@@ -586,7 +574,7 @@ class Sender:
                 else:
                     # URLs: in the calling thread (no thread hop per POST); httpx's per-phase timeouts plus the
                     # deadline checked between body chunks bound the wait, and an answer completed after the
-                    # budget is still a timeout (below).
+                    # budget is still a timeout (exchange.attempt_of).
                     raw = _read_sync(client, request, deadline, limit)
             if future is not None:
                 try:
@@ -596,80 +584,41 @@ class Sender:
                     raw = None
         except Exception as exc:  # noqa: BLE001 - e.g. headers httpx refuses to encode
             failure = f"request could not be sent: {type(exc).__name__}: {exc}"
-        elapsed_ms = round((time.perf_counter() - t0) * 1000, 3)
-        make = _AttemptMaker(number, started_at, recorded_request, elapsed_ms, policy)
+        elapsed_ms = (time.perf_counter() - t0) * 1000
         if failure is not None:
-            return make(R.CONNECTION_ERROR, None, failure), None
-        if raw is None or raw.timed_out or (raw.error is None and time.monotonic() > deadline):
-            return make(R.TIMEOUT, raw, f"no complete response within {_secs(budget)}"), None
+            return Answer(elapsed_ms=elapsed_ms, failure=WIRE_OTHER, detail=failure)
+        if raw is None:
+            return Answer(elapsed_ms=elapsed_ms, timed_out=True)
+        answer = Answer(status=raw.status, headers=raw.headers, body=raw.body, elapsed_ms=elapsed_ms,
+                        size=raw.size, timed_out=raw.timed_out, app_exception=raw.app_exception)
         if raw.error is not None:
-            return _classify_error(make, raw, budget), None
-        return _classify_status(make, raw, limit), raw.body
+            answer.failure, answer.detail = _wire_failure(raw.error)
+        return answer
 
 
-def _secs(seconds: float) -> str:
-    return f"{seconds:g} s"
+def prepare_request(channel: HookChannel, method: str, body: bytes | None, headers: Mapping[str, str],
+                    policy: DeliveryPolicy) -> PreparedRequest:
+    """What Okta sends for one call on ``channel``: its ``headers`` with the channel's auth header and custom
+    headers appended, the body, the policy, and the request as records show it (secret values masked)."""
+    wire = dict(headers)
+    secret = set()
+    if channel.auth_header is not None:
+        wire[channel.auth_header[0]] = channel.auth_header[1]
+        secret.add(channel.auth_header[0])
+    for name, value in channel.headers:
+        wire[name] = value
+    recorded = R.RecordedRequest(method=method, url=channel.url, headers=mask_headers(wire, secret),
+                                 body=None if body is None else body.decode("utf-8", "replace"))
+    return PreparedRequest(method, channel.url, wire, body, policy, recorded, channel.target)
 
 
-@dataclass
-class _AttemptMaker:
-    number: int
-    started_at: str
-    request: R.RecordedRequest
-    elapsed_ms: float
-    policy: DeliveryPolicy
-
-    def __call__(self, transport: str, raw: _Raw | None, error: str | None) -> R.Attempt:
-        response = None
-        if raw is not None and raw.status is not None:
-            cut = self.policy.record_body_limit
-            response = R.RecordedResponse(status=raw.status, headers=raw.headers,
-                                          body=raw.body[:cut].decode("utf-8", errors="replace"),
-                                          size=raw.size, truncated=raw.too_large or len(raw.body) > cut)
-        return R.Attempt(number=self.number, started_at=self.started_at, request=self.request,
-                         response=response, transport=transport, elapsed_ms=self.elapsed_ms, error=error,
-                         app_exception=raw.app_exception if raw is not None else None)
-
-
-def _classify_error(make: _AttemptMaker, raw: _Raw, budget: float) -> R.Attempt:
-    exc = raw.error
-    assert exc is not None
+def _wire_failure(exc: BaseException) -> tuple[str, str]:
+    """An httpx (or in-process app) error as ``(exchange.WIRE_*, detail)``."""
     if isinstance(exc, httpx.TimeoutException):
-        return make(R.TIMEOUT, raw, f"no complete response within {_secs(budget)} ({type(exc).__name__})")
+        return WIRE_TIMEOUT, type(exc).__name__
     detail = str(exc) or type(exc).__name__
     if isinstance(exc, httpx.RemoteProtocolError | httpx.LocalProtocolError):
-        return make(R.CONNECTION_ERROR, raw, f"invalid HTTP response: {detail}")
+        return WIRE_PROTOCOL, detail
     if isinstance(exc, httpx.ConnectError):
-        return make(R.CONNECTION_ERROR, raw, f"could not connect: {detail}")
-    return make(R.CONNECTION_ERROR, raw, f"{type(exc).__name__}: {detail}")
-
-
-def _classify_status(make: _AttemptMaker, raw: _Raw, limit: int) -> R.Attempt:
-    status = raw.status or 0
-    if raw.too_large:
-        return make(R.TOO_LARGE, raw, f"response body is {raw.size} bytes or more; it must be less than "
-                                      f"{limit} bytes ({limit // 1024} KB)")
-    if 200 <= status < 300:
-        return make(R.OK, raw, None)
-    if 300 <= status < 400:
-        where = raw.headers.get("Location") or raw.headers.get("location") or "?"
-        return make(R.REDIRECT, raw, f"HTTP {status} redirect to {where} (Okta does not follow redirects)")
-    return make(R.HTTP_ERROR, raw, f"HTTP {status}")
-
-
-def _retryable(attempt: R.Attempt, policy: DeliveryPolicy) -> bool:
-    t = attempt.transport
-    if t == R.TIMEOUT:
-        return policy.retry_on_timeout
-    if t == R.CONNECTION_ERROR:
-        return policy.retry_on_connection_error
-    if t == R.HTTP_ERROR:
-        return policy.retry_on_5xx and attempt.response is not None and attempt.response.status >= 500
-    if t == R.REDIRECT:
-        return policy.retry_on_redirect
-    if t == R.TOO_LARGE:
-        return fidelity.RETRY_ON_TOO_LARGE
-    return False
-
-
-
+        return WIRE_CONNECT, detail
+    return WIRE_OTHER, f"{type(exc).__name__}: {detail}"

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import logging
 from pathlib import Path
 from typing import Any
 
@@ -69,9 +68,6 @@ def _add_options(parser: Any, **_: Any) -> None:
 @events.init.add_listener
 def _on_init(environment: Any, **_: Any) -> None:
     load_run(environment)
-    httpx_log = logging.getLogger("httpx")
-    if httpx_log.level == logging.NOTSET:  # one INFO line per hook call would cost more than the call
-        httpx_log.setLevel(logging.WARNING)
     warm_up()
 
 

@@ -1,6 +1,8 @@
 """Locust User classes that play Okta: every request comes from the emulator core (seeded payloads, Okta's
-headers, auth header, time budget and retries, Okta's judgement of the answer) and is reported to Locust; a
-verdict other than ok is a Locust failure named after its reason.
+headers, auth header, time budget and retry rules), travels through geventhttpclient (``transport.py``, the
+client under Locust's ``FastHttpUser``), and the core judges every answer (``Emulator.prepare_inline`` ->
+``Emulator.deliver`` -> ``Emulator.judge_inline``); each judged call is reported to Locust, a verdict other than
+ok as a Locust failure named after its reason.
 
 Importing this module imports Locust (which patches the process with gevent): only locustfiles import it."""
 
@@ -10,15 +12,16 @@ import random
 from typing import Any
 
 from locust import User, task
-from locust.exception import StopUser
 from locust.runners import WorkerRunner
 from locust.user.wait_time import constant_throughput
 
 from ..emulator.core import Emulator
-from ..emulator.results import VERDICT_FAILED, VERDICT_OK, EventDeliveryResult, InlineResult
+from ..emulator.results import VERDICT_FAILED, VERDICT_OK, InlineResult
+from ..emulator.transport import HookChannel
 from ..errors import EmulatorUsageError
 from .people import person_for
 from .tally import Call, failure_name, failure_outcome, within_budget
+from .transport import GeventTransport
 
 DEFAULT_EVENT_TYPES = ("user.session.start", "user.authentication.sso", "user.lifecycle.create")
 
@@ -32,7 +35,8 @@ def _option(user: User, name: str, default: Any) -> Any:
 
 class OktaHookUser(User):
     """Base of the Okta users: one simulated user is one person of the seeded synthetic org, with its own
-    emulator (payload stream seeded by the seed, the worker and the user's number; own HTTP connection).
+    emulator (payload stream seeded by the seed, the worker and the user's number) and its own keep-alive
+    connection (:class:`~okta_hook_emulator.load.transport.GeventTransport`).
 
     Class attributes are the defaults of the ``--okta-*`` options (which win when given): ``seed``, ``timeout``
     (seconds per attempt; ``None`` = Okta's 3 s), ``auth_header`` (``(name, value)``), ``user_rate`` (calls per
@@ -72,12 +76,22 @@ class OktaHookUser(User):
         self.channel_header: tuple[str, str] | None = header
         rate = _option(self, "user_rate", self.user_rate)
         self._pace = constant_throughput(float(rate)) if rate else None
+        self.transport = GeventTransport()
+        self._channel: HookChannel | None = None
+
+    @property
+    def channel(self) -> HookChannel:
+        """The hook's channel (``host`` and the auth header), built on first use."""
+        if self._channel is None:
+            self._channel = self.emulator.channel(self.host, self.channel_header)
+        return self._channel
 
     def wait_time(self) -> float:
         """Paced to ``user_rate`` calls per second (Locust's constant throughput), else no wait."""
         return self._pace(self) if self._pace is not None else 0.0
 
     def on_stop(self) -> None:
+        self.transport.close()
         self.emulator.close()
 
     def report(self, kind: str, call: Call, response_time_ms: float, response_length: int) -> None:
@@ -91,14 +105,6 @@ class OktaHookUser(User):
     def request_name(self) -> str:
         """The name Locust groups this user's calls under (its kind)."""
         return self.kind
-
-    @staticmethod
-    def check_killed(delivery_errors: list[str | None]) -> None:
-        """Stop this user, reporting nothing, when Locust killed it during the call: the core's sender records
-        whatever interrupts a call (Locust's ``GreenletExit`` included) as the call's connection error, so the
-        kill is re-raised here."""
-        if any(error and "GreenletExit" in error for error in delivery_errors):
-            raise StopUser()
 
 
 class HookFailure(Exception):
@@ -116,19 +122,16 @@ class InlineHookUser(OktaHookUser):
     @task
     def call_hook(self) -> None:
         """One inline hook call, judged."""
-        payloads = self.emulator.payloads
-        request = payloads.inline_request(self.kind, request_type=self.request_type, variant=self.variant,
-                                          user=self.person)
-        result: InlineResult = self.emulator.call_inline(self.kind, self.host, request=request,
-                                                         auth_header=self.channel_header,
-                                                         **self.policy_overrides)
+        emulator = self.emulator
+        call = emulator.prepare_inline(self.kind, self.channel, request_type=self.request_type,
+                                       variant=self.variant, user=self.person, **self.policy_overrides)
+        result: InlineResult = emulator.judge_inline(call, emulator.deliver(call.http, self.transport.send))
         delivery = result.delivery
-        self.check_killed([a.error for a in delivery.attempts])
         reason = failure_name(result.verdict, delivery, result.reason, result.problems)
-        call = Call(self.kind, result.verdict, reason, failure_outcome(self.kind, result.verdict),
-                    within_budget(delivery))
+        judged = Call(self.kind, result.verdict, reason, failure_outcome(self.kind, result.verdict),
+                      within_budget(delivery))
         response = delivery.final.response
-        self.report(self.kind, call, result.elapsed_ms, response.size if response else 0)
+        self.report(self.kind, judged, result.elapsed_ms, response.size if response else 0)
 
 
 class TokenHookUser(InlineHookUser):
@@ -170,16 +173,13 @@ class EventHookUser(OktaHookUser):
         types = _option(self, "event_types", None) or self.event_types
         if isinstance(types, str):
             types = [t.strip() for t in types.split(",") if t.strip()]
-        payloads = self.emulator.payloads
-        events = [payloads.log_event(types[n % len(types)], user=self.person) for n in range(size)]
-        result: EventDeliveryResult = self.emulator.send_events(self.host, events=events, batch_size=size,
-                                                                auth_header=self.channel_header,
-                                                                **self.policy_overrides)
-        self.check_killed([a.error for b in result.batches for a in b.delivery.attempts])
-        for batch in result.batches:
-            delivery = batch.delivery
-            verdict = VERDICT_OK if batch.accepted else VERDICT_FAILED
-            reason = None if batch.accepted else failure_name(verdict, delivery, batch.note)
-            response = delivery.final.response
-            self.report("event", Call("event", verdict, reason, None, within_budget(delivery)),
-                        sum(a.elapsed_ms for a in delivery.attempts), response.size if response else 0)
+        emulator = self.emulator
+        events = [emulator.payloads.log_event(types[n % len(types)], user=self.person) for n in range(size)]
+        envelope, prepared = emulator.prepare_event_delivery(self.channel, events, **self.policy_overrides)
+        batch = emulator.judge_event_delivery(envelope, prepared, emulator.deliver(prepared, self.transport.send))
+        delivery = batch.delivery
+        verdict = VERDICT_OK if batch.accepted else VERDICT_FAILED
+        reason = None if batch.accepted else failure_name(verdict, delivery, batch.note)
+        response = delivery.final.response
+        self.report("event", Call("event", verdict, reason, None, within_budget(delivery)),
+                    sum(a.elapsed_ms for a in delivery.attempts), response.size if response else 0)
