@@ -130,6 +130,22 @@ def test_startup_failed_sent_without_an_exception_is_a_clear_error(lifespan):
     assert "lifespan.startup.failed: no database" in str(info.value)
 
 
+def test_a_lifespan_still_waiting_after_its_startup_failed_is_ended_at_close():
+    log: list[str] = []
+
+    async def hook(scope, receive, send):
+        try:
+            await failed_then_waits(scope, receive, send)
+        finally:
+            log.append("lifespan call ended")
+
+    with Emulator(seed=0) as emulator:
+        with pytest.raises(EmulatorUsageError):
+            emulator.call_inline("token", Target.asgi(hook))
+        assert log == []
+    assert log == ["lifespan call ended"]  # not left pending when the emulator's loop stops
+
+
 def test_each_request_gets_its_own_copy_of_the_lifespan_state():
     app = lifespan_app([])
 
