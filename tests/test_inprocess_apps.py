@@ -88,6 +88,78 @@ def test_asgi_app_without_lifespan_support_keeps_working():
     assert result.verdict == "ok" and result.delivery.app_exception is None
 
 
+async def answer_no_content(receive, send) -> None:
+    await receive()
+    await send({"type": "http.response.start", "status": 204, "headers": []})
+    await send({"type": "http.response.body", "body": b""})
+
+
+def test_asgi_app_returning_on_the_lifespan_scope_is_called_without_it():
+    async def http_only(scope, receive, send):
+        if scope["type"] != "http":
+            return  # no lifespan support: returns without a message (a server must not wait for one)
+        await answer_no_content(receive, send)
+
+    with Emulator(seed=0) as emulator:
+        result = emulator.call_inline("token", Target.asgi(http_only))
+    assert result.verdict == "ok"
+
+
+async def failed_then_returns(scope, receive, send):
+    await receive()
+    await send({"type": "lifespan.startup.failed", "message": "no database"})
+
+
+async def failed_then_waits(scope, receive, send):  # a loop over lifespan messages, as Quart runs its lifespan
+    while (await receive())["type"] == "lifespan.startup":
+        await send({"type": "lifespan.startup.failed", "message": "no database"})
+    await send({"type": "lifespan.shutdown.complete"})
+
+
+@pytest.mark.parametrize("lifespan", [failed_then_returns, failed_then_waits], ids=["returns", "waits"])
+def test_startup_failed_sent_without_an_exception_is_a_clear_error(lifespan):
+    async def hook(scope, receive, send):
+        if scope["type"] == "lifespan":
+            return await lifespan(scope, receive, send)
+        await answer_no_content(receive, send)
+
+    with Emulator(seed=0) as emulator:
+        with pytest.raises(EmulatorUsageError) as info:
+            emulator.call_inline("token", Target.asgi(hook))
+    assert "ASGI app hook did not start" in str(info.value)
+    assert "lifespan.startup.failed: no database" in str(info.value)
+
+
+def test_a_lifespan_still_waiting_after_its_startup_failed_is_ended_at_close():
+    log: list[str] = []
+
+    async def hook(scope, receive, send):
+        try:
+            await failed_then_waits(scope, receive, send)
+        finally:
+            log.append("lifespan call ended")
+
+    with Emulator(seed=0) as emulator:
+        with pytest.raises(EmulatorUsageError):
+            emulator.call_inline("token", Target.asgi(hook))
+        assert log == []
+    assert log == ["lifespan call ended"]  # not left pending when the emulator's loop stops
+
+
+def test_each_request_gets_its_own_copy_of_the_lifespan_state():
+    app = lifespan_app([])
+
+    @app.post("/hooks/marks")
+    async def marks(request: Request) -> dict:
+        seen = getattr(request.state, "marked", False)
+        request.state.marked = True  # per request: must not reach the next request
+        return claim_patch("marked_before", str(seen))
+
+    with OktaHooks(Target.asgi(app, "/hooks/marks")) as okta:
+        for _ in range(2):
+            okta.token_hook().assert_ok().assert_claim("marked_before", "False")
+
+
 def test_asgi_exception_is_kept_with_its_traceback_beside_the_500():
     app = lifespan_app([])
     with Emulator(seed=0) as emulator:

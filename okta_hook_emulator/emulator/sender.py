@@ -203,6 +203,7 @@ class _AsgiApp:
         self._failure: str | None = None
         self._inbox: asyncio.Queue | None = None
         self._task: Future | None = None
+        self._lifespan_task: asyncio.Task | None = None
         self._supported = False
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
@@ -232,6 +233,7 @@ class _AsgiApp:
     async def _lifespan(self, ready: Future) -> None:
         inbox: asyncio.Queue = asyncio.Queue()
         self._inbox = inbox
+        self._lifespan_task = asyncio.current_task()
         inbox.put_nowait({"type": "lifespan.startup"})
 
         async def send(message: dict[str, Any]) -> None:
@@ -253,10 +255,14 @@ class _AsgiApp:
                 ready.set_result(None)
 
     def close(self, loop: _LoopThread) -> None:
-        """Send ``lifespan.shutdown`` and wait (bounded) for the app to finish it."""
-        if not self._supported or self._inbox is None or self._task is None:
+        """Send ``lifespan.shutdown`` and wait (bounded) for the app to finish it. A lifespan call still waiting
+        after its startup failed is cancelled instead, as a server exiting ends it."""
+        if self._inbox is None or self._task is None or self._lifespan_task is None or self._task.done():
             return
-        loop.loop.call_soon_threadsafe(self._inbox.put_nowait, {"type": "lifespan.shutdown"})
+        if self._supported:
+            loop.loop.call_soon_threadsafe(self._inbox.put_nowait, {"type": "lifespan.shutdown"})
+        else:
+            loop.loop.call_soon_threadsafe(self._lifespan_task.cancel)
         try:
             self._task.result(timeout=LIFESPAN_TIMEOUT)
         except Exception:  # noqa: BLE001 - best effort at shutdown
