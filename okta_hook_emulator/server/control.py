@@ -71,7 +71,7 @@ def trigger_events() -> Response:
 @bp.post("/flows/<kind>")
 def run_flow(kind: str) -> Response:
     """Run an inline flow against the registered ACTIVE inline hook of ``kind``; answers ``InlineResult.to_dict()``."""
-    from .inline_hooks import call_hook
+    from .inline_hooks import active_hook, call_hook
 
     st = state()
     try:
@@ -82,8 +82,7 @@ def run_flow(kind: str) -> Response:
         raise _usage("kind", f"'{kind}' is not an inline kind; use one of {', '.join(INLINE_KINDS)}."
                      f"{did_you_mean(kind, INLINE_KINDS)}")
     body = json_body(required=False)
-    hook = next((h for h in st.store.list_hooks("inline")
-                 if h["type"] == hook_kind.okta_type and h["status"] == "ACTIVE"), None)
+    hook = active_hook(hook_kind.name, st)
     if hook is None:
         raise OktaAPIError("E0000007", f"Resource not found: ACTIVE {hook_kind.okta_type} inline hook",
                            causes=[f"Register and activate a {hook_kind.title.lower()} first "

@@ -151,7 +151,7 @@ def _issue(st: Any, *, grant: str, client_id: str, user: Any = None, scopes: lis
     tokens the core minted (docs/okta-behaviour.md#token-hook)."""
     from ..emulator.outcomes import token as token_outcome
     from ..payloads.generate import generate_token
-    from .inline_hooks import INLINE_TYPES, call_hook
+    from .inline_hooks import active_hook, call_hook
 
     variant = None
     if grant in CODE_GRANTS and "openid" not in scopes:
@@ -160,8 +160,7 @@ def _issue(st: Any, *, grant: str, client_id: str, user: Any = None, scopes: lis
         req = generate_token(st.emulator.payloads, grant=grant, variant=variant, user=user, scopes=scopes,
                              issuer=issuer(), audience=AUDIENCE, client_id=client_id, authorize=authorize,
                              refresh_jti=refresh_jti, client_type=client_type)
-    hook = next((h for h in st.store.list_hooks("inline") if h["status"] == "ACTIVE"
-                 and INLINE_TYPES[h["type"]].name == "token"), None)
+    hook = active_hook("token", st)
     result = None
     if hook is None:  # the same core code mints the tokens, with no hook answer
         outcome = token_outcome.without_hook(req, st.emulator.keys, st.clock)
