@@ -344,6 +344,18 @@ def _authorize_problem(client: OidcClient, args: Any) -> tuple[str, str] | None:
     return None
 
 
+def _log_app_sign_in(client: OidcClient, account: Any) -> None:
+    """``user.authentication.sso``: the signed-in person signs on to the OIDC app
+    (docs/okta-behaviour.md#end-user-flow-events)."""
+    from ..pages.session import log_end_user_event, person
+
+    actor = person(account)
+    app = {"id": client.client_id, "type": "AppInstance", "alternateId": client.name, "displayName": client.name,
+           "detailEntry": None}
+    log_end_user_event("user.authentication.sso", actor, targets=[app, {**actor, "type": "AppUser"}],
+                       debug_data={"initiationType": "SP_INITIATED", "signOnMode": "OpenID Connect"})
+
+
 @bp.get("/v1/authorize")
 def authorize() -> Response:
     """The authorization code flow's first step: check the client and its redirect URI (an error page when they
@@ -385,6 +397,7 @@ def authorize() -> Response:
                 "state": state_value})
         return redirect(sign_in_url(request.full_path), code=302)
     scopes = args.get("scope", "").split()
+    _log_app_sign_in(client, account)
     authorize_request = {"state": state_value, "nonce": args.get("nonce"), "redirect_uri": redirect_uri,
                          "response_mode": mode}
     now = st.clock.now().timestamp()
