@@ -62,6 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         ok = all(r.passed for r in results)
         print(f"Dashboard: {handle.url}/   Deliveries: {handle.url}/deliveries")
         print(f"Sign-in page: {handle.url}/login/login.htm   Registration: {handle.url}/signin/register")
+        print(f"Demo app: {handle.url}/demo-app/   (sign in to see the token hook's claim in the ID token)")
         print(f"Verify a phone: {handle.url}/signin/verify/phone   (blocked.example emails are denied by the hook)")
         if args.once:
             return 0 if ok else 1

@@ -143,9 +143,18 @@ def get_delivery(delivery_id: str) -> Response:
 
 @bp.post("/reset")
 def reset() -> Response:
+    """Forget hooks, the System Log, deliveries, stored users, apps created through the API and the authorization
+    server's codes and tokens (the demo client and the signing keys stay)."""
+    from flask import current_app
+
+    from .oidc_apps import forget_apps
+    from .oidc_grants import grants
+
     st = state()
     st.worker.wait_idle(5.0)
     st.store.reset()
+    forget_apps(st)
+    grants(current_app).clear()
     return okta_json({"reset": True})
 
 
@@ -173,7 +182,8 @@ def wait() -> Response:
 
 @bp.get("/org")
 def org() -> Response:
-    """Facts about the emulated org: URLs, the demo OAuth client, synthetic users (password grant)."""
+    """Facts about the emulated org: URLs (hosted pages too), the demo OAuth client, synthetic users."""
+    from ..pages import hosted_page_urls
     from .oauth import demo_client
     from .users import DEMO_PASSWORD
 
@@ -187,7 +197,7 @@ def org() -> Response:
         "orgUrl": base, "issuer": base + "/oauth2/default", "dashboard": base + "/",
         "seed": st.seed, "strict": st.config.strict, "clientId": cid, "clientSecret": secret,
         "demoPassword": DEMO_PASSWORD, "users": users,
-        "syntheticDomain": synthetic.domain,
+        "syntheticDomain": synthetic.domain, "pages": hosted_page_urls(base),
     })
 
 
