@@ -73,8 +73,10 @@ def main(argv: list[str] | None = None) -> int:
         print(_aligned([("Dashboard:", f"{handle.url}/"), ("Deliveries:", f"{handle.url}/deliveries"),
                         ("Sign-in page:", f"{handle.url}/login/login.htm"),
                         ("Registration:", f"{handle.url}/signin/register"),
+                        ("Demo app:", f"{handle.url}/demo-app/"),
                         ("Verify a phone:", f"{handle.url}/signin/verify/phone")]))
-        print("(blocked.example emails are denied by the sample registration hook)")
+        print("(blocked.example emails are denied by the sample registration hook; sign in to the demo app to see "
+              "the token hook's claim in the ID token)")
         if args.once:
             return 0 if ok else 1
         print("Press Ctrl-C to stop the emulator server and the sample hook.", flush=True)

@@ -14,6 +14,7 @@ from pytest_httpserver import HTTPServer
 
 from okta_hook_emulator.emulator.core import Emulator
 from okta_hook_emulator.server import serve
+from tests.helpers.browser import chromium
 from tests.helpers.server import AUTH, SHORT, TOKEN, QuickStopHTTPServer
 
 DATA = Path(__file__).parent / "data"
@@ -55,6 +56,13 @@ def hook_server() -> Iterator[HTTPServer]:
     yield server
     server.clear()
     server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """A headless Chromium shared by the tests of one module (tests/helpers/browser.py)."""
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,5 @@
-"""The dashboard in a real browser: Playwright driving Debian's Chromium (/usr/bin/chromium, installed by .ci/run).
+"""The dashboard in a real browser: Playwright driving Debian's Chromium (the shared launch of
+tests/helpers/browser.py).
 
 Register a hook through the form (the hook is a pytest-httpserver on 127.0.0.1 answering verification), verify it,
 fire an event and watch the delivery appear with its verdict without a reload, open its detail, run a token flow
@@ -8,7 +9,6 @@ sizes. Each test saves screenshots under its tmp_path. These tests never skip: w
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,30 +16,12 @@ from typing import Any
 import pytest
 
 from okta_hook_emulator.server import serve
+from tests.helpers.browser import TIMEOUT_MS, shot
 from tests.helpers.server import answer_token_with_claim, answer_verification
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 AUTH_SECRET = "browser-test-shared-secret"
-TIMEOUT_MS = 10_000
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"Chromium is missing at {CHROMIUM}: install it with 'apt-get install -y chromium' "
-                    "(.ci/run does this); the dashboard browser tests never skip.")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 @pytest.fixture
@@ -73,13 +55,6 @@ def hook(httpserver: Any) -> Any:
     httpserver.expect_request("/events", method="POST").respond_with_data("", status=204)
     answer_token_with_claim(httpserver, "/token")
     return httpserver
-
-
-def shot(page: Any, folder: Path, name: str) -> Path:
-    path = folder / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    assert path.stat().st_size > 5_000
-    return path
 
 
 def register_via_form(page: Any, *, name: str, uri: str, kind: str = "event", event_types: tuple[str, ...] = ()) -> str:

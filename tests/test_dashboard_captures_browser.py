@@ -1,10 +1,10 @@
-"""The Captures pages in a real browser (Playwright + Debian's Chromium at /usr/bin/chromium): open a record from
-the list, replay it to a changed hook with the form and read what changed; the page loads nothing but the
-emulator and breaks no Content-Security-Policy rule. Screenshots go under tmp_path."""
+"""The Captures pages in a real browser (Playwright + Debian's Chromium, the shared launch of
+tests/helpers/browser.py): open a record from the list, replay it to a changed hook with the form and read what
+changed; the page loads nothing but the emulator and breaks no Content-Security-Policy rule. Screenshots go under
+tmp_path."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import threading
 from collections.abc import Iterator
@@ -15,13 +15,11 @@ import pytest
 from werkzeug.serving import make_server
 
 from okta_hook_emulator.server import serve
+from tests.helpers.browser import TIMEOUT_MS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture
@@ -44,32 +42,29 @@ def emu(tmp_path: Path) -> Iterator[Any]:
         handle.stop()
 
 
-def test_open_a_record_and_replay_it_to_a_changed_hook(emu: Any, changed_hook: str, tmp_path: Path) -> None:
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"Chromium is missing at {CHROMIUM}: install it with 'apt-get install -y chromium'.")
-    from playwright.sync_api import expect, sync_playwright
+def test_open_a_record_and_replay_it_to_a_changed_hook(browser: Any, emu: Any, changed_hook: str,
+                                                       tmp_path: Path) -> None:
+    from playwright.sync_api import expect
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(base_url=emu.url)
-            page.set_default_timeout(10_000)
-            requested: list[str] = []
-            problems: list[str] = []
-            page.on("request", lambda r: requested.append(r.url))
-            page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-            page.goto("/")
-            page.get_by_role("link", name="Captures").click()
-            expect(page.get_by_role("heading", name="Captures", level=1)).to_be_visible()
-            page.get_by_role("link", name="Open capture 20261201T040246-0004-registration").click()
-            expect(page.locator("#shape-diff")).to_contain_text("ours-wrong")
-            page.get_by_label("Hook URL").fill(changed_hook)
-            page.get_by_role("button", name="Replay").click()
-            result = page.locator("#replay-result")
-            expect(result).to_contain_text("Changed:")
-            expect(result).to_contain_text('.value.registration is "DENY" (was "ALLOW")')
-            page.screenshot(path=str(tmp_path / "capture-replayed.png"), full_page=True)
-        finally:
-            browser.close()
+    page = browser.new_page(base_url=emu.url)
+    try:
+        page.set_default_timeout(TIMEOUT_MS)
+        requested: list[str] = []
+        problems: list[str] = []
+        page.on("request", lambda r: requested.append(r.url))
+        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+        page.goto("/")
+        page.get_by_role("link", name="Captures").click()
+        expect(page.get_by_role("heading", name="Captures", level=1)).to_be_visible()
+        page.get_by_role("link", name="Open capture 20261201T040246-0004-registration").click()
+        expect(page.locator("#shape-diff")).to_contain_text("ours-wrong")
+        page.get_by_label("Hook URL").fill(changed_hook)
+        page.get_by_role("button", name="Replay").click()
+        result = page.locator("#replay-result")
+        expect(result).to_contain_text("Changed:")
+        expect(result).to_contain_text('.value.registration is "DENY" (was "ALLOW")')
+        page.screenshot(path=str(tmp_path / "capture-replayed.png"), full_page=True)
+    finally:
+        page.close()
     assert requested and all(url.startswith(emu.url) for url in requested)
     assert problems == []

@@ -1,11 +1,13 @@
-"""The hosted end-user pages in a real browser (Playwright + Debian's Chromium at /usr/bin/chromium, launched by
-the dashboard browser tests' ``browser`` fixture), with the repository's sample hook as the org's registration
-inline hook: registering with a blocked domain shows the hook's message by the email field; registering an
-allowed user, then signing in, lands on the page showing who is signed in. Every request stays on the emulator
-(offline pages) and no page needs JavaScript. Screenshots go under tmp_path."""
+"""The hosted end-user pages in a real browser (Playwright + Debian's Chromium, the shared ``browser`` fixture of
+tests/helpers/browser.py), with the packaged sample hook as the org's registration AND token inline hook:
+registering with a blocked domain shows the hook's message by the email field; registering an allowed user, then
+signing in, lands on the page showing who is signed in; registering, then signing in through the demo app, lands
+on the demo app whose ID token carries the token hook's claim. Every request stays on the emulator (offline pages)
+and no page needs JavaScript. Screenshots go under tmp_path."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,9 +16,9 @@ import httpx
 import pytest
 
 from okta_hook_emulator.server import serve
+from tests.helpers.browser import TIMEOUT_MS, shot
 from tests.helpers.examples import sample_hook
 from tests.helpers.server import inline_hook_body
-from tests.test_dashboard_browser import TIMEOUT_MS, browser, shot  # noqa: F401 - the shared Chromium launch
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -25,16 +27,17 @@ PASSWORD = "A-new-Passw0rd"
 
 @pytest.fixture
 def org() -> Iterator[Any]:
-    """The emulator with the sample hook registered as its ACTIVE registration inline hook."""
+    """The emulator with the sample hook registered as its ACTIVE registration and token inline hooks."""
     sample = sample_hook()
     hook_server, hook_thread, hook_base = sample.serve(sample.create_app())
     handle = serve({"policy": {"timeout": 2.0}, "worker_interval": 0.02})
     try:
-        body = inline_hook_body(hook_base + "/hooks/registration", "com.okta.user.pre-registration",
-                                name="Sample registration hook")
-        created = httpx.post(handle.url + "/api/v1/inlineHooks", json=body,
-                             headers={"Authorization": f"SSWS {handle.token}"})
-        assert created.status_code == 200, created.text
+        for path, hook_type, name in (("/hooks/registration", "com.okta.user.pre-registration", "Sample registration"),
+                                      ("/hooks/token", "com.okta.oauth2.tokens.transform", "Sample token hook")):
+            created = httpx.post(handle.url + "/api/v1/inlineHooks", json=inline_hook_body(hook_base + path, hook_type,
+                                                                                         name=name),
+                                 headers={"Authorization": f"SSWS {handle.token}"})
+            assert created.status_code == 200, created.text
         yield handle
     finally:
         handle.stop()
@@ -43,7 +46,7 @@ def org() -> Iterator[Any]:
 
 
 @pytest.fixture
-def page(browser: Any, org: Any) -> Iterator[Any]:  # noqa: F811
+def page(browser: Any, org: Any) -> Iterator[Any]:
     # JavaScript off: the pages are plain forms.
     context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=org.url, java_script_enabled=False)
     context.set_default_timeout(TIMEOUT_MS)
@@ -96,4 +99,30 @@ def test_allowed_user_registers_then_signs_in_and_lands_signed_in(page: Any, org
 
     page.goto("/login/signed-in?panel=hide")
     assert page.locator(".okta-panel").count() == 0
+    assert all(url.startswith(org.url) for url in page.requested), page.requested
+
+
+def sign_in(page: Any, login: str) -> None:
+    page.get_by_label("Username").fill(login)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+
+
+def test_allowed_user_registers_then_signs_in_to_the_demo_app_with_the_token_hook_claim(
+        page: Any, org: Any, tmp_path: Path) -> None:
+    fill_registration(page, "ann.lee@acme.test")
+    page.wait_for_url("**/login/signed-in")
+    page.get_by_role("link", name="Sign out").click()
+    page.wait_for_url("**/login/login.htm")
+
+    page.goto("/demo-app/")
+    page.get_by_role("link", name="Sign in with Okta").click()
+    page.wait_for_url("**/login/login.htm?fromURI=*")  # the authorize request sent a stranger to the sign-in page
+    sign_in(page, "ann.lee@acme.test")
+    page.wait_for_url("**/demo-app/callback?*")
+    claims = json.loads(page.locator("#id-token-claims").inner_text())
+    assert claims["extPatientId"] == "P-ann.lee"  # the sample token hook's claim
+    assert claims["preferred_username"] == "ann.lee@acme.test"
+    assert "Token inline hook" in page.locator(".okta-panel").inner_text()
+    shot(page, tmp_path, "4-demo-app")
     assert all(url.startswith(org.url) for url in page.requested), page.requested

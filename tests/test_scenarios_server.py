@@ -52,3 +52,4 @@ def test_demo_once_runs_every_builtin_through_the_server(capsys):
     assert re.search(r"^Dashboard: +http://127\.0\.0\.1:", out, re.M)
     assert re.search(r"^Sign-in page: +http://127\.0\.0\.1:\d+/login/login\.htm$", out, re.M)
     assert re.search(r"^Registration: +http://127\.0\.0\.1:\d+/signin/register$", out, re.M)
+    assert re.search(r"^Demo app: +http://127\.0\.0\.1:\d+/demo-app/$", out, re.M)

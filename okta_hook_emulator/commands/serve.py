@@ -45,13 +45,14 @@ def command(host: str, port: int, db: str, seed: int, token: str | None, strict:
             quiet: bool, live: bool, allowed_hosts: tuple[str, ...], secret_key: str | None, max_body_bytes: int,
             rate_limit: int | None, captures_dir: str | None) -> None:
     """Serve the emulated Okta org: /api/v1/eventHooks, /api/v1/inlineHooks, /api/v1/logs, /oauth2/default,
-    the /_emulator/ control API and the dashboard at /.
+    the /_emulator/ control API, the hosted end-user pages and the dashboard at /.
 
     \b
     Examples:
       okta-hooks serve --port 8070 --token my-api-token
       okta-hooks serve --db org.sqlite --strict
     """
+    from ..pages import hosted_page_urls
     from ..server import serve
     from ..server.hosts import is_loopback
     from ..server.oauth import demo_client
@@ -76,6 +77,7 @@ def command(host: str, port: int, db: str, seed: int, token: str | None, strict:
                     "(0 = any free port).")
     st = handle.state
     client_id, client_secret = demo_client(st)
+    pages = hosted_page_urls(handle.url)
     dashboard = f"{handle.url}/" + (f"?token={st.config.dashboard_token}" if st.config.dashboard_token else "")
     if not is_loopback(host):
         _warn_exposed(host, allowed_hosts)
@@ -86,6 +88,8 @@ def command(host: str, port: int, db: str, seed: int, token: str | None, strict:
         f"  Dashboard:      {dashboard}",
         f"  OAuth issuer:   {handle.url}/oauth2/default   client_id={client_id} client_secret={client_secret}",
         f"  Demo password:  {DEMO_PASSWORD}",
+        f"  Sign-in page:   {pages['signIn']}   Registration: {pages['registration']}",
+        f"  Demo app:       {pages['demoApp']}   (signs in through /oauth2/default with PKCE)",
         f"  Database:       {db}" + ("" if db == ":memory:" else " (WAL, mode 0600)"),
     ]
     if db != ":memory:":

@@ -11,11 +11,25 @@ back), remembered in a cookie."""
 from __future__ import annotations
 
 from pathlib import Path
+from types import MappingProxyType
 
 from flask import Blueprint
 
 _HERE = Path(__file__).resolve().parent
 STATIC_URL = "/pages-static"
+
+# The hosted pages a demo or an app test starts from (path on the org), as ``GET /_emulator/org`` lists them.
+HOSTED_PAGES = MappingProxyType({
+    "signIn": "/login/login.htm",
+    "registration": "/signin/register",
+    "demoApp": "/demo-app/",
+    "verifyPhone": "/signin/verify/phone",
+})
+
+
+def hosted_page_urls(org: str) -> dict[str, str]:
+    """The hosted pages' URLs on the org at ``org`` (``signIn``, ``registration``, ``demoApp``, ``verifyPhone``)."""
+    return {name: org + path for name, path in HOSTED_PAGES.items()}
 
 bp = Blueprint("pages", __name__, template_folder=str(_HERE / "templates"), static_folder=str(_HERE / "static"),
                static_url_path=STATIC_URL)

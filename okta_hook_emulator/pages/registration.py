@@ -5,7 +5,8 @@ profile; the core's judge decides. Denied: the hook's messages are shown above t
 error causes name. Allowed (or no hook): the user is created with the hook's profile changes and the typed
 password, the System Log gets ``user.lifecycle.create`` / ``user.lifecycle.activate``, and the person is signed in.
 
-Also the helpers the other hosted flows share: the profile schema, the ACTIVE hook of a kind, running it."""
+Also the helpers the other hosted flows share: the profile schema and running a hook (``active_hook``, the
+ACTIVE hook of a kind, is ``server/inline_hooks.active_hook``, re-exported here)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from flask import Response, redirect, request
 
 from ..payloads.generate import resolve_user
 from ..server.app import state
+from ..server.inline_hooks import active_hook
 from ..server.users import REGISTERED, Account, find_account, set_password
 from . import bp
 from .session import carry_hook_calls, check_form_token, note_hook_call, safe_from_uri, sign_in
@@ -59,14 +61,6 @@ PASSWORD_RULES = "Password requirements were not met"
 PASSWORD_MIN_LENGTH = 8  # Okta's default password policy minimum
 E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")  # a phone number in international format
 INVALID_PHONE = "Enter a phone number in international format, such as +14155550100."
-
-
-def active_hook(kind: str) -> dict | None:
-    """The org's ACTIVE inline hook of ``kind`` (``registration``, ``telephony``...), or None."""
-    from ..server.inline_hooks import INLINE_TYPES
-
-    return next((h for h in state().store.list_hooks("inline")
-                 if h["status"] == "ACTIVE" and INLINE_TYPES[h["type"]].name == kind), None)
 
 
 def run_hook(hook: dict, kind: str, label: str, **request_kwargs: Any) -> Any:

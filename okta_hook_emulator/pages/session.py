@@ -1,5 +1,7 @@
-"""Who is signed in (Flask's signed session cookie, named ``sid`` as Okta's), the pages' form token, and the
-"what Okta did" panel's list of hook calls made while answering the current request."""
+"""Who is signed in (Flask's signed session cookie, named ``sid`` as Okta's), the System Log events of the
+session (``user.session.start`` / ``user.session.end``, built by the core through ``ServerState.log``,
+docs/okta-behaviour.md#end-user-flow-events), the pages' form token, and the "what Okta did" panel's list of hook
+calls made while answering the current request."""
 
 from __future__ import annotations
 
@@ -29,15 +31,37 @@ def signed_in_account() -> Account | None:
     return account
 
 
+def person(account: Account) -> dict:
+    """The System Log actor naming ``account``'s user."""
+    user = account.user
+    return {"id": user.id, "type": "User", "alternateId": user.login, "displayName": user.display_name,
+            "detailEntry": None}
+
+
+def log_end_user_event(event_type: str, actor: dict, *, outcome: str | dict = "SUCCESS",
+                       targets: list[dict] | None = None, debug_data: dict | None = None) -> dict:
+    """Write a System Log event of an end user's request (the person is the actor; client, path and request id
+    are the current request's) with the core's log builder; event hooks subscribed to it receive it."""
+    from ..server.api_caller import caller_overrides
+
+    return state().log(event_type, actor=actor, outcome=outcome, targets=targets, debug_data=debug_data,
+                       overrides=caller_overrides() or None)
+
+
 def sign_in(account: Account) -> None:
-    """Start an org session for ``account`` (a new session: the old one's values are dropped)."""
+    """Start an org session for ``account`` (a new session: the old one's values are dropped) and write
+    ``user.session.start`` (SUCCESS)."""
     session.clear()
     session["login"] = account.login
+    log_end_user_event("user.session.start", person(account))
 
 
 def sign_out() -> None:
-    """End the org session."""
+    """End the org session; ``user.session.end`` when someone was signed in."""
+    account = signed_in_account()
     session.clear()
+    if account is not None:
+        log_end_user_event("user.session.end", person(account))
 
 
 def safe_from_uri(value: str | None, default: str = "/login/signed-in") -> str:

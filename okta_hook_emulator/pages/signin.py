@@ -1,21 +1,24 @@
 """The hosted sign-in page (``/login/login.htm?fromURI=...``, Okta's classic sign-in URL): a synthetic user
 signs in with the demo password, a stored account with its own; success returns to ``fromURI`` (a path on this
-org), failure shows Okta's message. ``/login/signout`` ends the session."""
+org), failure shows Okta's message and writes a failed ``user.session.start``
+(docs/okta-behaviour.md#end-user-flow-events). ``/login/signout`` ends the session."""
 
 from __future__ import annotations
 
 from flask import Response, redirect, render_template, request
 
 from ..server.app import state
-from ..server.users import DEMO_PASSWORD, sign_in_attempt
+from ..server.users import DEMO_PASSWORD, find_account, sign_in_attempt
 from . import bp
 from .session import (
     carry_hook_calls,
     check_form_token,
     form_token,
     hook_calls,
+    log_end_user_event,
     note_hook_call,
     panel_visible,
+    person,
     remember_panel_choice,
     safe_from_uri,
     sign_out,
@@ -24,6 +27,22 @@ from .session import (
 
 # The Sign-In Widget's words for wrong credentials (it never says which of the two was wrong).
 SIGN_IN_FAILED = "Unable to sign in"
+# The failed user.session.start's outcome.reason (docs/okta-behaviour.md#end-user-flow-events).
+UNKNOWN_USER = "UNKNOWN_USER"
+INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
+
+
+def _log_failed_sign_in(login: str) -> None:
+    """``user.session.start`` FAILURE: the person when the login is known, else Okta's ``unknown`` actor naming
+    the typed login."""
+    account = find_account(state(), login)
+    if account is None:
+        actor = {"id": "unknown", "type": "User", "alternateId": login, "displayName": "unknown",
+                 "detailEntry": None}
+    else:
+        actor = person(account)
+    reason = UNKNOWN_USER if account is None else INVALID_CREDENTIALS
+    log_end_user_event("user.session.start", actor, outcome={"result": "FAILURE", "reason": reason})
 
 
 def render_page(template: str, **context: object) -> Response:
@@ -51,6 +70,7 @@ def sign_in_page() -> Response:
             carry_hook_calls()  # shown on the page the redirect lands on
             return response
         error = attempt.message
+        _log_failed_sign_in(request.form.get("username", "").strip())
     users = state().emulator.payloads.org.users[:5]
     page = render_page("signin.html", from_uri=from_uri, error=error, username=request.form.get("username", ""),
                        demo_users=users, demo_password=DEMO_PASSWORD)

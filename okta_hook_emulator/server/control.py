@@ -71,7 +71,7 @@ def trigger_events() -> Response:
 @bp.post("/flows/<kind>")
 def run_flow(kind: str) -> Response:
     """Run an inline flow against the registered ACTIVE inline hook of ``kind``; answers ``InlineResult.to_dict()``."""
-    from .inline_hooks import call_hook
+    from .inline_hooks import active_hook, call_hook
 
     st = state()
     try:
@@ -82,8 +82,7 @@ def run_flow(kind: str) -> Response:
         raise _usage("kind", f"'{kind}' is not an inline kind; use one of {', '.join(INLINE_KINDS)}."
                      f"{did_you_mean(kind, INLINE_KINDS)}")
     body = json_body(required=False)
-    hook = next((h for h in st.store.list_hooks("inline")
-                 if h["type"] == hook_kind.okta_type and h["status"] == "ACTIVE"), None)
+    hook = active_hook(hook_kind.name, st)
     if hook is None:
         raise OktaAPIError("E0000007", f"Resource not found: ACTIVE {hook_kind.okta_type} inline hook",
                            causes=[f"Register and activate a {hook_kind.title.lower()} first "
@@ -144,9 +143,18 @@ def get_delivery(delivery_id: str) -> Response:
 
 @bp.post("/reset")
 def reset() -> Response:
+    """Forget hooks, the System Log, deliveries, stored users, apps created through the API and the authorization
+    server's codes and tokens (the demo client and the signing keys stay)."""
+    from flask import current_app
+
+    from .oidc_apps import forget_apps
+    from .oidc_grants import grants
+
     st = state()
     st.worker.wait_idle(5.0)
     st.store.reset()
+    forget_apps(st)
+    grants(current_app).clear()
     return okta_json({"reset": True})
 
 
@@ -174,7 +182,8 @@ def wait() -> Response:
 
 @bp.get("/org")
 def org() -> Response:
-    """Facts about the emulated org: URLs, the demo OAuth client, synthetic users (password grant)."""
+    """Facts about the emulated org: URLs (hosted pages too), the demo OAuth client, synthetic users."""
+    from ..pages import hosted_page_urls
     from .oauth import demo_client
     from .users import DEMO_PASSWORD
 
@@ -188,7 +197,7 @@ def org() -> Response:
         "orgUrl": base, "issuer": base + "/oauth2/default", "dashboard": base + "/",
         "seed": st.seed, "strict": st.config.strict, "clientId": cid, "clientSecret": secret,
         "demoPassword": DEMO_PASSWORD, "users": users,
-        "syntheticDomain": synthetic.domain,
+        "syntheticDomain": synthetic.domain, "pages": hosted_page_urls(base),
     })
 
 

@@ -231,6 +231,14 @@ def deactivate_inline_hook(hook_id: str) -> Response:
     return H.set_status(FAMILY, hook_id, "INACTIVE", public)
 
 
+def active_hook(kind: str, st: Any = None) -> dict | None:
+    """The org's ACTIVE inline hook of ``kind`` (a catalog name: ``token``, ``registration``, ``telephony``...),
+    or None. ``st``: the ``ServerState`` (default: the current app's)."""
+    store = (st if st is not None else state()).store
+    return next((h for h in store.list_hooks(CATEGORY)
+                 if h["status"] == "ACTIVE" and INLINE_TYPES[h["type"]].name == kind), None)
+
+
 def channel_kwargs(hook: dict) -> dict[str, Any]:
     """Emulator keyword arguments for the hook's channel: HTTP (auth header) or OAUTH (``oauth=OAuthConfig``)."""
     if hook["channel"]["type"] == "OAUTH":

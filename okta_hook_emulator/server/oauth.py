@@ -151,7 +151,7 @@ def _issue(st: Any, *, grant: str, client_id: str, user: Any = None, scopes: lis
     tokens the core minted (docs/okta-behaviour.md#token-hook)."""
     from ..emulator.outcomes import token as token_outcome
     from ..payloads.generate import generate_token
-    from .inline_hooks import INLINE_TYPES, call_hook
+    from .inline_hooks import active_hook, call_hook
 
     variant = None
     if grant in CODE_GRANTS and "openid" not in scopes:
@@ -160,8 +160,7 @@ def _issue(st: Any, *, grant: str, client_id: str, user: Any = None, scopes: lis
         req = generate_token(st.emulator.payloads, grant=grant, variant=variant, user=user, scopes=scopes,
                              issuer=issuer(), audience=AUDIENCE, client_id=client_id, authorize=authorize,
                              refresh_jti=refresh_jti, client_type=client_type)
-    hook = next((h for h in st.store.list_hooks("inline") if h["status"] == "ACTIVE"
-                 and INLINE_TYPES[h["type"]].name == "token"), None)
+    hook = active_hook("token", st)
     result = None
     if hook is None:  # the same core code mints the tokens, with no hook answer
         outcome = token_outcome.without_hook(req, st.emulator.keys, st.clock)
@@ -345,6 +344,18 @@ def _authorize_problem(client: OidcClient, args: Any) -> tuple[str, str] | None:
     return None
 
 
+def _log_app_sign_in(client: OidcClient, account: Any) -> None:
+    """``user.authentication.sso``: the signed-in person signs on to the OIDC app
+    (docs/okta-behaviour.md#end-user-flow-events)."""
+    from ..pages.session import log_end_user_event, person
+
+    actor = person(account)
+    app = {"id": client.client_id, "type": "AppInstance", "alternateId": client.name, "displayName": client.name,
+           "detailEntry": None}
+    log_end_user_event("user.authentication.sso", actor, targets=[app, {**actor, "type": "AppUser"}],
+                       debug_data={"initiationType": "SP_INITIATED", "signOnMode": "OpenID Connect"})
+
+
 @bp.get("/v1/authorize")
 def authorize() -> Response:
     """The authorization code flow's first step: check the client and its redirect URI (an error page when they
@@ -386,6 +397,7 @@ def authorize() -> Response:
                 "state": state_value})
         return redirect(sign_in_url(request.full_path), code=302)
     scopes = args.get("scope", "").split()
+    _log_app_sign_in(client, account)
     authorize_request = {"state": state_value, "nonce": args.get("nonce"), "redirect_uri": redirect_uri,
                          "response_mode": mode}
     now = st.clock.now().timestamp()

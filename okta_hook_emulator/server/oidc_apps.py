@@ -102,6 +102,11 @@ def find_client(st: Any, client_id: str | None) -> OidcClient | None:
                       bool(creds.get("pkce_required")))
 
 
+def forget_apps(st: Any) -> None:
+    """Delete every app created through the API (``/_emulator/reset``)."""
+    st.store.set_meta(_META_KEY, "{}")
+
+
 def _uri_list(value: Any, name: str, causes: list[str], *, required: bool) -> list[str]:
     if value is None and not required:
         return []

@@ -101,6 +101,14 @@ class Grants:
             if record is not None and record["client_id"] == client_id:
                 self.revoked.add(access_jti or "")
 
+    def clear(self) -> None:
+        """Forget every code, refresh token and issued access token (``/_emulator/reset``)."""
+        with self.lock:
+            self.codes.clear()
+            self.refresh_tokens.clear()
+            self.access_tokens.clear()
+            self.revoked.clear()
+
 
 def grants(app: Any) -> Grants:
     """The app's :class:`Grants` (created on first use)."""

@@ -119,13 +119,6 @@ class SignInAttempt:
     hook_result: Any = None
 
 
-def _password_import_hook(st: Any) -> dict | None:
-    from .inline_hooks import INLINE_TYPES
-
-    return next((h for h in st.store.list_hooks("inline") if h["status"] == "ACTIVE"
-                 and INLINE_TYPES[h["type"]].name == "password-import"), None)
-
-
 def sign_in_attempt(st: Any, login: str, password: str, *, failed_message: str = "Unable to sign in") -> SignInAttempt:
     """Check ``password`` for ``login``. An imported user with no verified password runs the org's ACTIVE
     password-import inline hook with a request the core builds for that user and the typed password
@@ -136,7 +129,9 @@ def sign_in_attempt(st: Any, login: str, password: str, *, failed_message: str =
     if account is None or account.status != "ACTIVE":
         return SignInAttempt(None, failed_message)
     if account.source == IMPORTED and not account.password_hash:
-        hook = _password_import_hook(st)
+        from .inline_hooks import active_hook
+
+        hook = active_hook("password-import", st)
         if hook is None:  # no hook can verify the password: like a failed call, the sign-in fails
             from ..emulator.outcomes.password_import import SIGN_IN_FAILED_MESSAGE
 
