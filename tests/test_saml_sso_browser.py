@@ -6,7 +6,6 @@ with the SAML hook's attribute. Never skips: without Chromium or xmlsec1 it fail
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from collections.abc import Iterator
 from typing import Any
@@ -16,14 +15,12 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from okta_hook_emulator.server.users import DEMO_PASSWORD
+from tests.helpers.browser import TIMEOUT_MS
 from tests.helpers.saml_sp import ServiceProvider
 from tests.helpers.server import inline_hook_body
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 ADD_ATTRIBUTE = {"commands": [{"type": "com.okta.assertion.patch", "value": [
     {"op": "add", "path": "/claims/extPatientId",
      "value": {"attributes": {"NameFormat": "urn:oasis:names:tc:SAML:2.0:attrname-format:basic"},
@@ -31,20 +28,18 @@ ADD_ATTRIBUTE = {"commands": [{"type": "com.okta.assertion.patch", "value": [
 
 
 @pytest.fixture
-def page() -> Iterator[Any]:
-    if not os.path.exists(CHROMIUM) or shutil.which("xmlsec1") is None:
-        pytest.fail("Install Chromium and xmlsec1 with 'apt-get install -y chromium xmlsec1' (.ci/run does this); "
-                    "the SAML browser test never skips.")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            tab = browser.new_context().new_page()
-            tab.set_default_timeout(10_000)
-            yield tab
-        finally:
-            browser.close()
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh page of the shared headless Chromium (tests/helpers/browser.py)."""
+    if shutil.which("xmlsec1") is None:
+        pytest.fail("Install xmlsec1 with 'apt-get install -y xmlsec1' (.ci/run does this); the SAML browser test "
+                    "never skips.")
+    context = browser.new_context()
+    try:
+        tab = context.new_page()
+        tab.set_default_timeout(TIMEOUT_MS)
+        yield tab
+    finally:
+        context.close()
 
 
 def test_the_browser_auto_posts_the_signed_assertion_to_the_acs(server: Any, api: httpx.Client, page: Any,
