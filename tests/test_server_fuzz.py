@@ -184,11 +184,21 @@ def _ids(client, data) -> str:
     return known[index % len(known)] if known and index < 80 else junk
 
 
-def assert_okta_shaped(resp, what: str) -> None:
+def _documented_html(op: dict | None, status: int) -> bool:
+    """Whether the OpenAPI document says this operation answers ``status`` with an HTML page (Okta's
+    /v1/authorize shows an error page, never JSON, for an unknown client or redirect URI)."""
+    answer = ((op or {}).get("responses") or {}).get(str(status)) or {}
+    return "text/html" in (answer.get("content") or {})
+
+
+def assert_okta_shaped(resp, what: str, op: dict | None = None) -> None:
     if what.startswith("POST /_emulator/wait") and resp.status_code == 504:
         assert resp.get_json()["idle"] is False  # documented: the queue did not drain within the timeout
         return
     assert resp.status_code < 500, f"{what} -> {resp.status_code}: {resp.get_data(as_text=True)[:500]}"
+    if 400 <= resp.status_code < 500 and _documented_html(op, resp.status_code):
+        assert resp.mimetype == "text/html" and resp.get_data(), f"{what} -> {resp.status_code}: not an HTML page"
+        return
     if 400 <= resp.status_code < 500:
         body = resp.get_json(silent=True)
         assert isinstance(body, dict), f"{what} -> {resp.status_code} not JSON: {resp.get_data()[:200]!r}"
@@ -229,7 +239,7 @@ def test_management_api_never_5xx_and_errors_are_okta_shaped(client, data):
         raw = json.dumps(body).encode() if data.draw(st.booleans()) else data.draw(st.binary(max_size=40))
         kwargs.update(data=raw, content_type="application/json")
     resp = client.open(url, method=method, **kwargs)
-    assert_okta_shaped(resp, f"{method} {url} {params} {str(body)[:300]}")
+    assert_okta_shaped(resp, f"{method} {url} {params} {str(body)[:300]}", op)
 
 
 @pytest.mark.parametrize(("path", "method", "op"), OPERATIONS, ids=[f"{m} {p}" for p, m, _ in OPERATIONS])
