@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import queue
 import shlex
-import signal
 import sys
 import threading
 from typing import Any, NoReturn
@@ -229,19 +228,6 @@ def _fail_usage(message: str) -> NoReturn:
     sys.exit(2)
 
 
-def wait_for_stop() -> None:
-    """Block until Ctrl-C or SIGTERM."""
-    stop = threading.Event()
-    previous = signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
-    try:
-        while not stop.wait(0.5):
-            pass
-    except KeyboardInterrupt:
-        pass
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
 @click.command("listen", short_help="Start an org, register your hooks and stream every call.")
 @click.option("--forward-to", "forward_to", default=None, metavar="URL",
               help="Your event hook: registered for --events, verified, and sent every System Log event of them.")
@@ -288,7 +274,7 @@ def command(forward_to: str | None, events: str | None, inline: tuple[str, ...],
     except OSError as exc:
         _fail_usage(f"Cannot listen on {host}:{port}: {exc.strerror or exc}. Pick another --port (0 = any free port).")
     from ..server.hosts import SERVER_URL_KEY, is_loopback
-    from .serve import _warn_exposed
+    from .serve import _warn_exposed, wait_for_stop
 
     st = handle.state
     own_url = handle.app.config.get(SERVER_URL_KEY, handle.url)  # 127.0.0.1 when bound to every interface

@@ -3,10 +3,6 @@
 
 from __future__ import annotations
 
-import signal
-import threading
-from typing import Any
-
 import click
 
 
@@ -32,7 +28,7 @@ def command(host: str, port: int, misbehave: str, slow_seconds: float, hang_seco
       okta-hooks sample-hook --port 8080 --misbehave slow
     """
     from ..sample_hook.app import create_app, serve
-    from .serve import port_problem
+    from .serve import port_problem, wait_for_stop
 
     if (problem := port_problem(host, port)) is not None:
         click.echo(f"Error: {problem}", err=True)
@@ -40,17 +36,7 @@ def command(host: str, port: int, misbehave: str, slow_seconds: float, hang_seco
     app = create_app(misbehave, slow_seconds=slow_seconds, hang_seconds=hang_seconds)
     server, _thread, url = serve(app, host, port)
     click.echo(f"Sample hook listening on {url}/hooks (misbehave: {misbehave})")
-    stop = threading.Event()
-
-    def _on_signal(signum: int, frame: Any) -> None:
-        stop.set()
-
-    previous = signal.signal(signal.SIGTERM, _on_signal)
     try:
-        while not stop.wait(0.5):
-            pass
-    except KeyboardInterrupt:
-        pass
+        wait_for_stop()
     finally:
-        signal.signal(signal.SIGTERM, previous)
         server.shutdown()

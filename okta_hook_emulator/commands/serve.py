@@ -9,11 +9,23 @@ import sqlite3
 import sys
 import threading
 from pathlib import Path
-from typing import Any
 
 import click
 
 from ..errors import EmulatorUsageError
+
+
+def wait_for_stop() -> None:
+    """Block until Ctrl-C or SIGTERM (the long-running commands: serve, listen, sample-hook)."""
+    stop = threading.Event()
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
+    try:
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @click.command("serve", short_help="Serve an emulated Okta org: its APIs and dashboard.")
@@ -106,19 +118,9 @@ def command(host: str, port: int, db: str, seed: int, token: str | None, strict:
 
     view = LiveView(st, show_hook=True) if live else None
 
-    stop = threading.Event()
-
-    def _on_signal(signum: int, frame: Any) -> None:
-        stop.set()
-
-    previous = signal.signal(signal.SIGTERM, _on_signal)
     try:
-        while not stop.wait(0.5):
-            pass
-    except KeyboardInterrupt:
-        pass
+        wait_for_stop()
     finally:
-        signal.signal(signal.SIGTERM, previous)
         click.echo("Stopping: draining event deliveries...")
         handle.stop()
         if view is not None:
