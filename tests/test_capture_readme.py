@@ -1,100 +1,149 @@
-"""Run every example of the README's "Capture and replay" section. Console commands run as shown; the only
-changes are the hook address (`http://127.0.0.1:8080`: the sample hook, served here on a free port), the
-proxy's port (0) and the output files (a temporary folder)."""
+"""Run every example of the README's "Capture and replay" section as a user who only did `pip install` runs
+them: in order, from an empty temporary folder, with the checkout off the Python path. Background commands
+(`... &`) start on free ports (port 0) and the ports they print replace the README's (8080, 8081, 8082) in the
+later commands and in the outputs; record names carry the time they were written, compared as a placeholder."""
 
 from __future__ import annotations
 
+import re
 import shlex
+import shutil
 import subprocess
 import sys
-import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
 
+import httpx
 import pytest
-from werkzeug.serving import make_server
 
 from tests.helpers.readme import (
-    ROOT,
     blocks,
     commented_prints,
     console_examples,
-    printed_lines,
+    installed_env,
     run_console,
     section,
+    start_console,
 )
 
 SECTION = section("Capture and replay")
 EXAMPLES = console_examples(SECTION)
-HOOK = "http://127.0.0.1:8080"
+PORT = re.compile(r"127\.0\.0\.1:(\d+)")
+RECORD_TIME = re.compile(r"\b\d{8}T\d{6}-(\d{4})-")
 pytest_plugins = ["pytester"]
 
 
+@dataclass
+class Run:
+    """One console example as run: the command after port substitution, the README's output and the real one
+    (ports mapped back to the README's, record times as placeholders)."""
+
+    readme_cmd: str
+    expected: str
+    output: str
+    returncode: int | None = None
+
+
+@dataclass
+class Flow:
+    folder: Path
+    runs: list[Run] = field(default_factory=list)
+
+
+def _placeholders(text: str) -> str:
+    return RECORD_TIME.sub(r"<time>-\1-", text.rstrip())
+
+
 @pytest.fixture(scope="module")
-def sample_hook():
-    from okta_hook_emulator.sample_hook.app import create_app
+def flow(tmp_path_factory) -> Iterator[Flow]:
+    """Every console example of the section, run in order in one empty folder; background processes are
+    stopped at the end of the module."""
+    result = Flow(tmp_path_factory.mktemp("installed-user"))
+    ports: dict[str, str] = {}  # README port -> real port
+    background: list[subprocess.Popen] = []
 
-    server = make_server("127.0.0.1", 0, create_app(), threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    def to_real(text: str) -> str:
+        return PORT.sub(lambda m: f"127.0.0.1:{ports.get(m.group(1), m.group(1))}", text)
 
+    def to_readme(text: str) -> str:
+        back = {real: readme for readme, real in ports.items()}
+        return PORT.sub(lambda m: f"127.0.0.1:{back.get(m.group(1), m.group(1))}", text)
 
-def _localise(cmd: str, hook: str, tmp_path) -> str:
-    return (cmd.replace(HOOK, hook).replace("--port 8081", "--port 0")
-            .replace(" captures/", f" {tmp_path}/captures/").replace("captured.yaml", str(tmp_path / "captured.yaml")))
+    try:
+        for cmd, expected in EXAMPLES:
+            if cmd.endswith(" &"):
+                readme_port = re.search(r"--port (\d+)", cmd).group(1)
+                child = start_console(to_real(cmd[:-2]).replace(f"--port {readme_port}", "--port 0"),
+                                      result.folder)
+                background.append(child)
+                assert child.stdout is not None
+                line = child.stdout.readline()
+                ports[readme_port] = PORT.search(line).group(1)
+                result.runs.append(Run(cmd, expected, to_readme(line)))
+            else:
+                proc = run_console(to_real(cmd), result.folder)
+                result.runs.append(Run(cmd, expected, to_readme(proc.stdout), proc.returncode))
+                assert proc.returncode is not None, proc.stderr
+        yield result
+    finally:
+        for child in background:
+            child.terminate()
+        for child in background:
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
 
 
 def test_section_has_examples():
     commands = [cmd for cmd, _ in EXAMPLES]
+    assert sum(cmd.endswith(" &") for cmd in commands) == 3
     assert any(cmd.startswith("okta-hooks capture ") for cmd in commands)
     assert sum(cmd.startswith("okta-hooks replay ") for cmd in commands) == 2
     assert any(cmd.startswith("okta-hooks scenario from ") for cmd in commands)
+    assert "examples/" not in SECTION  # nothing from the checkout: the examples write what they read
     assert len(blocks(SECTION, "python")) == 2
 
 
-def test_capture_example_starts_the_proxy(sample_hook, tmp_path):
-    cmd, expected = next((c, e) for c, e in EXAMPLES if c.startswith("okta-hooks capture "))
-    args = shlex.split(_localise(cmd, sample_hook, tmp_path))
-    child = subprocess.Popen([sys.executable, "-m", "okta_hook_emulator.cli", *args[1:]], cwd=ROOT,
-                             stdout=subprocess.PIPE, text=True)
-    try:
-        assert child.stdout is not None
-        line = child.stdout.readline().rstrip()
-        url = line.split()[2]
-        import httpx
-
-        answer = httpx.get(f"{url}/hooks/events", headers={"X-Okta-Verification-Challenge": "c-123"}, timeout=10)
-    finally:
-        child.terminate()
-        child.wait(timeout=10)
-    assert answer.json() == {"verification": "c-123"}
-    assert line == _localise(expected, sample_hook, tmp_path).replace("127.0.0.1:8081", url.split("//")[1])
-    assert len(list((tmp_path / "captures").glob("*-verification.json"))) == 1
-
-
-@pytest.mark.parametrize(("cmd", "expected"), [e for e in EXAMPLES if e[0].startswith("okta-hooks replay ")])
-def test_replay_examples(cmd, expected):
-    proc = run_console(cmd, ROOT)  # the records and the changed hook are in the repository's examples/
-    assert proc.returncode == (1 if "CHANGED" in expected else 0), proc.stdout + proc.stderr
-    assert proc.stdout.rstrip() == expected.rstrip()
+@pytest.mark.slow
+def test_console_examples_print_what_is_shown(flow):
+    assert [run.readme_cmd for run in flow.runs] == [cmd for cmd, _ in EXAMPLES]
+    for run in flow.runs:
+        if run.expected:
+            assert _placeholders(run.output) == _placeholders(run.expected), run.readme_cmd
+        if run.returncode is not None:
+            wanted = 1 if "CHANGED" in run.expected else 0
+            assert run.returncode == wanted, (run.readme_cmd, run.output)
+    changed = next(run for run in flow.runs if "CHANGED" in run.output)
+    assert changed.readme_cmd.endswith("--target http://127.0.0.1:8082") and changed.output.count("CHANGED") == 3
 
 
 @pytest.mark.slow
-def test_scenario_examples(sample_hook, tmp_path):
-    commands = [cmd for cmd, _ in EXAMPLES if cmd.startswith(("okta-hooks scenario ", "okta-hooks run "))]
-    assert len(commands) == 2
-    for cmd in commands:
-        proc = run_console(_localise(cmd, sample_hook, tmp_path), ROOT)
-        assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "all expectations met" in proc.stdout
+def test_capture_wrote_one_record_per_exchange(flow):
+    names = sorted(path.name for path in (flow.folder / "captures").glob("*.json"))
+    assert [RECORD_TIME.sub("", name) for name in names] == ["verification.json", "event.json", "token.json",
+                                                             "registration.json"]
 
 
-def test_scenario_python_example():
+@pytest.mark.slow
+def test_scenario_examples(flow):
+    run = next(run for run in flow.runs if run.readme_cmd.startswith("okta-hooks run "))
+    assert run.returncode == 0 and "all expectations met" in run.output
+    assert (flow.folder / "captured.yaml").is_file()
+
+
+@pytest.mark.slow
+def test_scenario_python_example(flow):
     code = next(block for block in blocks(SECTION, "python") if "scenario_from_captures" in block)
-    assert printed_lines(code) == commented_prints(code)
+    proc = subprocess.run([sys.executable, "-c", code], cwd=flow.folder, env=installed_env(),
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().splitlines() == commented_prints(code)
 
 
 @pytest.mark.slow
-def test_pytest_example(pytester):
+def test_pytest_example(flow, pytester):
     code = next(block for block in blocks(SECTION, "python") if "okta_replay" in block)
     pytester.makeconftest("""
 import pytest
@@ -105,30 +154,19 @@ def okta_hook_target():
     return create_app()
 """)
     pytester.makepyfile(test_captures=code)
-    folder = pytester.path / "captures"
-    folder.mkdir()
-    for record in (ROOT / "examples" / "capture_replay" / "captures").glob("*.json"):
-        (folder / record.name).write_text(record.read_text())
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", f"--rootdir={pytester.path}",
-                                           "-o", f"pythonpath={ROOT}")
+    shutil.copytree(flow.folder / "captures", pytester.path / "captures")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", f"--rootdir={pytester.path}")
     result.assert_outcomes(passed=5)
 
 
-
-
-
-def test_serve_captures_example(tmp_path):
-    """The dashboard example runs as shown on a free port, with a copy of the example records as captures/."""
-    import shutil
-
-    import httpx
-
+@pytest.mark.slow
+def test_serve_captures_example(flow, tmp_path):
+    """The dashboard example runs as shown on a free port, with the captures/ the examples above wrote."""
     line = blocks(SECTION, "bash")[0].splitlines()[0]
     cmd, comment = line.split("#", 1)
     assert shlex.split(cmd) == ["okta-hooks", "serve", "--captures", "captures/"]
-    shutil.copytree(ROOT / "examples" / "capture_replay" / "captures", tmp_path / "captures")
-    child = subprocess.Popen([sys.executable, "-m", "okta_hook_emulator.cli", "serve", "--port", "0", "--quiet",
-                              "--captures", "captures/"], cwd=tmp_path, stdout=subprocess.PIPE, text=True)
+    shutil.copytree(flow.folder / "captures", tmp_path / "captures")
+    child = start_console("okta-hooks serve --port 0 --quiet --captures captures/", tmp_path)
     try:
         assert child.stdout is not None
         url = child.stdout.readline().split()[-1]

@@ -63,7 +63,7 @@ class StandIn:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
 
@@ -205,7 +205,7 @@ def test_standalone_run_counts_what_the_hook_received_and_every_slow_answer_as_t
 def test_readme_recipe_one_master_two_workers_on_loopback(stand_in, tmp_path) -> None:
     recipe = blocks(section("Load testing"), "bash")[1]
     port = _free_port()
-    script = (recipe.replace("http://127.0.0.1:8080/hook", stand_in.url)
+    script = (recipe.replace("http://127.0.0.1:8080/hooks", stand_in.url)
               .replace("--duration 10", "--duration 4 --timeout 1 --json")
               .replace("--expect-workers 2", f"--expect-workers 2 --master-port {port}")
               .replace("--master-host 127.0.0.1", f"--master-host 127.0.0.1 --master-port {port}"))
@@ -224,7 +224,7 @@ def test_readme_recipe_one_master_two_workers_on_loopback(stand_in, tmp_path) ->
 def test_readme_user_classes_run_in_your_own_locustfile(stand_in, tmp_path) -> None:
     code = blocks(section("Load testing"), "python")[0]
     locustfile = tmp_path / "my_locustfile.py"
-    locustfile.write_text(code.replace("http://127.0.0.1:8080/hook", stand_in.url))
+    locustfile.write_text(code.replace("http://127.0.0.1:8080/hooks", stand_in.url))
     summary_file = tmp_path / "summary.json"
     subprocess.run([sys.executable, "-m", "locust", "-f", str(locustfile), "--headless", "-u", "3", "-r", "3",
                     "-t", "3s", "--stop-timeout", "4", "--only-summary", "--okta-seed", "7", "--okta-user-rate",

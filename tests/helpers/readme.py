@@ -7,6 +7,7 @@ import contextlib
 import io
 import os
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -45,10 +46,23 @@ def run_console(cmd: str, cwd: Path) -> subprocess.CompletedProcess:
     """Run a console example in ``cwd`` with this interpreter's scripts first on ``PATH``. README examples run
     as an installed user runs them: from an empty temporary folder (files they need are written by earlier
     examples); only examples that name the repository's ``examples/`` folder run from the checkout root."""
+    return subprocess.run(cmd, shell=True, cwd=cwd, env=installed_env(), capture_output=True, text=True,
+                          timeout=60)
+
+
+def installed_env() -> dict[str, str]:
+    """The environment of an installed user: this interpreter's scripts first on ``PATH``, no ``PYTHONPATH``."""
     env = dict(os.environ)
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
     env.pop("PYTHONPATH", None)  # the checkout is not on the path of an installed user
-    return subprocess.run(cmd, shell=True, cwd=cwd, env=env, capture_output=True, text=True, timeout=60)
+    return env
+
+
+def start_console(cmd: str, cwd: Path) -> subprocess.Popen:
+    """Start a background console example (``cmd &`` without the ``&``) in ``cwd`` as :func:`run_console` runs
+    one; its stdout is a text pipe. The caller stops it."""
+    return subprocess.Popen(shlex.split(cmd), cwd=cwd, env=installed_env(), stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True)
 
 
 def commented_prints(code: str, *, line_start: bool = False) -> list[str]:
