@@ -109,14 +109,6 @@ def okta_server_session(okta_server: Any) -> Any:
     return okta_server
 
 
-@pytest.fixture(autouse=True)
-def _okta_server_clean_org(request: pytest.FixtureRequest) -> None:
-    """Reset ``okta_server``'s org before each test that uses it and not ``okta_server_session`` (autouse
-    fixtures run before the test's other function-scoped fixtures, so hooks those register survive)."""
-    if "okta_server" in request.fixturenames and "okta_server_session" not in request.fixturenames:
-        request.getfixturevalue("okta_server").reset()
-
-
 @pytest.fixture
 def okta_capture() -> Any:
     """One capture record (``okta_hook_emulator.capture.replay.Capture``) of a test marked
@@ -126,10 +118,15 @@ def okta_capture() -> Any:
 
 
 @pytest.fixture(autouse=True)
-def _okta_hooks_markers(request: pytest.FixtureRequest) -> None:
-    """Apply ``@pytest.mark.okta_scenario`` (run the scenario) and ``@pytest.mark.okta_replay`` (replay the
-    test's capture) before the test body; the plugin's ``pytest_runtest_call`` then fails the test with the
-    report when the scenario did not pass or the replay changed."""
+def _okta_hooks_per_test(request: pytest.FixtureRequest) -> None:
+    """The plugin's one autouse fixture (one, since each costs every test of the user's suite a little).
+    Resets ``okta_server``'s org before each test that uses it and not ``okta_server_session`` (autouse
+    fixtures run before the test's other function-scoped fixtures, so hooks those register survive). Applies
+    ``@pytest.mark.okta_scenario`` (run the scenario) and ``@pytest.mark.okta_replay`` (replay the test's
+    capture) before the test body; the plugin's ``pytest_runtest_call`` then fails the test with the report
+    when the scenario did not pass or the replay changed."""
+    if "okta_server" in request.fixturenames and "okta_server_session" not in request.fixturenames:
+        request.getfixturevalue("okta_server").reset()
     marker = request.node.get_closest_marker("okta_scenario")
     if marker is not None:
         name, options = scenario_from_marker(marker)

@@ -10,9 +10,8 @@ from __future__ import annotations
 import pytest
 
 from .fixtures import (  # noqa: F401  (re-exported so pytest registers them)
-    _okta_hooks_markers,
     _okta_hooks_org,
-    _okta_server_clean_org,
+    _okta_hooks_per_test,
     okta,
     okta_capture,
     okta_hook_target,
