@@ -130,6 +130,16 @@ def test_verify_with_an_unparsable_url(invoke):
     assert_one_error_line(invoke("verify", "http://[::1/x"), 2, "is not a valid URL")
 
 
+@pytest.mark.parametrize(("args", "words"), [
+    (["listen", "--forward-to", "notaurl"], "'notaurl' is not an http(s) URL"),
+    (["listen", "--inline", "token=ftp://x"], "'ftp://x' is not an http(s) URL"),
+    (["trigger", "token", "--org-url", "notaurl", "--token", "x"], "org URL 'notaurl' is not an http(s) URL"),
+    (["load", "token", "--target", "notaurl", "--duration", "1"], "'notaurl' is not an http(s) URL"),
+])
+def test_a_url_that_is_not_http_is_refused_before_anything_starts(invoke, args, words):
+    assert_one_error_line(invoke(*args), 2, words)
+
+
 @pytest.mark.slow
 def test_validate_without_a_file_on_a_terminal_prints_a_usage_line():
     """A real terminal on stdin: the command must not wait silently for input."""

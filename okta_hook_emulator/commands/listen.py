@@ -131,6 +131,7 @@ def _okta_error_text(resp: Any) -> str:
 
 def parse_inline(items: tuple[str, ...] | list[str]) -> list[tuple[Any, str]]:
     """``("token=http://...", ...)`` -> ``[(HookKind, url), ...]``; usage errors name the bad item."""
+    from ..emulator.transport import Target
     from ..payloads.catalog import get_kind, inline_kinds
 
     out = []
@@ -143,6 +144,7 @@ def parse_inline(items: tuple[str, ...] | list[str]) -> list[tuple[Any, str]]:
         if not kind.inline:
             raise EmulatorUsageError(f"--inline: '{name}' is not an inline kind; use one of "
                                      f"{', '.join(inline_kinds())} (events go to --forward-to).")
+        Target.url(url)  # a usage error naming the URL, before the org starts
         out.append((kind, url))
     return out
 
@@ -264,6 +266,10 @@ def command(forward_to: str | None, events: str | None, inline: tuple[str, ...],
         if not forward_to and not inline:
             raise EmulatorUsageError("Give your event hook with --forward-to URL and/or an inline hook with "
                                      "--inline KIND=URL.")
+        if forward_to:
+            from ..emulator.transport import Target
+
+            Target.url(forward_to)  # a usage error naming the URL, before the org starts
         if events and not forward_to:
             raise EmulatorUsageError("--events applies to the event hook: give --forward-to URL too.")
         types = parse_events(events)

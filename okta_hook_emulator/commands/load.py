@@ -110,7 +110,14 @@ def command(kind: str | None, target: str | None, users: int, rate: float | None
     if kind is None:
         raise click.UsageError("Give a KIND (token, saml, registration, events, mix) or a --profile.")
     if not target:
-        raise click.UsageError("Give the hook's URL with --target, e.g. --target http://127.0.0.1:8080/hook.")
+        raise click.UsageError("Give the hook's URL with --target, e.g. --target http://127.0.0.1:8080/hooks.")
+    from ..emulator.transport import Target
+    from ..errors import EmulatorUsageError
+
+    try:
+        Target.url(target)
+    except EmulatorUsageError as exc:
+        raise click.UsageError(str(exc)) from None
     seconds = _seconds(duration)
     budget = timeout or OKTA_DEFAULT_POLICY.timeout
     if profile == "okta-day":

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sys
 from typing import Any
+from urllib.parse import urlsplit
 
 import click
 
@@ -181,6 +182,9 @@ def command(target: str, count: int, sets: tuple[str, ...], user: str | None, or
         if not org_url:
             raise EmulatorUsageError(f"No org to fire at: give --org-url URL or set {ENV_ORG_URL} (okta-hooks "
                                      "listen prints the export line).")
+        if urlsplit(org_url).scheme not in ("http", "https"):
+            raise EmulatorUsageError(f"The org URL '{org_url}' is not an http(s) URL; give the URL okta-hooks listen "
+                                     "(or serve) printed, e.g. http://127.0.0.1:8070.")
         if not token:
             raise EmulatorUsageError(f"No API token: give --token or set {ENV_TOKEN} (okta-hooks listen prints "
                                      "the export line).")

@@ -44,10 +44,10 @@ class Target:
             parts.port  # noqa: B018 - parses the host and port: a bad one raises here, not at send time
         except ValueError as exc:
             raise EmulatorUsageError(f"Hook URL '{url}' is not a valid URL ({exc}). Give the full URL, e.g. "
-                                     "http://127.0.0.1:8080/hook.") from None
+                                     "http://127.0.0.1:8080/hooks.") from None
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise EmulatorUsageError(
-                f"Hook URL '{url}' is not an http(s) URL. Give the full URL, e.g. http://127.0.0.1:8080/hook.")
+                f"Hook URL '{url}' is not an http(s) URL. Give the full URL, e.g. http://127.0.0.1:8080/hooks.")
         return cls(URL, url)
 
     @classmethod
