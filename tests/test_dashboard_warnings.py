@@ -8,7 +8,7 @@ from okta_hook_emulator.payloads.generate import PayloadFactory
 from tests.helpers.server import inline_hook_body
 
 
-def test_delivery_page_lists_the_warnings(api, server, httpserver):  # noqa: F811
+def test_delivery_page_lists_the_warnings(api, server, httpserver):
     httpserver.expect_request("/token", method="POST").respond_with_json({"result": "SUCCESS", "commands": []})
     hook = api.post("/api/v1/inlineHooks", json=inline_hook_body(httpserver.url_for("/token"))).json()
     executed = api.post(f"/api/v1/inlineHooks/{hook['id']}/execute", json=PayloadFactory(0).inline_request("token"))

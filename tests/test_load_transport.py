@@ -50,7 +50,7 @@ class Hook:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def do_POST(self) -> None:  # noqa: N802 - http.server naming
+            def do_POST(self) -> None:
                 self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 with lock:
                     hook.posts[self.path] = hook.posts.get(self.path, 0) + 1

@@ -23,13 +23,13 @@ from tests.helpers.server import (
 HOOK = "https://hooks.example.com/okta"
 
 
-def _create(api: httpx.Client, body: dict) -> dict:  # noqa: F811
+def _create(api: httpx.Client, body: dict) -> dict:
     resp = api.post("/api/v1/eventHooks", json=body)
     assert resp.status_code == 200, resp.text
     return resp.json()
 
 
-def _create_inline(api: httpx.Client, body: dict) -> dict:  # noqa: F811
+def _create_inline(api: httpx.Client, body: dict) -> dict:
     resp = api.post("/api/v1/inlineHooks", json=body)
     assert resp.status_code == 200, resp.text
     return resp.json()
@@ -37,7 +37,7 @@ def _create_inline(api: httpx.Client, body: dict) -> dict:  # noqa: F811
 
 # -- event hook objects --------------------------------------------------------------------------------------
 
-def test_event_hook_create_matches_okta_recorded_shape(api: httpx.Client, okta_example: Any) -> None:  # noqa: F811
+def test_event_hook_create_matches_okta_recorded_shape(api: httpx.Client, okta_example: Any) -> None:
     request = okta_example("api-eventhook-create.request.json")
     recorded = okta_example("api-eventhook-create.response.json")
     hook = _create(api, request)
@@ -53,7 +53,7 @@ def test_event_hook_create_matches_okta_recorded_shape(api: httpx.Client, okta_e
                                         "hints": {"allow": ["POST"]}}
 
 
-def test_event_hook_links_follow_status_and_secret_is_never_returned(api: httpx.Client) -> None:  # noqa: F811
+def test_event_hook_links_follow_status_and_secret_is_never_returned(api: httpx.Client) -> None:
     hook = _create(api, event_hook_body(HOOK))
     inactive = api.post(f"/api/v1/eventHooks/{hook['id']}/lifecycle/deactivate").json()
     assert inactive["status"] == "INACTIVE"
@@ -63,7 +63,7 @@ def test_event_hook_links_follow_status_and_secret_is_never_returned(api: httpx.
         assert "my-shared-secret" not in json.dumps(body)
 
 
-def test_event_hook_filter_is_stored_as_okta_shows_it(api: httpx.Client, okta_example: Any) -> None:  # noqa: F811
+def test_event_hook_filter_is_stored_as_okta_shows_it(api: httpx.Client, okta_example: Any) -> None:
     body = okta_example("api-eventhook-create-with-filter.request.json")
     hook = _create(api, body)
     fmap = hook["events"]["filter"]["eventFilterMap"][0]
@@ -72,7 +72,7 @@ def test_event_hook_filter_is_stored_as_okta_shows_it(api: httpx.Client, okta_ex
     assert hook["description"] == body["description"]
 
 
-def test_replace_resets_verification_only_when_the_uri_changes(api: httpx.Client, httpserver: Any) -> None:  # noqa: F811
+def test_replace_resets_verification_only_when_the_uri_changes(api: httpx.Client, httpserver: Any) -> None:
     answer_verification(httpserver)
     uri = httpserver.url_for("/hook")
     hook = _create(api, event_hook_body(uri))
@@ -89,7 +89,7 @@ def test_replace_resets_verification_only_when_the_uri_changes(api: httpx.Client
     assert moved["verificationStatus"] == "UNVERIFIED"
 
 
-def test_replace_honours_status_for_event_hooks(api: httpx.Client) -> None:  # noqa: F811
+def test_replace_honours_status_for_event_hooks(api: httpx.Client) -> None:
     hook = _create(api, event_hook_body(HOOK))
     assert api.put(f"/api/v1/eventHooks/{hook['id']}", json=event_hook_body(HOOK, status="INACTIVE")).json()[
         "status"] == "INACTIVE"
@@ -97,7 +97,7 @@ def test_replace_honours_status_for_event_hooks(api: httpx.Client) -> None:  # n
         "status"] == "ACTIVE"
 
 
-def test_delete_only_inactive_event_hook_then_404(api: httpx.Client) -> None:  # noqa: F811
+def test_delete_only_inactive_event_hook_then_404(api: httpx.Client) -> None:
     hook = _create(api, event_hook_body(HOOK))
     resp = api.delete(f"/api/v1/eventHooks/{hook['id']}")
     assert_okta_error(resp, 400, "E0000001", "only INACTIVE event hooks can be deleted", "lifecycle/deactivate")
@@ -107,7 +107,7 @@ def test_delete_only_inactive_event_hook_then_404(api: httpx.Client) -> None:  #
     assert_okta_error(api.get(f"/api/v1/eventHooks/{hook['id']}"), 404, "E0000007", hook["id"])
 
 
-def test_verify_failure_is_okta_error_with_cause_and_detail(api: httpx.Client, httpserver: Any) -> None:  # noqa: F811
+def test_verify_failure_is_okta_error_with_cause_and_detail(api: httpx.Client, httpserver: Any) -> None:
     httpserver.expect_request("/hook", method="GET").respond_with_json({"verification": "wrong"})
     hook = _create(api, event_hook_body(httpserver.url_for("/hook"), name="Payroll sync"))
     resp = api.post(f"/api/v1/eventHooks/{hook['id']}/lifecycle/verify")
@@ -122,19 +122,19 @@ def test_verify_failure_is_okta_error_with_cause_and_detail(api: httpx.Client, h
 
 # -- errors common to every route -------------------------------------------------------------------------
 
-def test_malformed_json_is_E0000003(api: httpx.Client) -> None:  # noqa: F811
+def test_malformed_json_is_E0000003(api: httpx.Client) -> None:
     resp = api.post("/api/v1/eventHooks", content=b'{"name": "x",', headers={"Content-Type": "application/json"})
     assert_okta_error(resp, 400, "E0000003", "Malformed JSON")
     resp = api.post("/api/v1/inlineHooks", content=b'["a list"]', headers={"Content-Type": "application/json"})
     assert_okta_error(resp, 400, "E0000003", "Expected a JSON object")
 
 
-def test_unknown_ids_are_E0000007(api: httpx.Client) -> None:  # noqa: F811
+def test_unknown_ids_are_E0000007(api: httpx.Client) -> None:
     assert_okta_error(api.get("/api/v1/eventHooks/whoNope"), 404, "E0000007", "whoNope", "GET /api/v1/eventHooks")
     assert_okta_error(api.post("/api/v1/inlineHooks/calNope/lifecycle/activate"), 404, "E0000007", "calNope")
 
 
-def test_wrong_method_is_E0000022(api: httpx.Client) -> None:  # noqa: F811
+def test_wrong_method_is_E0000022(api: httpx.Client) -> None:
     hook = _create(api, event_hook_body(HOOK))
     resp = api.patch(f"/api/v1/eventHooks/{hook['id']}", json={})
     body = assert_okta_error(resp, 405, "E0000022", "PATCH is not supported", "DELETE", "PUT")
@@ -144,7 +144,7 @@ def test_wrong_method_is_E0000022(api: httpx.Client) -> None:  # noqa: F811
 @pytest.mark.parametrize("headers, hint", [({}, "Missing Authorization header"),
                                            ({"Authorization": "SSWS wrong"}, "SSWS <api token>"),
                                            ({"Authorization": f"Bearer {TOKEN}"}, "SSWS <api token>")])
-def test_missing_or_wrong_token_is_E0000011(server: Any, headers: dict, hint: str) -> None:  # noqa: F811
+def test_missing_or_wrong_token_is_E0000011(server: Any, headers: dict, hint: str) -> None:
     for path in ("/api/v1/eventHooks", "/api/v1/inlineHooks", "/api/v1/logs", "/_emulator/deliveries"):
         resp = httpx.get(server.url + path, headers=headers)
         assert_okta_error(resp, 401, "E0000011", hint)
@@ -154,7 +154,7 @@ def test_missing_or_wrong_token_is_E0000011(server: Any, headers: dict, hint: st
 
 @pytest.mark.parametrize("name, cause", [("", "cannot be left blank"), (None, "cannot be left blank"),
                                          ("x" * 256, "the maximum is 255")])
-def test_name_length(api: httpx.Client, name: Any, cause: str) -> None:  # noqa: F811
+def test_name_length(api: httpx.Client, name: Any, cause: str) -> None:
     assert_okta_error(api.post("/api/v1/eventHooks", json=event_hook_body(HOOK, name=name)), 400, "E0000001",
                       "name:", cause)
     assert_okta_error(api.post("/api/v1/inlineHooks", json=inline_hook_body(HOOK, name=name)), 400, "E0000001",
@@ -162,7 +162,7 @@ def test_name_length(api: httpx.Client, name: Any, cause: str) -> None:  # noqa:
     _create(api, event_hook_body(HOOK, name="x" * 255))
 
 
-def test_name_unique(api: httpx.Client) -> None:  # noqa: F811
+def test_name_unique(api: httpx.Client) -> None:
     first = _create(api, event_hook_body(HOOK, name="Dup"))
     assert_okta_error(api.post("/api/v1/eventHooks", json=event_hook_body(HOOK, name="Dup")), 400, "E0000001",
                       "already exists", first["id"])
@@ -174,7 +174,7 @@ def test_name_unique(api: httpx.Client) -> None:  # noqa: F811
                       "already exists")
 
 
-def test_event_types_must_be_eligible(api: httpx.Client) -> None:  # noqa: F811
+def test_event_types_must_be_eligible(api: httpx.Client) -> None:
     body = event_hook_body(HOOK, items=["user.lifecycle.craete", "event_hook.delivery"])
     resp = api.post("/api/v1/eventHooks", json=body)
     body = assert_okta_error(resp, 400, "E0000001", "'user.lifecycle.craete' is not an event-hook-eligible",
@@ -182,14 +182,14 @@ def test_event_types_must_be_eligible(api: httpx.Client) -> None:  # noqa: F811
     assert len(body["errorCauses"]) == 2  # one cause per problem
 
 
-def test_at_most_300_event_types(api: httpx.Client) -> None:  # noqa: F811
+def test_at_most_300_event_types(api: httpx.Client) -> None:
     names = sorted(event_types())
     assert_okta_error(api.post("/api/v1/eventHooks", json=event_hook_body(HOOK, items=names[:301])), 400,
                       "E0000001", "301 event types given", "at most 300")
     assert len(_create(api, event_hook_body(HOOK, items=names[:300]))["events"]["items"]) == 300
 
 
-def test_at_most_25_active_event_hooks(api: httpx.Client) -> None:  # noqa: F811
+def test_at_most_25_active_event_hooks(api: httpx.Client) -> None:
     hooks = [_create(api, event_hook_body(HOOK, name=f"h{i}")) for i in range(25)]
     assert_okta_error(api.post("/api/v1/eventHooks", json=event_hook_body(HOOK, name="h25")), 400, "E0000001",
                       "at most 25 active event hooks")
@@ -200,14 +200,14 @@ def test_at_most_25_active_event_hooks(api: httpx.Client) -> None:  # noqa: F811
 
 
 @pytest.mark.slow  # end to end through servers or processes
-def test_at_most_100_inline_hooks(api: httpx.Client) -> None:  # noqa: F811
+def test_at_most_100_inline_hooks(api: httpx.Client) -> None:
     for i in range(100):
         _create_inline(api, inline_hook_body(HOOK, name=f"i{i}"))
     assert_okta_error(api.post("/api/v1/inlineHooks", json=inline_hook_body(HOOK, name="i100")), 400, "E0000001",
                       "at most 100 inline hooks")
 
 
-def test_one_password_import_hook_per_org(api: httpx.Client) -> None:  # noqa: F811
+def test_one_password_import_hook_per_org(api: httpx.Client) -> None:
     t = "com.okta.user.credential.password.import"
     first = _create_inline(api, inline_hook_body(HOOK, hook_type=t, name="pw1"))
     api.post(f"/api/v1/inlineHooks/{first['id']}/lifecycle/deactivate")
@@ -215,7 +215,7 @@ def test_one_password_import_hook_per_org(api: httpx.Client) -> None:  # noqa: F
                       "E0000001", "Only one password import inline hook")
 
 
-def test_one_active_telephony_hook(api: httpx.Client) -> None:  # noqa: F811
+def test_one_active_telephony_hook(api: httpx.Client) -> None:
     t = "com.okta.telephony.provider"
     first = _create_inline(api, inline_hook_body(HOOK, hook_type=t, name="tel1"))
     assert_okta_error(api.post("/api/v1/inlineHooks", json=inline_hook_body(HOOK, hook_type=t, name="tel2")), 400,
@@ -227,7 +227,7 @@ def test_one_active_telephony_hook(api: httpx.Client) -> None:  # noqa: F811
                       "Only one ACTIVE telephony inline hook")
 
 
-def test_telephony_hook_needs_auth_scheme(api: httpx.Client) -> None:  # noqa: F811
+def test_telephony_hook_needs_auth_scheme(api: httpx.Client) -> None:
     body = inline_hook_body(HOOK, hook_type="com.okta.telephony.provider")
     body["channel"]["config"]["authScheme"] = None
     assert_okta_error(api.post("/api/v1/inlineHooks", json=body), 400, "E0000001", "must include an authScheme")
@@ -239,19 +239,19 @@ def test_telephony_hook_needs_auth_scheme(api: httpx.Client) -> None:  # noqa: F
     ("ftp://example.com/hook", "must be an absolute https:// URL"),
     ("example.com/hook", "must be an absolute https:// URL"),
 ])
-def test_uri_rules(api: httpx.Client, uri: str, cause: str) -> None:  # noqa: F811
+def test_uri_rules(api: httpx.Client, uri: str, cause: str) -> None:
     assert_okta_error(api.post("/api/v1/eventHooks", json=event_hook_body(uri)), 400, "E0000001",
                       "channel.config.uri", cause)
     assert_okta_error(api.post("/api/v1/inlineHooks", json=inline_hook_body(uri)), 400, "E0000001",
                       "channel.config.uri", cause)
 
 
-def test_uri_of_exactly_1024_chars_is_accepted(api: httpx.Client) -> None:  # noqa: F811
+def test_uri_of_exactly_1024_chars_is_accepted(api: httpx.Client) -> None:
     uri = "https://example.com/" + "a" * (1024 - len("https://example.com/"))
     assert _create(api, event_hook_body(uri))["channel"]["config"]["uri"] == uri
 
 
-def test_http_uri_is_a_warning_outside_strict_mode(api: httpx.Client) -> None:  # noqa: F811
+def test_http_uri_is_a_warning_outside_strict_mode(api: httpx.Client) -> None:
     resp = api.post("/api/v1/eventHooks", json=event_hook_body("http://127.0.0.1:9/hook"))
     assert resp.status_code == 200
     assert "requires https://" in resp.headers["X-Okta-Emulator-Warning"]
@@ -274,7 +274,7 @@ def test_strict_mode_requires_https() -> None:
         handle.stop()
 
 
-def test_reserved_custom_headers_and_one_cause_per_problem(api: httpx.Client) -> None:  # noqa: F811
+def test_reserved_custom_headers_and_one_cause_per_problem(api: httpx.Client) -> None:
     body = event_hook_body("https://example.com/a b", name="")
     body["channel"]["config"]["headers"] = [{"key": "Accept", "value": "text/plain"}]
     resp = api.post("/api/v1/eventHooks", json=body)
@@ -282,14 +282,14 @@ def test_reserved_custom_headers_and_one_cause_per_problem(api: httpx.Client) ->
     assert len(body["errorCauses"]) == 3
 
 
-def test_missing_events_and_channel(api: httpx.Client) -> None:  # noqa: F811
+def test_missing_events_and_channel(api: httpx.Client) -> None:
     resp = api.post("/api/v1/eventHooks", json={"name": "bare"})
     assert_okta_error(resp, 400, "E0000001", "events: The field is required", "channel: The field is required")
 
 
 # -- inline hooks ----------------------------------------------------------------------------------------
 
-def test_inline_hook_create_ignores_status_and_links_follow_status(api: httpx.Client) -> None:  # noqa: F811
+def test_inline_hook_create_ignores_status_and_links_follow_status(api: httpx.Client) -> None:
     hook = _create_inline(api, inline_hook_body(HOOK, status="INACTIVE"))
     assert hook["status"] == "ACTIVE"
     assert list(hook) == ["id", "status", "name", "type", "version", "channel", "created", "lastUpdated", "_links"]
@@ -301,7 +301,7 @@ def test_inline_hook_create_ignores_status_and_links_follow_status(api: httpx.Cl
     assert list(inactive["_links"]) == ["activate", "self", "delete"]
 
 
-def test_inline_hook_oauth_channel_echoed_without_secret(api: httpx.Client, okta_example: Any) -> None:  # noqa: F811
+def test_inline_hook_oauth_channel_echoed_without_secret(api: httpx.Client, okta_example: Any) -> None:
     recorded = okta_example("api-inlinehook-create-oauth.response.json")
     hook = _create_inline(api, okta_example("api-inlinehook-create-oauth.request.json"))
     assert hook["status"] == "ACTIVE" and hook["version"] == "1.0.2"
@@ -311,7 +311,7 @@ def test_inline_hook_oauth_channel_echoed_without_secret(api: httpx.Client, okta
     assert_okta_error(resp, 400, "E0000134", "token request")
 
 
-def test_inline_hook_invalid_type_and_immutable_type(api: httpx.Client) -> None:  # noqa: F811
+def test_inline_hook_invalid_type_and_immutable_type(api: httpx.Client) -> None:
     assert_okta_error(api.post("/api/v1/inlineHooks", json=inline_hook_body(HOOK, hook_type="com.okta.oauth2.token")),
                       400, "E0000001", "is not an inline hook type", "Did you mean 'com.okta.oauth2.tokens.transform'")
     hook = _create_inline(api, inline_hook_body(HOOK))
@@ -322,7 +322,7 @@ def test_inline_hook_invalid_type_and_immutable_type(api: httpx.Client) -> None:
                       "is not an inline hook type")
 
 
-def test_post_update_is_partial_put_replace_is_whole(api: httpx.Client) -> None:  # noqa: F811
+def test_post_update_is_partial_put_replace_is_whole(api: httpx.Client) -> None:
     hook = _create_inline(api, inline_hook_body(HOOK))
     updated = api.post(f"/api/v1/inlineHooks/{hook['id']}", json={"name": "Renamed only"}).json()
     assert updated["name"] == "Renamed only"
@@ -331,7 +331,7 @@ def test_post_update_is_partial_put_replace_is_whole(api: httpx.Client) -> None:
     assert_okta_error(resp, 400, "E0000001", "channel: The field is required")
 
 
-def test_inline_delete_only_when_inactive(api: httpx.Client) -> None:  # noqa: F811
+def test_inline_delete_only_when_inactive(api: httpx.Client) -> None:
     hook = _create_inline(api, inline_hook_body(HOOK))
     assert_okta_error(api.delete(f"/api/v1/inlineHooks/{hook['id']}"), 400, "E0000001",
                       "only INACTIVE inline hooks can be deleted")
@@ -340,7 +340,7 @@ def test_inline_delete_only_when_inactive(api: httpx.Client) -> None:  # noqa: F
     assert_okta_error(api.get(f"/api/v1/inlineHooks/{hook['id']}"), 404, "E0000007")
 
 
-def test_execute_returns_the_hook_answer(api: httpx.Client, httpserver: Any, okta_example: Any) -> None:  # noqa: F811
+def test_execute_returns_the_hook_answer(api: httpx.Client, httpserver: Any, okta_example: Any) -> None:
     answer = okta_example("token.response.add-claims.json")
     httpserver.expect_request("/token", method="POST").respond_with_json(answer)
     hook = _create_inline(api, inline_hook_body(httpserver.url_for("/token")))
@@ -352,7 +352,7 @@ def test_execute_returns_the_hook_answer(api: httpx.Client, httpserver: Any, okt
     assert sent.json == okta_example("token.request.json")
 
 
-def test_execute_failures_are_400_with_what_failed(api: httpx.Client, httpserver: Any, okta_example: Any) -> None:  # noqa: F811
+def test_execute_failures_are_400_with_what_failed(api: httpx.Client, httpserver: Any, okta_example: Any) -> None:
     httpserver.expect_request("/broken", method="POST").respond_with_data("boom", status=500)
     hook = _create_inline(api, inline_hook_body(httpserver.url_for("/broken")))
     resp = api.post(f"/api/v1/inlineHooks/{hook['id']}/execute", json=okta_example("token.request.json"))
@@ -366,7 +366,7 @@ def test_execute_failures_are_400_with_what_failed(api: httpx.Client, httpserver
     assert_okta_error(resp, 400, "E0000001", "INACTIVE and cannot be executed")
 
 
-def test_hook_lifecycle_is_written_to_the_system_log(api: httpx.Client) -> None:  # noqa: F811
+def test_hook_lifecycle_is_written_to_the_system_log(api: httpx.Client) -> None:
     hook = _create(api, event_hook_body(HOOK, name="Audited"))
     api.post(f"/api/v1/eventHooks/{hook['id']}/lifecycle/deactivate")
     api.delete(f"/api/v1/eventHooks/{hook['id']}")

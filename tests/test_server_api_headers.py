@@ -38,7 +38,7 @@ def _logs(client: httpx.Client, flt: str | None = None) -> httpx.Response:
     return client.get("/api/v1/logs", params={"filter": flt} if flt else None)
 
 
-def test_execute_writes_no_flow_event_and_delivers_nothing(api, httpserver):  # noqa: F811
+def test_execute_writes_no_flow_event_and_delivers_nothing(api, httpserver):
     hook_id = _import_hook(api, httpserver)
     # an event hook subscribed to the flow's event: it must receive nothing
     httpserver.expect_request("/events", method="POST").respond_with_data("", status=204)
@@ -56,7 +56,7 @@ def test_execute_writes_no_flow_event_and_delivers_nothing(api, httpserver):  # 
     assert processed["debugContext"]["debugData"]["requestUri"] == f"/api/v1/inlineHooks/{hook_id}/execute"
 
 
-def test_api_log_events_name_the_caller(api, server):  # noqa: F811
+def test_api_log_events_name_the_caller(api, server):
     body = event_hook_body("https://hooks.example.com/okta", ["user.lifecycle.create"])
     created = api.post("/api/v1/eventHooks", json=body, headers={"User-Agent": "okta-sdk-nodejs/7.1.0"})
     hook_id = created.json()["id"]
@@ -82,7 +82,7 @@ def _next(resp: httpx.Response) -> str | None:
     return None
 
 
-def test_polling_always_answers_a_next_link(api):  # noqa: F811
+def test_polling_always_answers_a_next_link(api):
     empty = _logs(api, 'eventType eq "nothing"')
     assert empty.json() == [] and _next(empty)
     api.post("/api/v1/eventHooks", json=event_hook_body("https://hooks.example.com/a", ["user.lifecycle.create"]))
@@ -98,7 +98,7 @@ def test_polling_always_answers_a_next_link(api):  # noqa: F811
     assert len(bounded.json()) == 2 and _next(bounded) is None
 
 
-def test_published_comparisons_filter_by_time(api):  # noqa: F811
+def test_published_comparisons_filter_by_time(api):
     for name in ("A", "B"):
         api.post("/api/v1/eventHooks", json=event_hook_body(f"https://hooks.example.com/{name}",
                                                             ["user.lifecycle.create"], name=name))
@@ -129,7 +129,7 @@ def test_event_hook_filter_word_operators():
     assert not compile_filter("event.debugData.risk lt 7")(event)
 
 
-def test_every_api_answer_has_request_id_and_rate_limit_headers(api, server):  # noqa: F811
+def test_every_api_answer_has_request_id_and_rate_limit_headers(api, server):
     answers = [api.get("/api/v1/eventHooks"), api.get("/api/v1/logs"), api.get("/api/v1/eventHooks/nope"),
                httpx.get(server.url + "/api/v1/inlineHooks")]  # 401: no token
     assert [a.status_code for a in answers] == [200, 200, 404, 401]

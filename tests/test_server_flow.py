@@ -22,7 +22,7 @@ from tests.helpers.server import (
 )
 
 
-def _verified_hook(api: httpx.Client, httpserver: Any, path: str = "/events", **kw: Any) -> dict:  # noqa: F811
+def _verified_hook(api: httpx.Client, httpserver: Any, path: str = "/events", **kw: Any) -> dict:
     answer_verification(httpserver, path)
     hook = api.post("/api/v1/eventHooks", json=event_hook_body(httpserver.url_for(path), **kw)).json()
     resp = api.post(f"/api/v1/eventHooks/{hook['id']}/lifecycle/verify")
@@ -34,12 +34,12 @@ def _posts(httpserver: Any, path: str = "/events") -> list[dict]:
     return [req.json for req, _ in httpserver.log if req.method == "POST" and req.path == path]
 
 
-def _wait(api: httpx.Client) -> None:  # noqa: F811
+def _wait(api: httpx.Client) -> None:
     resp = api.post("/_emulator/wait", json={"timeout": 10})
     assert resp.status_code == 200 and resp.json()["idle"] is True, resp.text
 
 
-def test_triggered_event_reaches_verified_hook_and_the_system_log(api: httpx.Client, httpserver: Any) -> None:  # noqa: F811
+def test_triggered_event_reaches_verified_hook_and_the_system_log(api: httpx.Client, httpserver: Any) -> None:
     httpserver.expect_request("/events", method="POST").respond_with_data("", status=200)
     hook = _verified_hook(api, httpserver)
     resp = api.post("/_emulator/events", json={"eventType": "user.lifecycle.create", "count": 3})
@@ -70,7 +70,7 @@ def test_triggered_event_reaches_verified_hook_and_the_system_log(api: httpx.Cli
     assert "my-shared-secret" not in str(full["attempts"])  # secrets are masked in records
 
 
-def test_only_active_verified_subscribed_hooks_receive(api: httpx.Client, httpserver: Any) -> None:  # noqa: F811
+def test_only_active_verified_subscribed_hooks_receive(api: httpx.Client, httpserver: Any) -> None:
     for path in ("/verified", "/unverified", "/inactive", "/other-type"):
         httpserver.expect_request(path, method="POST").respond_with_data("", status=204)
     _verified_hook(api, httpserver, "/verified", name="verified")
@@ -85,7 +85,7 @@ def test_only_active_verified_subscribed_hooks_receive(api: httpx.Client, httpse
         assert _posts(httpserver, path) == []
 
 
-def test_events_are_batched(api: httpx.Client, httpserver: Any) -> None:  # noqa: F811
+def test_events_are_batched(api: httpx.Client, httpserver: Any) -> None:
     httpserver.expect_request("/events", method="POST").respond_with_data("", status=200)
     _verified_hook(api, httpserver, items=["user.lifecycle.create", "group.user_membership.add"])
     api.post("/_emulator/events", json={"eventType": ["user.lifecycle.create", "group.user_membership.add"],
@@ -95,7 +95,7 @@ def test_events_are_batched(api: httpx.Client, httpserver: Any) -> None:  # noqa
     assert sum(sizes) == 120 and max(sizes) <= 50 and len(sizes) == 3
 
 
-def test_failed_delivery_is_retried_once_and_logged(api: httpx.Client, httpserver: Any) -> None:  # noqa: F811
+def test_failed_delivery_is_retried_once_and_logged(api: httpx.Client, httpserver: Any) -> None:
     httpserver.expect_request("/events", method="POST").respond_with_data("down", status=503)
     hook = _verified_hook(api, httpserver)
     api.post("/_emulator/events", json={"eventType": "user.lifecycle.create"})
@@ -109,7 +109,7 @@ def test_failed_delivery_is_retried_once_and_logged(api: httpx.Client, httpserve
     assert len(_posts(httpserver)) == 2  # event_hook.delivery is not eligible: never re-delivered
 
 
-def test_flow_runs_the_registered_inline_hook(api: httpx.Client, httpserver: Any, okta_example: Any) -> None:  # noqa: F811
+def test_flow_runs_the_registered_inline_hook(api: httpx.Client, httpserver: Any, okta_example: Any) -> None:
     assert_okta_error(api.post("/_emulator/flows/token", json={}), 404, "E0000007", "Register and activate")
     httpserver.expect_request("/token", method="POST").respond_with_json(
         okta_example("token.response.add-claims.json"))
@@ -126,7 +126,7 @@ def test_flow_runs_the_registered_inline_hook(api: httpx.Client, httpserver: Any
     assert_okta_error(api.post("/_emulator/flows/event", json={}), 400, "E0000001", "not an inline kind")
 
 
-def test_trigger_validation(api: httpx.Client) -> None:  # noqa: F811
+def test_trigger_validation(api: httpx.Client) -> None:
     assert_okta_error(api.post("/_emulator/events", json={"eventType": "user.lifecycle.craete"}), 400, "E0000001",
                       "Did you mean 'user.lifecycle.create'")
     assert_okta_error(api.post("/_emulator/events", json={"eventType": "user.lifecycle.create", "count": 0}), 400,
@@ -134,13 +134,13 @@ def test_trigger_validation(api: httpx.Client) -> None:  # noqa: F811
     assert_okta_error(api.post("/_emulator/events", json={}), 400, "E0000001", "eventType")
 
 
-def test_trigger_overrides_apply(api: httpx.Client) -> None:  # noqa: F811
+def test_trigger_overrides_apply(api: httpx.Client) -> None:
     resp = api.post("/_emulator/events", json={"eventType": "user.lifecycle.create", "count": 2,
                                                "overrides": {"outcome.result": "FAILURE"}})
     assert [e["outcome"]["result"] for e in resp.json()["events"]] == ["FAILURE", "FAILURE"]
 
 
-def test_reset_and_reseed(api: httpx.Client) -> None:  # noqa: F811
+def test_reset_and_reseed(api: httpx.Client) -> None:
     api.post("/api/v1/inlineHooks", json=inline_hook_body("https://example.com/t"))
     api.post("/_emulator/events", json={"eventType": "user.session.start"})
     assert api.post("/_emulator/reset").json() == {"reset": True}
@@ -168,14 +168,14 @@ def test_reseed_repeats_the_same_events_with_a_fixed_clock() -> None:
 
 # -- System Log API ------------------------------------------------------------------------------------------
 
-def _seed_logs(api: httpx.Client) -> list[dict]:  # noqa: F811
+def _seed_logs(api: httpx.Client) -> list[dict]:
     events = []
     for event_type, count in (("user.lifecycle.create", 3), ("user.session.start", 2), ("group.user_membership.add", 2)):
         events += api.post("/_emulator/events", json={"eventType": event_type, "count": count}).json()["events"]
     return events
 
 
-def test_logs_filter_and_or(api: httpx.Client) -> None:  # noqa: F811
+def test_logs_filter_and_or(api: httpx.Client) -> None:
     events = _seed_logs(api)
     actor = events[0]["actor"]["id"]
     target = events[5]["target"][0]["id"]
@@ -193,7 +193,7 @@ def test_logs_filter_and_or(api: httpx.Client) -> None:  # noqa: F811
                       "E0000031", "double-quoted string")
 
 
-def test_logs_q_limit_pagination_and_sort(api: httpx.Client) -> None:  # noqa: F811
+def test_logs_q_limit_pagination_and_sort(api: httpx.Client) -> None:
     events = _seed_logs(api)
     login = events[0]["actor"]["alternateId"]
     found = api.get("/api/v1/logs", params={"q": login}).json()
@@ -217,7 +217,7 @@ def test_logs_q_limit_pagination_and_sort(api: httpx.Client) -> None:  # noqa: F
     assert_okta_error(api.get("/api/v1/logs", params={"limit": 5000}), 400, "E0000001", "out of range")
 
 
-def test_logs_since_until(api: httpx.Client) -> None:  # noqa: F811
+def test_logs_since_until(api: httpx.Client) -> None:
     events = _seed_logs(api)
     assert api.get("/api/v1/logs", params={"since": "2100-01-01T00:00:00Z"}).json() == []
     assert api.get("/api/v1/logs", params={"until": "2000-01-01T00:00:00.000Z",
@@ -253,7 +253,7 @@ def test_tls_server_with_self_signed_certificate() -> None:
         handle.stop()
 
 
-def test_event_hook_filter_selects_the_events_delivered(api: httpx.Client, httpserver: Any) -> None:  # noqa: F811
+def test_event_hook_filter_selects_the_events_delivered(api: httpx.Client, httpserver: Any) -> None:
     httpserver.expect_request("/events", method="POST").respond_with_data("", status=200)
     hook = _verified_hook(api, httpserver, items=["group.user_membership.add", "user.lifecycle.create"])
     body = event_hook_body(httpserver.url_for("/events"), items=["group.user_membership.add", "user.lifecycle.create"])
@@ -274,7 +274,7 @@ def test_event_hook_filter_selects_the_events_delivered(api: httpx.Client, https
     assert sorted(delivered) == sorted([sales[0]["uuid"], created[0]["uuid"]])
 
 
-def test_event_hook_filter_syntax_is_validated(api: httpx.Client) -> None:  # noqa: F811
+def test_event_hook_filter_syntax_is_validated(api: httpx.Client) -> None:
     body = event_hook_body("https://example.com/h", items=["group.user_membership.add"])
     body["events"]["filter"] = {"type": "EXPRESSION_LANGUAGE", "eventFilterMap": [
         {"event": "group.user_membership.add", "condition": {"expression": "event.target.?[type eq "}}]}
@@ -282,7 +282,7 @@ def test_event_hook_filter_syntax_is_validated(api: httpx.Client) -> None:  # no
                       "eventFilterMap[0].condition.expression", "ends too early")
 
 
-def test_flows_after_a_reseed_get_fresh_delivery_ids(api: httpx.Client, httpserver: Any) -> None:  # noqa: F811
+def test_flows_after_a_reseed_get_fresh_delivery_ids(api: httpx.Client, httpserver: Any) -> None:
     """A reseed replays the id sequence; new deliveries must not collide with the ones already stored."""
     httpserver.expect_request("/token").respond_with_data("", status=204)
     api.post("/api/v1/inlineHooks", json=inline_hook_body(httpserver.url_for("/token")))
@@ -294,7 +294,7 @@ def test_flows_after_a_reseed_get_fresh_delivery_ids(api: httpx.Client, httpserv
     assert len(deliveries) == 2 and len({d["id"] for d in deliveries}) == 2
 
 
-def test_delivered_events_name_every_target_hook_and_drop_request(api: httpx.Client,  # noqa: F811
+def test_delivered_events_name_every_target_hook_and_drop_request(api: httpx.Client,
                                                                    httpserver: Any) -> None:
     for path in ("/one", "/two"):
         httpserver.expect_request(path, method="POST").respond_with_data("", status=200)

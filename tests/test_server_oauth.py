@@ -14,12 +14,12 @@ from werkzeug import Request, Response
 from tests.helpers.server import assert_okta_error, inline_hook_body
 
 
-def _client(api: httpx.Client) -> tuple[str, str, dict]:  # noqa: F811
+def _client(api: httpx.Client) -> tuple[str, str, dict]:
     org = api.get("/_emulator/org").json()
     return org["clientId"], org["clientSecret"], org
 
 
-def _verify(server: Any, token: str, audience: str) -> dict:  # noqa: F811
+def _verify(server: Any, token: str, audience: str) -> dict:
     jwks = httpx.get(server.url + "/oauth2/default/v1/keys").json()
     header = jwt.get_unverified_header(token)
     key = next(k for k in jwt.PyJWKSet.from_dict(jwks).keys if k.key_id == header["kid"])
@@ -27,7 +27,7 @@ def _verify(server: Any, token: str, audience: str) -> dict:  # noqa: F811
                       issuer=server.url + "/oauth2/default")
 
 
-def _token_hook(api: httpx.Client, httpserver: Any, answer: dict | None = None, status: int = 200) -> None:  # noqa: F811
+def _token_hook(api: httpx.Client, httpserver: Any, answer: dict | None = None, status: int = 200) -> None:
     def handler(request: Request) -> Response:
         body = request.get_json()
         add = [{"op": "add", "path": "/claims/grant_seen", "value": body["data"]["context"]["protocol"]["request"][
@@ -40,7 +40,7 @@ def _token_hook(api: httpx.Client, httpserver: Any, answer: dict | None = None, 
     assert resp.status_code == 200, resp.text
 
 
-def test_discovery_and_jwks(server: Any) -> None:  # noqa: F811
+def test_discovery_and_jwks(server: Any) -> None:
     conf = httpx.get(server.url + "/oauth2/default/.well-known/openid-configuration").json()
     assert conf["issuer"] == server.url + "/oauth2/default"
     assert conf["jwks_uri"] == server.url + "/oauth2/default/v1/keys"
@@ -49,7 +49,7 @@ def test_discovery_and_jwks(server: Any) -> None:  # noqa: F811
     assert keys and keys[0]["kty"] == "RSA" and keys[0]["alg"] == "RS256"
 
 
-def test_client_credentials_token_carries_the_hook_claim(server: Any, api: httpx.Client, httpserver: Any) -> None:  # noqa: F811
+def test_client_credentials_token_carries_the_hook_claim(server: Any, api: httpx.Client, httpserver: Any) -> None:
     _token_hook(api, httpserver)
     cid, secret, _ = _client(api)
     resp = httpx.post(server.url + "/oauth2/default/v1/token", auth=(cid, secret),
@@ -68,7 +68,7 @@ def test_client_credentials_token_carries_the_hook_claim(server: Any, api: httpx
     assert flows and flows[0]["verdict"] == "ok"
 
 
-def test_password_grant_issues_id_token_for_a_synthetic_user(server: Any, api: httpx.Client,  # noqa: F811
+def test_password_grant_issues_id_token_for_a_synthetic_user(server: Any, api: httpx.Client,
                                                             httpserver: Any) -> None:
     _token_hook(api, httpserver)
     cid, secret, org = _client(api)
@@ -87,7 +87,7 @@ def test_password_grant_issues_id_token_for_a_synthetic_user(server: Any, api: h
     assert bad.status_code == 400 and bad.json()["error"] == "invalid_grant"
 
 
-def test_without_a_hook_tokens_are_plain(server: Any, api: httpx.Client) -> None:  # noqa: F811
+def test_without_a_hook_tokens_are_plain(server: Any, api: httpx.Client) -> None:
     cid, secret, _ = _client(api)
     resp = httpx.post(server.url + "/oauth2/default/v1/token", auth=(cid, secret),
                       data={"grant_type": "client_credentials"})
@@ -95,7 +95,7 @@ def test_without_a_hook_tokens_are_plain(server: Any, api: httpx.Client) -> None
     assert "grant_seen" not in claims and claims["cid"] == cid
 
 
-def test_hook_error_gives_server_error(server: Any, api: httpx.Client, httpserver: Any) -> None:  # noqa: F811
+def test_hook_error_gives_server_error(server: Any, api: httpx.Client, httpserver: Any) -> None:
     _token_hook(api, httpserver, answer={"error": {"errorSummary": "Customer is blocked"}})
     cid, secret, _ = _client(api)
     resp = httpx.post(server.url + "/oauth2/default/v1/token", auth=(cid, secret),
@@ -104,7 +104,7 @@ def test_hook_error_gives_server_error(server: Any, api: httpx.Client, httpserve
     assert resp.json() == {"error": "server_error", "error_description": "Customer is blocked"}
 
 
-def test_failing_hook_fails_open(server: Any, api: httpx.Client, httpserver: Any) -> None:  # noqa: F811
+def test_failing_hook_fails_open(server: Any, api: httpx.Client, httpserver: Any) -> None:
     _token_hook(api, httpserver, answer={"oops": True}, status=500)
     cid, secret, _ = _client(api)
     resp = httpx.post(server.url + "/oauth2/default/v1/token", auth=(cid, secret),
@@ -119,11 +119,11 @@ def test_failing_hook_fails_open(server: Any, api: httpx.Client, httpserver: Any
     (None, {"grant_type": "authorization_code"}, 400, "invalid_grant"),  # no code (the flow: test_oidc_code_flow.py)
     (None, {"grant_type": "client_credentials", "scope": "openid"}, 400, "invalid_scope"),
 ])
-def test_token_errors(server: Any, api: httpx.Client, auth: Any, data: dict, status: int, error: str) -> None:  # noqa: F811
+def test_token_errors(server: Any, api: httpx.Client, auth: Any, data: dict, status: int, error: str) -> None:
     cid, secret, _ = _client(api)
     resp = httpx.post(server.url + "/oauth2/default/v1/token", auth=auth or (cid, secret), data=data)
     assert resp.status_code == status and resp.json()["error"] == error
 
 
-def test_org_endpoint_needs_the_api_token(server: Any) -> None:  # noqa: F811
+def test_org_endpoint_needs_the_api_token(server: Any) -> None:
     assert_okta_error(httpx.get(server.url + "/_emulator/org"), 401, "E0000011")

@@ -21,7 +21,7 @@ def _app_routes() -> set[tuple[str, str, str]]:
         app.extensions["okta_hooks"].close()
 
 
-def test_served_document_matches_the_route_table(server: Any) -> None:  # noqa: F811
+def test_served_document_matches_the_route_table(server: Any) -> None:
     doc = httpx.get(server.url + "/_emulator/openapi.json").json()  # public, no token needed
     assert doc["openapi"].startswith("3.")
     assert doc["servers"] == [{"url": server.url}]

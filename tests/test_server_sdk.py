@@ -34,7 +34,7 @@ def _sdk_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OKTA_TESTING_TESTINGDISABLEHTTPSCHECK", "true")
 
 
-def test_sdk_event_hook_lifecycle(server: Any, httpserver: Any) -> None:  # noqa: F811
+def test_sdk_event_hook_lifecycle(server: Any, httpserver: Any) -> None:
     import okta.models as models
 
     answer_verification(httpserver, "/events")
@@ -89,7 +89,7 @@ def test_sdk_event_hook_lifecycle(server: Any, httpserver: Any) -> None:  # noqa
     asyncio.run(scenario())
 
 
-def test_sdk_inline_hook_lifecycle(server: Any, httpserver: Any) -> None:  # noqa: F811
+def test_sdk_inline_hook_lifecycle(server: Any, httpserver: Any) -> None:
     import okta.models as models
 
     uri = httpserver.url_for("/token")

@@ -27,7 +27,7 @@ def _shape(event: dict) -> tuple:
             [t["type"] for t in event["target"]], sorted(event))
 
 
-def test_server_and_facade_build_the_same_shape(server: Any, api: httpx.Client, httpserver: Any) -> None:  # noqa: F811
+def test_server_and_facade_build_the_same_shape(server: Any, api: httpx.Client, httpserver: Any) -> None:
     answer_verification(httpserver)
     answer_token_with_claim(httpserver)
     hook = api.post("/api/v1/eventHooks", json=event_hook_body(httpserver.url_for("/hook"))).json()

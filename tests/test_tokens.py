@@ -92,7 +92,7 @@ def test_verify_checks_signature_kid_audience_issuer_and_times() -> None:
         verify(forged, keys, check_times=False)
 
 
-def test_server_password_grant_without_a_hook_mints_both_tokens(server: Any, api: httpx.Client) -> None:  # noqa: F811
+def test_server_password_grant_without_a_hook_mints_both_tokens(server: Any, api: httpx.Client) -> None:
     org = api.get("/_emulator/org").json()
     user = org["users"][1]
     resp = httpx.post(server.url + "/oauth2/default/v1/token",
