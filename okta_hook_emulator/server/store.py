@@ -183,17 +183,12 @@ class Store:
     # -- System Log -------------------------------------------------------------------------------------
     def append_logs(self, events: Iterable[dict]) -> list[int]:
         """Write LogEvents (queued for delivery); returns their sequence numbers."""
-        seqs = []
-        with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                for e in events:
-                    seqs.append(self._insert_log(e))
-                self._conn.execute("COMMIT")
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-        return seqs
+        rows = [_log_row(e) for e in events]
+        with self.atomic():
+            self._conn.executemany(_INSERT_LOG, rows)
+            # one writer inside one transaction on an AUTOINCREMENT table: the new rows are consecutive
+            last = self._conn.execute("SELECT last_insert_rowid()").fetchone()[0]
+        return list(range(last - len(rows) + 1, last + 1)) if rows else []
 
     def _dispatch_cursor(self) -> int:
         """The last System Log sequence number fanned out (meta ``dispatched_through``); a file from before the
@@ -207,10 +202,11 @@ class Store:
         self._conn.execute("INSERT INTO meta (key, value) VALUES ('dispatched_through', ?)", (str(cursor),))
         return cursor
 
-    def undispatched_logs(self, limit: int = 500) -> list[tuple[int, str, str]]:
-        """``(seq, eventType, JSON)`` of System Log events not yet fanned out to the event hooks, oldest first."""
-        rows = self._read("SELECT seq, event_type, data FROM logs WHERE seq > ? ORDER BY seq LIMIT ?",
-                          (self._dispatched, limit))
+    def undispatched_logs(self, limit: int = 500, *, data: bool = True) -> list[tuple[int, str, str | None]]:
+        """``(seq, eventType, JSON)`` of System Log events not yet fanned out to the event hooks, oldest first
+        (``data=False``: the JSON is not read and is None, for a fan-out that filters on the type alone)."""
+        rows = self._read(f"SELECT seq, event_type, {'data' if data else 'NULL'} FROM logs WHERE seq > ? "
+                          "ORDER BY seq LIMIT ?", (self._dispatched, limit))
         return [(r[0], r[1], r[2]) for r in rows]
 
     def dispatch(self, seqs: Iterable[int], fanout: Iterable[tuple[str, int, str]]) -> None:
@@ -263,9 +259,7 @@ class Store:
                                       "(SELECT COUNT(*) FROM outbox)", (self._dispatched,)).fetchone()[0]
 
     def _insert_log(self, e: dict) -> int:
-        cur = self._conn.execute("INSERT INTO logs (uuid, published, event_type, data) VALUES (?, ?, ?, ?)",
-                                 (e.get("uuid", ""), e.get("published", ""), e.get("eventType", ""), _dumps(e)))
-        return cur.lastrowid or 0
+        return self._conn.execute(_INSERT_LOG, _log_row(e)).lastrowid or 0
 
     def query_logs(self, *, since: str | None = None, until: str | None = None, after: int | None = None,
                    descending: bool = False, limit: int = 100,
@@ -356,6 +350,13 @@ class Store:
             for table in ("hooks", "logs", "deliveries", "outbox", "users"):
                 self._conn.execute(f"DELETE FROM {table}")
             self._conn.execute("COMMIT")
+
+
+_INSERT_LOG = "INSERT INTO logs (uuid, published, event_type, data) VALUES (?, ?, ?, ?)"
+
+
+def _log_row(e: dict) -> tuple[str, str, str, str]:
+    return e.get("uuid", ""), e.get("published", ""), e.get("eventType", ""), _dumps(e)
 
 
 def _make_private(path: Path) -> None:

@@ -177,7 +177,10 @@ class DeliveryWorker:
         """Fan one chunk of the System Log queue out to the hooks' queues; returns how many events were handled
         (0 when nothing was waiting)."""
         st = self.state
-        rows = st.store.undispatched_logs(BATCH_READ)
+        hooks = [(hook, _filters(hook)) for hook in st.store.list_hooks("event") if _deliverable(hook)]
+        # the events' JSON is read only when a filter (an expression on the event) has to look at it
+        rows = st.store.undispatched_logs(BATCH_READ, data=any(
+            predicate is not None for _, filters in hooks for predicate in filters.values()))
         if not rows:
             return 0
         self._enter()
@@ -185,10 +188,7 @@ class DeliveryWorker:
             fanout: list[tuple[str, int]] = []
             touched: set[str] = set()
             parsed: dict[int, dict] = {}
-            for hook in st.store.list_hooks("event"):
-                if not _deliverable(hook):
-                    continue
-                filters = _filters(hook)
+            for hook, filters in hooks:
                 for seq, event_type, data in rows:
                     if event_type not in filters:
                         continue
@@ -196,7 +196,7 @@ class DeliveryWorker:
                     if predicate is not None:
                         event = parsed.get(seq)
                         if event is None:
-                            event = parsed[seq] = json.loads(data)
+                            event = parsed[seq] = json.loads(data or "{}")
                         if not predicate(event):
                             continue
                     fanout.append((hook["id"], seq))
