@@ -94,10 +94,11 @@ class ServerState:
         self.write_logs([event])
         return event
 
-    def write_logs(self, events: list[dict]) -> None:
-        """Write ready LogEvents to the System Log (they are queued for the event-hook worker)."""
+    def write_logs(self, events: list[dict], texts: list[str] | None = None) -> None:
+        """Write ready LogEvents to the System Log (they are queued for the event-hook worker); ``texts``: the
+        events already encoded as JSON, when the caller has them."""
         if events:
-            self.store.append_logs(events)
+            self.store.append_logs(events, texts)
             if self.worker is not None:
                 self.worker.wake()
 

@@ -181,9 +181,13 @@ class Store:
         return self._run("DELETE FROM hooks WHERE id = ? AND category = ?", (hook_id, category)) > 0
 
     # -- System Log -------------------------------------------------------------------------------------
-    def append_logs(self, events: Iterable[dict]) -> list[int]:
-        """Write LogEvents (queued for delivery); returns their sequence numbers."""
-        rows = [_log_row(e) for e in events]
+    def append_logs(self, events: Iterable[dict], texts: Iterable[str] | None = None) -> list[int]:
+        """Write LogEvents (queued for delivery); returns their sequence numbers. ``texts``: the events already
+        encoded as JSON, one per event, when the caller has them (stored as they are)."""
+        if texts is None:
+            rows = [_log_row(e) for e in events]
+        else:
+            rows = [_log_row(e, text) for e, text in zip(events, texts, strict=True)]
         with self.atomic():
             self._conn.executemany(_INSERT_LOG, rows)
             # one writer inside one transaction on an AUTOINCREMENT table: the new rows are consecutive
@@ -355,8 +359,8 @@ class Store:
 _INSERT_LOG = "INSERT INTO logs (uuid, published, event_type, data) VALUES (?, ?, ?, ?)"
 
 
-def _log_row(e: dict) -> tuple[str, str, str, str]:
-    return e.get("uuid", ""), e.get("published", ""), e.get("eventType", ""), _dumps(e)
+def _log_row(e: dict, text: str | None = None) -> tuple[str, str, str, str]:
+    return e.get("uuid", ""), e.get("published", ""), e.get("eventType", ""), _dumps(e) if text is None else text
 
 
 def _make_private(path: Path) -> None:
