@@ -138,7 +138,7 @@ def parse_inline(items: tuple[str, ...] | list[str]) -> list[tuple[Any, str]]:
     for item in items:
         name, sep, url = item.partition("=")
         if not sep or not name or not url:
-            raise EmulatorUsageError(f"--inline expects KIND=URL (e.g. token=http://127.0.0.1:8080/token), "
+            raise EmulatorUsageError(f"--inline expects KIND=URL (e.g. token=http://127.0.0.1:8080/hooks), "
                                      f"got '{item}'.")
         kind = get_kind(name)
         if not kind.inline:
@@ -236,7 +236,7 @@ def _fail_usage(message: str) -> NoReturn:
 @click.option("--events", "events", default=None, metavar="TYPE,...",
               help="Event types the event hook subscribes to (default: all eligible types).")
 @click.option("--inline", "inline", multiple=True, metavar="KIND=URL",
-              help="An inline hook to register, e.g. token=http://127.0.0.1:8080/token (repeatable).")
+              help="An inline hook to register, e.g. token=http://127.0.0.1:8080/hooks (repeatable).")
 @click.option("--secret", default=None, metavar="VALUE",
               help="Sent as the hooks' 'Authorization' header value (Okta's HEADER auth scheme).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface the org binds.")

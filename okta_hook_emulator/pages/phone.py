@@ -18,9 +18,10 @@ from urllib.parse import urlencode
 from flask import Response, current_app, redirect, request, session
 
 from ..server.app import state
+from ..server.inline_hooks import active_hook
 from ..server.users import Account, save_account
 from . import bp
-from .registration import E164, INVALID_PHONE, active_hook, run_hook
+from .registration import E164, INVALID_PHONE, run_hook
 from .session import carry_hook_calls, check_form_token, safe_from_uri, signed_in_account
 from .signin import render_page
 

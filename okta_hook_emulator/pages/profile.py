@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from flask import Response, redirect, request, session
 
 from ..server.app import state
+from ..server.inline_hooks import active_hook
 from ..server.users import Account, find_account, save_account
 from . import bp
 from .registration import (
@@ -21,7 +22,6 @@ from .registration import (
     FORM_HAS_ERRORS,
     PROFILE_SCHEMA,
     Attribute,
-    active_hook,
     attribute_value,
     run_hook,
     shown_errors,

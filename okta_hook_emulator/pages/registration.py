@@ -5,8 +5,8 @@ profile; the core's judge decides. Denied: the hook's messages are shown above t
 error causes name. Allowed (or no hook): the user is created with the hook's profile changes and the typed
 password, the System Log gets ``user.lifecycle.create`` / ``user.lifecycle.activate``, and the person is signed in.
 
-Also the helpers the other hosted flows share: the profile schema and running a hook (``active_hook``, the
-ACTIVE hook of a kind, is ``server/inline_hooks.active_hook``, re-exported here)."""
+Also the helpers the other hosted flows share: the profile schema and running a hook (the ACTIVE hook of a
+kind is ``server/inline_hooks.active_hook``)."""
 
 from __future__ import annotations
 

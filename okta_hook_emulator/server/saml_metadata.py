@@ -81,10 +81,12 @@ _NETLOC = re.compile(r"[A-Za-z0-9.\-]+(:[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](:[0-9]{1
 def saml_hook_for(st: Any, app: SamlApp) -> dict | None:
     """The inline hook an SSO to ``app`` runs: the app's own when it names one (and it is ACTIVE), else the org's
     first ACTIVE SAML hook; None when there is none (docs/okta-behaviour.md#saml-sso)."""
-    hooks = [h for h in st.store.list_hooks("inline") if h["type"] == SAML_HOOK_TYPE and h["status"] == "ACTIVE"]
+    from .inline_hooks import active_hook
+
     if app.inline_hook_id:
-        return next((h for h in hooks if h["id"] == app.inline_hook_id), None)
-    return hooks[0] if hooks else None
+        hook = st.store.get_hook("inline", app.inline_hook_id)
+        return hook if hook and hook["type"] == SAML_HOOK_TYPE and hook["status"] == "ACTIVE" else None
+    return active_hook("saml", st)
 
 
 def _url(body: dict, field: str) -> str:
