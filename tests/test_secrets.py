@@ -9,7 +9,6 @@ import inspect
 import json
 import os
 import re
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -22,6 +21,7 @@ import pytest
 
 from okta_hook_emulator.server import serve
 from tests.helpers.examples import hostile_hook
+from tests.helpers.server import stop_cli_server
 
 TOKEN = "00PlantedApiToken-7f3k2j9q"
 EVENT_SECRET = "planted-event-secret-5b1d"
@@ -60,11 +60,7 @@ class Server:
             self.output.append(line)
 
     def stop(self) -> str:
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
+        stop_cli_server(self.proc)
         self._reader.join(5)
         return "".join(self.output)
 

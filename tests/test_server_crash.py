@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import signal
 import sqlite3
-import subprocess
 import time
 from pathlib import Path
 
@@ -16,7 +15,7 @@ import httpx
 import pytest
 
 from tests.helpers.hooks import HookService
-from tests.helpers.server import start_cli_server
+from tests.helpers.server import start_cli_server, stop_cli_server
 
 pytestmark = pytest.mark.slow
 
@@ -106,11 +105,7 @@ def test_sigkill_mid_delivery_loses_nothing(tmp_path, hook):
             api.post("/_emulator/events", json={"eventType": EVENT_TYPE, "count": 1})
             assert api.post("/_emulator/wait", json={"timeout": 30}).json()["idle"]
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_cli_server(proc)
     delivered: set[str] = set()
     for (data,) in rows(db, "SELECT data FROM deliveries WHERE kind = 'event' AND verdict = 'ok'"):
         delivered |= {e["uuid"] for e in json.loads(data)["request"]["data"]["events"]}

@@ -4,7 +4,6 @@ a hook only the batch it had not yet recorded."""
 from __future__ import annotations
 
 import signal
-import subprocess
 import time
 
 import httpx
@@ -12,7 +11,7 @@ import pytest
 
 from okta_hook_emulator.server import serve
 from tests.helpers.hooks import HookService
-from tests.helpers.server import AUTH, TOKEN, event_hook_body, start_cli_server
+from tests.helpers.server import AUTH, TOKEN, event_hook_body, start_cli_server, stop_cli_server
 
 EVENT_TYPE = "user.lifecycle.create"
 
@@ -84,11 +83,7 @@ def test_a_crash_resends_to_a_hook_only_what_was_not_recorded(tmp_path):
         with httpx.Client(base_url=url, headers=AUTH, timeout=60) as client:
             assert client.post("/_emulator/wait", json={"timeout": 60}).json()["idle"]
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_cli_server(proc)
         hook.stop()
     resent = hook.acked[before:]
     assert set(e["uuid"] for e in fired) == set(acked_before) | set(resent)  # nothing lost

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -108,3 +109,13 @@ def start_cli_server(db: Path, token: str = TOKEN) -> tuple[subprocess.Popen, st
             return proc, url
     proc.kill()
     raise AssertionError("server did not start:\n" + "".join(lines))
+
+
+def stop_cli_server(proc: subprocess.Popen) -> None:
+    """Stop a server started as a subprocess as Ctrl-C would (SIGTERM: it drains its deliveries), killing it
+    after 20 s."""
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
