@@ -15,7 +15,6 @@ from typing import Any, NoReturn
 import click
 
 from ..errors import EmulatorUsageError
-from ..scenarios.reasons import delivery_reason, failed_checks, plural, problem_reasons
 
 ENV_ORG_URL = "OKTA_HOOKS_ORG_URL"
 ENV_TOKEN = "OKTA_HOOKS_TOKEN"
@@ -28,6 +27,12 @@ def failure_reason(record: dict) -> str:
     """Why a delivery did not go through, in Okta's terms ("timed out after 3 s", "connection refused",
     "HTTP 500 after 2 attempts", the broken rule, the failed verification check); "" when it went through.
     The wording is the scenario reports' (``scenarios/reasons.py``)."""
+    from ..scenarios.reasons import (  # lazily: the scenarios package is not needed at CLI start
+        delivery_reason,
+        failed_checks,
+        problem_reasons,
+    )
+
     outcome = record.get("outcome") if isinstance(record.get("outcome"), dict) else {}
     result = record.get("result") if isinstance(record.get("result"), dict) else {}
     if record.get("verdict") == "ok":
@@ -48,6 +53,8 @@ def failure_reason(record: dict) -> str:
 def delivery_line(record: dict, *, show_hook: bool = False) -> str:
     """One plain-text line for a delivery record: time, event type or flow, eventId, HTTP status, ms,
     attempts, verdict, and the reason when it failed. Never prints a Python ``None``."""
+    from ..scenarios.reasons import plural  # lazily: the scenarios package is not needed at CLI start
+
     attempts = record.get("attempts") or []
     created = str(record.get("createdAt") or "")
     when = created[11:23] if len(created) >= 19 and created[10] == "T" else created or "--:--:--"
@@ -183,6 +190,7 @@ def register_hooks(api: Any, forward_to: str | None, types: list[str], inline: l
                    secret: str | None) -> None:
     """Register (and verify) the hooks through the org's Management API (``api``: an httpx client with the
     token), printing one line per hook. Raises ``click.ClickException`` when one is refused or does not verify."""
+    from ..scenarios.reasons import plural  # lazily: the scenarios package is not needed at CLI start
     from ..server.event_hooks import MAX_EVENT_TYPES
 
     auth = {"authScheme": {"type": "HEADER", "key": "Authorization", "value": secret}} if secret else {}
