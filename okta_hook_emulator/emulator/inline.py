@@ -71,10 +71,10 @@ def _problems(kind: HookKind, body: Any, request: dict, size: int) -> list[Any]:
 
 
 def _warnings(kind: HookKind, body: Any, request: dict) -> list[Any]:
-    from ..payloads.validate import response_warnings
-
     if body is None:
         return []
+    from ..payloads.validate import response_warnings
+
     try:
         return list(response_warnings(kind, body, request))
     except Exception:  # noqa: BLE001 - a warning rule's bug must not crash the flow; warnings are optional

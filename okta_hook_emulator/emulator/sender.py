@@ -40,6 +40,9 @@ JSON = "application/json"
 
 _SECRET_NAME = re.compile(r"authorization|api[-_]?key|token|secret|password|passwd|cookie|credential|signature",
                           re.IGNORECASE)
+# The headers Okta itself sends (names as sent): never secret, so records need no pattern search for them.
+_OKTA_PLAIN_HEADERS = frozenset({"User-Agent", "X-Okta-Request-Id", "Cache-Control", "Pragma", "Accept",
+                                 "Content-Type", "X-Okta-Verification-Challenge"})
 
 
 def verification_headers(challenge: str, request_id: str) -> dict[str, str]:
@@ -77,11 +80,13 @@ def inline_headers(request_id: str) -> dict[str, str]:
 
 def is_secret_header(name: str) -> bool:
     """True for header names whose values are masked in records (authorization, x-api-key, *token*...)."""
-    return bool(_SECRET_NAME.search(name))
+    return name not in _OKTA_PLAIN_HEADERS and bool(_SECRET_NAME.search(name))
 
 
 def mask_headers(headers: Mapping[str, str], secret_names: set[str] = frozenset()) -> dict[str, str]:
     """A copy with secret values replaced by ``SECRET_MASK``."""
+    if not secret_names:
+        return {k: (R.SECRET_MASK if is_secret_header(k) else v) for k, v in headers.items()}
     lowered = {n.lower() for n in secret_names}
     return {k: (R.SECRET_MASK if k.lower() in lowered or is_secret_header(k) else v) for k, v in headers.items()}
 
