@@ -14,10 +14,13 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 from ..clock import Clock, SystemClock, iso
 from ..errors import EmulatorUsageError
 from ..payloads.catalog import HookKind, get_kind
+from . import events as event_delivery
+from . import exchange, inline
 from .policy import OKTA_DEFAULT_POLICY, DeliveryPolicy
 from .records import Delivery
 from .results import BatchDelivery, EventDeliveryResult, InlineResult, VerificationResult
 from .sender import Sender
+from .system_log import log_event_type
 from .transport import HookChannel
 
 if TYPE_CHECKING:
@@ -167,8 +170,6 @@ class Emulator:
 
         ``deferred=True`` returns a function that builds the event later (``PayloadFactory.deferred_log_event``:
         the clock and a child seed are drawn now)."""
-        from .system_log import log_event_type
-
         build = self.payloads.deferred_log_event if deferred else self.payloads.log_event
         return build(log_event_type(event_type), outcome=outcome, debug_data=debug_data, targets=targets,
                      actor=actor, overrides=overrides)
@@ -191,11 +192,9 @@ class Emulator:
                     user: Any = None, **policy_overrides: Any) -> EventDeliveryResult:
         """Deliver event-hook POSTs (batched envelopes); see :func:`emulator.events.send_events`. ``user``: the
         person the generated events are about (``payloads.generate.resolve_user``)."""
-        from .events import send_events
-
         channel = self.channel(target, auth_header, headers, hook_id)
         policy = self.resolve_policy(None, **policy_overrides)
-        return send_events(self, channel, policy, event_types=event_types, count=count, batch_size=batch_size,
+        return event_delivery.send_events(self, channel, policy, event_types=event_types, count=count, batch_size=batch_size,
                            duplicate=duplicate, out_of_order=out_of_order, delay=delay, overrides=overrides,
                            events=events, progress=progress, user=user)
 
@@ -205,19 +204,15 @@ class Emulator:
         """One event delivery POST for callers with an HTTP client of their own (load mode's Locust users): the
         ``com.okta.event_hook`` envelope of ``events`` (one batch) and the request Okta sends for it (headers,
         auth header, body bytes, policy). Send it (:meth:`deliver`), then :meth:`judge_event_delivery`."""
-        from .events import prepare_delivery
-
         channel = self.channel(target, auth_header, headers, hook_id)
         envelope = self.payloads.event_hook_envelope(list(events), hook_id=channel.hook_id)
-        return envelope, prepare_delivery(channel, envelope, self.resolve_policy(None, **policy_overrides))
+        return envelope, event_delivery.prepare_delivery(channel, envelope, self.resolve_policy(None, **policy_overrides))
 
     def judge_event_delivery(self, envelope: dict, prepared: PreparedRequest,
                              answer: Answer | Delivery) -> BatchDelivery:
         """Okta's acceptance of what came back for a prepared event delivery (one ``Answer`` or the ``Delivery``
         of every attempt): the same :class:`BatchDelivery` as :meth:`send_events` gives for that batch."""
-        from .events import judge_batch
-
-        return judge_batch(envelope, self._delivery_of(prepared, answer))
+        return event_delivery.judge_batch(envelope, self._delivery_of(prepared, answer))
 
     def call_inline(self, kind: str | HookKind, target: Any, *, request: dict | None = None,
                     request_type: str | None = None, variant: str | None = None,
@@ -231,9 +226,7 @@ class Emulator:
         hook_kind, channel, request, policy = self._inline_inputs(
             kind, target, request, request_type, variant, overrides, auth_header, headers, hook_id, user, oauth,
             policy_overrides)
-        from .inline import call_inline
-
-        return call_inline(self, hook_kind, channel, request, policy)
+        return inline.call_inline(self, hook_kind, channel, request, policy)
 
     def prepare_inline(self, kind: str | HookKind, target: Any, *, request: dict | None = None,
                        request_type: str | None = None, variant: str | None = None,
@@ -248,35 +241,27 @@ class Emulator:
         hook_kind, channel, request, policy = self._inline_inputs(
             kind, target, request, request_type, variant, overrides, auth_header, headers, hook_id, user, None,
             policy_overrides)
-        from .inline import prepare_inline
-
-        return prepare_inline(self, hook_kind, channel, request, policy)
+        return inline.prepare_inline(self, hook_kind, channel, request, policy)
 
     def judge_inline(self, call: InlineCall, answer: Answer | Delivery) -> InlineResult:
         """The second half of :meth:`call_inline`: Okta's judgement of what came back for a prepared ``call``,
         either one :class:`~okta_hook_emulator.emulator.exchange.Answer` (one attempt) or the ``Delivery`` of
         every attempt (``exchange.deliver`` / ``exchange.add_attempt`` build it with Okta's retries). Same
         verdicts, outcomes and System Log events as :meth:`call_inline`."""
-        from .inline import judge_inline
-
-        return judge_inline(self, call, self._delivery_of(call.http, answer))
+        return inline.judge_inline(self, call, self._delivery_of(call.http, answer))
 
     def _delivery_of(self, prepared: PreparedRequest, answer: Answer | Delivery) -> Delivery:
         """``answer`` as the one attempt of a delivery (a ``Delivery`` is returned unchanged)."""
-        from .exchange import add_attempt
-
         if isinstance(answer, Delivery):
             return answer
         delivery = Delivery()
-        add_attempt(delivery, prepared, answer, iso(self.clock.now()))
+        exchange.add_attempt(delivery, prepared, answer, iso(self.clock.now()))
         return delivery
 
     def deliver(self, prepared: PreparedRequest, send: Callable[[PreparedRequest], Answer]) -> Delivery:
         """Send a prepared request with your own client, attempt by attempt, under Okta's retry rules
         (``exchange.deliver``: ``send(prepared)`` is one attempt; stamped by this emulator's clock)."""
-        from .exchange import deliver
-
-        return deliver(prepared, send, lambda: iso(self.clock.now()))
+        return exchange.deliver(prepared, send, lambda: iso(self.clock.now()))
 
     def _inline_inputs(self, kind: str | HookKind, target: Any, request: dict | None, request_type: str | None,
                        variant: str | None, overrides: dict[str, Any] | None, auth_header: tuple[str, str] | None,
