@@ -93,41 +93,42 @@ def _secs(seconds: float) -> str:
 def attempt_of(prepared: PreparedRequest, answer: Answer, number: int, started_at: str) -> R.Attempt:
     """Okta's classification of one answer, recorded: a timeout (the transport's, or an answer completed after
     the budget), a connection error, a refused size, a redirect, an HTTP error or ok."""
-    policy = prepared.policy
-    budget, limit = prepared.timeout, prepared.max_response_bytes
+    transport, error = _classify(prepared, answer)
     response = None
     if answer.status is not None:
-        cut = policy.record_body_limit
+        cut = prepared.policy.record_body_limit
+        received = answer.received
         response = R.RecordedResponse(status=answer.status, headers=dict(answer.headers),
-                                      body=answer.body[:cut].decode("utf-8", errors="replace"),
-                                      size=answer.received,
-                                      truncated=answer.received >= limit or len(answer.body) > cut)
+                                      body=answer.body[:cut].decode("utf-8", errors="replace"), size=received,
+                                      truncated=received >= prepared.max_response_bytes or len(answer.body) > cut)
+    return R.Attempt(number=number, started_at=started_at, request=prepared.recorded, response=response,
+                     transport=transport, elapsed_ms=round(answer.elapsed_ms, 3), error=error,
+                     app_exception=answer.app_exception)
 
-    def make(transport: str, error: str | None) -> R.Attempt:
-        return R.Attempt(number=number, started_at=started_at, request=prepared.recorded, response=response,
-                         transport=transport, elapsed_ms=round(answer.elapsed_ms, 3), error=error,
-                         app_exception=answer.app_exception)
 
+def _classify(prepared: PreparedRequest, answer: Answer) -> tuple[str, str | None]:
+    """``(transport result, error)`` of one answer (``records`` transport results; error None when ok)."""
+    budget = prepared.timeout
     failure = answer.failure
     if answer.timed_out or failure == WIRE_TIMEOUT or (failure is None and answer.elapsed_ms > budget * 1000):
         why = f" ({answer.detail})" if failure == WIRE_TIMEOUT and answer.detail else ""
-        return make(R.TIMEOUT, f"no complete response within {_secs(budget)}{why}")
+        return R.TIMEOUT, f"no complete response within {_secs(budget)}{why}"
     if failure == WIRE_CONNECT:
-        return make(R.CONNECTION_ERROR, f"could not connect: {answer.detail}")
+        return R.CONNECTION_ERROR, f"could not connect: {answer.detail}"
     if failure == WIRE_PROTOCOL:
-        return make(R.CONNECTION_ERROR, f"invalid HTTP response: {answer.detail}")
+        return R.CONNECTION_ERROR, f"invalid HTTP response: {answer.detail}"
     if failure is not None or answer.status is None:
-        return make(R.CONNECTION_ERROR, answer.detail or "no answer")
-    status = answer.status
+        return R.CONNECTION_ERROR, answer.detail or "no answer"
+    status, limit = answer.status, prepared.max_response_bytes
     if answer.received >= limit:
-        return make(R.TOO_LARGE, f"response body is {answer.received} bytes or more; it must be less than "
-                                 f"{limit} bytes ({limit // 1024} KB)")
+        return R.TOO_LARGE, (f"response body is {answer.received} bytes or more; it must be less than {limit} "
+                             f"bytes ({limit // 1024} KB)")
     if 200 <= status < 300:
-        return make(R.OK, None)
+        return R.OK, None
     if 300 <= status < 400:
         where = answer.headers.get("Location") or answer.headers.get("location") or "?"
-        return make(R.REDIRECT, f"HTTP {status} redirect to {where} (Okta does not follow redirects)")
-    return make(R.HTTP_ERROR, f"HTTP {status}")
+        return R.REDIRECT, f"HTTP {status} redirect to {where} (Okta does not follow redirects)"
+    return R.HTTP_ERROR, f"HTTP {status}"
 
 
 def retried(attempt: R.Attempt, policy: DeliveryPolicy) -> bool:
