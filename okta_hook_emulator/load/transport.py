@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import socket
 import time
+from typing import Any
 
 import gevent
 from geventhttpclient import HTTPClient
@@ -31,23 +32,20 @@ class GeventTransport:
     transport: ``Emulator.deliver(prepared, transport.send)``)."""
 
     def __init__(self) -> None:
-        self._clients: dict[tuple[str, float], tuple[HTTPClient, URL]] = {}  # (url, budget) ->
+        self._clients: dict[tuple[str, float], _Client] = {}  # (url, budget) ->
 
-    def _client(self, prepared: PreparedRequest) -> tuple[HTTPClient, URL]:
+    def _client(self, prepared: PreparedRequest) -> _Client:
         key = (prepared.url, prepared.timeout)
-        entry = self._clients.get(key)
-        if entry is None:
-            url = URL(prepared.url)
-            client = HTTPClient.from_url(url, connection_timeout=prepared.timeout, network_timeout=prepared.timeout,
-                                         concurrency=1, insecure=False)
-            entry = self._clients[key] = (client, url)
-        return entry
+        client = self._clients.get(key)
+        if client is None:
+            client = self._clients[key] = _Client(prepared.url, prepared.timeout)
+        return client
 
     def _drop(self, prepared: PreparedRequest) -> None:
         """Close the connection after a failed attempt (Okta opens a new one for the next call)."""
-        entry = self._clients.pop((prepared.url, prepared.timeout), None)
-        if entry is not None:
-            entry[0].close()
+        client = self._clients.pop((prepared.url, prepared.timeout), None)
+        if client is not None:
+            client.close()
 
     def send(self, prepared: PreparedRequest) -> Answer:
         """One attempt within the budget and size limit. Never raises for the hook's behaviour (Locust's
@@ -55,16 +53,16 @@ class GeventTransport:
         limit = prepared.max_response_bytes
         answer = Answer()
         response = None
-        timer = gevent.Timeout(prepared.timeout)
+        client = self._client(prepared)
+        timer = client.budget
         started = time.perf_counter()
         timer.start()
         try:
-            client, url = self._client(prepared)
-            response = client.request(prepared.method, url.request_uri, body=prepared.body or b"",
-                                      headers=prepared.headers)
+            response = client.http.request(prepared.method, client.path, body=prepared.body or b"",
+                                           headers=prepared.headers)
             answer.status = response.status_code
             answer.headers = response.info().compatible_dict()
-            declared = _declared_length(answer.headers)
+            declared = _declared_length(response)
             if declared is not None and declared >= limit:
                 answer.size = declared
             else:
@@ -87,7 +85,7 @@ class GeventTransport:
         except Exception as exc:  # noqa: BLE001 - whatever the hook did is recorded and classified
             answer.failure, answer.detail = WIRE_OTHER, f"{type(exc).__name__}: {str(exc) or type(exc).__name__}"
         finally:
-            timer.close()
+            timer.cancel()
             answer.elapsed_ms = (time.perf_counter() - started) * 1000
             if response is not None:
                 response.release()  # back to the pool when complete, else closed
@@ -97,16 +95,30 @@ class GeventTransport:
 
     def close(self) -> None:
         """Close every connection."""
-        for client, _url in self._clients.values():
+        for client in self._clients.values():
             client.close()
         self._clients.clear()
 
 
-def _declared_length(headers: dict[str, str]) -> int | None:
-    for name, value in headers.items():
-        if name.lower() == "content-length":
-            try:
-                return int(value)
-            except ValueError:
-                return None
-    return None
+class _Client:
+    """One hook URL's keep-alive connection and the budget timer its attempts restart (one attempt at a time:
+    a Locust user's calls follow one another)."""
+
+    def __init__(self, address: str, budget: float) -> None:
+        url = URL(address)
+        self.path = url.request_uri
+        self.http = HTTPClient.from_url(url, connection_timeout=budget, network_timeout=budget, concurrency=1,
+                                        insecure=False)
+        self.budget = gevent.Timeout(budget)
+
+    def close(self) -> None:
+        self.http.close()
+        self.budget.close()
+
+
+def _declared_length(response: Any) -> int | None:
+    """The answer's Content-Length, or None when it has none (or a broken one)."""
+    try:
+        return response.content_length
+    except ValueError:
+        return None
