@@ -7,6 +7,7 @@ geventhttpclient runs here without Locust (nothing is monkey-patched); the stand
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -173,3 +174,49 @@ def test_one_answer_reported_by_any_client_is_judged() -> None:
     assert (late.verdict, late.delivery.transport) == ("failed", R.TIMEOUT)  # complete, but after the budget
     assert (refused.verdict, refused.delivery.transport) == ("failed", R.CONNECTION_ERROR)
     assert "could not connect: Connection refused" in refused.reason
+
+
+def test_each_request_goes_out_with_exactly_oktas_headers_in_oktas_order(transport) -> None:
+    """Raw request heads as a hook receives them, two calls on one keep-alive connection: Okta's headers (and the
+    auth header) in Okta's order with each call's own X-Okta-Request-Id, then only Host and Content-Length."""
+    server = socket.create_server(("127.0.0.1", 0))
+    heads: list[list[str]] = []
+
+    def serve() -> None:
+        connection, _ = server.accept()
+        with connection:
+            buffered = b""
+            while len(heads) < 2:
+                head, sep, rest = buffered.partition(b"\r\n\r\n")
+                if not sep:
+                    chunk = connection.recv(65536)
+                    if not chunk:
+                        return
+                    buffered += chunk
+                    continue
+                lines = head.decode("latin-1").split("\r\n")
+                length = next(int(line.split(":", 1)[1]) for line in lines if line.lower().startswith("content-length"))
+                while len(rest) < length:
+                    rest += connection.recv(65536)
+                buffered = rest[length:]
+                heads.append(lines)
+                connection.sendall(b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n")
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.getsockname()[1]}/hook"
+    try:
+        with Emulator(seed=3) as emu:
+            calls = [emu.prepare_inline("token", url, auth_header=("Authorization", "secret")) for _ in range(2)]
+            for call in calls:
+                assert emu.judge_inline(call, emu.deliver(call.http, transport.send)).verdict == "ok"
+        thread.join(timeout=10)
+    finally:
+        server.close()
+    assert len(heads) == 2
+    for call, lines in zip(calls, heads, strict=True):
+        assert lines[0] == "POST /hook HTTP/1.1"
+        sent = [tuple(line.split(": ", 1)) for line in lines[1:]]
+        expected = [*call.http.headers.items(), ("Host", url.split("/")[2]), ("Content-Length", str(len(call.http.body)))]
+        assert sent == expected
+    assert heads[0] != heads[1]  # each call carries its own request id
