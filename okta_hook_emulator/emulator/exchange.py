@@ -48,16 +48,14 @@ class PreparedRequest:
     policy: DeliveryPolicy
     recorded: R.RecordedRequest = field(repr=False)
     target: Target | None = field(default=None, repr=False)  # the channel's target (URL or in-process app)
+    # From the policy (read on every attempt, so kept as values): seconds Okta waits for one attempt (connect,
+    # send, answer complete); an answer of max_response_bytes or more is refused (stop reading there).
+    timeout: float = field(init=False, repr=False)
+    max_response_bytes: int = field(init=False, repr=False)
 
-    @property
-    def timeout(self) -> float:
-        """Seconds Okta waits for one attempt (connect, send, answer complete)."""
-        return float(self.policy.timeout)
-
-    @property
-    def max_response_bytes(self) -> int:
-        """An answer of this many bytes or more is refused (stop reading there)."""
-        return int(self.policy.max_response_bytes)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "timeout", float(self.policy.timeout))
+        object.__setattr__(self, "max_response_bytes", int(self.policy.max_response_bytes))
 
     follow_redirects = False  # Okta never follows a redirect (docs/okta-behaviour.md#delivery-answers)
 
@@ -93,21 +91,22 @@ def _secs(seconds: float) -> str:
 def attempt_of(prepared: PreparedRequest, answer: Answer, number: int, started_at: str) -> R.Attempt:
     """Okta's classification of one answer, recorded: a timeout (the transport's, or an answer completed after
     the budget), a connection error, a refused size, a redirect, an HTTP error or ok."""
-    transport, error = _classify(prepared, answer)
+    body = answer.body
+    received = len(body) if answer.size is None else answer.size
+    transport, error = _classify(prepared, answer, received)
     response = None
     if answer.status is not None:
         cut = prepared.policy.record_body_limit
-        received = answer.received
         response = R.RecordedResponse(status=answer.status, headers=dict(answer.headers),
-                                      body=answer.body[:cut].decode("utf-8", errors="replace"), size=received,
-                                      truncated=received >= prepared.max_response_bytes or len(answer.body) > cut)
+                                      body=body[:cut].decode("utf-8", errors="replace"), size=received,
+                                      truncated=received >= prepared.max_response_bytes or len(body) > cut)
     return R.Attempt(number=number, started_at=started_at, request=prepared.recorded, response=response,
                      transport=transport, elapsed_ms=round(answer.elapsed_ms, 3), error=error,
                      app_exception=answer.app_exception)
 
 
-def _classify(prepared: PreparedRequest, answer: Answer) -> tuple[str, str | None]:
-    """``(transport result, error)`` of one answer (``records`` transport results; error None when ok)."""
+def _classify(prepared: PreparedRequest, answer: Answer, received: int) -> tuple[str, str | None]:
+    """``(transport result, error)`` of one answer of ``received`` bytes (error None when ok)."""
     budget = prepared.timeout
     failure = answer.failure
     if answer.timed_out or failure == WIRE_TIMEOUT or (failure is None and answer.elapsed_ms > budget * 1000):
@@ -120,9 +119,9 @@ def _classify(prepared: PreparedRequest, answer: Answer) -> tuple[str, str | Non
     if failure is not None or answer.status is None:
         return R.CONNECTION_ERROR, answer.detail or "no answer"
     status, limit = answer.status, prepared.max_response_bytes
-    if answer.received >= limit:
-        return R.TOO_LARGE, (f"response body is {answer.received} bytes or more; it must be less than {limit} "
-                             f"bytes ({limit // 1024} KB)")
+    if received >= limit:
+        return R.TOO_LARGE, (f"response body is {received} bytes or more; it must be less than {limit} bytes "
+                             f"({limit // 1024} KB)")
     if 200 <= status < 300:
         return R.OK, None
     if 300 <= status < 400:
@@ -152,7 +151,9 @@ def add_attempt(delivery: R.Delivery, prepared: PreparedRequest, answer: Answer,
     attempt = attempt_of(prepared, answer, len(delivery.attempts) + 1, started_at)
     delivery.attempts.append(attempt)
     delivery.final_body = answer.body if attempt.transport in _STATUS_RESULTS else None
-    again = len(delivery.attempts) < prepared.policy.max_attempts and retried(attempt, prepared.policy)
+    policy = prepared.policy
+    again = (attempt.transport != R.OK and len(delivery.attempts) < policy.max_attempts
+             and retried(attempt, policy))
     attempt.retried = again
     return again
 
