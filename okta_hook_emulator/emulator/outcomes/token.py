@@ -128,12 +128,6 @@ class TokenOutcome(Outcome):
         return "tokens issued" if self.tokens_issued else "no tokens issued"
 
 
-def _section(request: dict, name: str) -> dict | None:
-    data = request.get("data") if isinstance(request, dict) else None
-    sec = data.get(name) if isinstance(data, dict) else None
-    return sec if isinstance(sec, dict) and isinstance(sec.get("claims"), dict) else None
-
-
 def _lifetime(section: dict) -> int:
     try:
         value = section["token"]["lifetime"]["expiration"]
@@ -147,9 +141,20 @@ class _Working:
     request's own dicts; ``writable`` copies a token's claims before its first change."""
 
     def __init__(self, request: dict):
-        self.sections = {n: _section(request, n) for n in ("identity", "access")}
-        self.claims = {n: s["claims"] for n, s in self.sections.items() if s}
-        self.lifetime = {n: _lifetime(s) for n, s in self.sections.items() if s}
+        data = request.get("data") if isinstance(request, dict) else None
+        if not isinstance(data, dict):
+            data = {}
+        self.sections: dict[str, dict | None] = {}  # "identity" / "access" -> the request's section, or None
+        self.claims: dict[str, dict] = {}
+        self.lifetime: dict[str, int] = {}
+        for name in ("identity", "access"):
+            section = data.get(name)
+            if isinstance(section, dict) and isinstance(section.get("claims"), dict):
+                self.sections[name] = section
+                self.claims[name] = section["claims"]
+                self.lifetime[name] = _lifetime(section)
+            else:
+                self.sections[name] = None
         self._copied: set[str] = set()
 
     def writable(self, name: str) -> dict:
@@ -245,8 +250,9 @@ def _mint(work: _Working, ctx: JudgeContext) -> dict[str, Token | None]:
 
 def _outcome(work: _Working, ctx: JudgeContext, changes: list[str] | None = None) -> TokenOutcome:
     minted = _mint(work, ctx)
-    return TokenOutcome(True, None, minted["identity"], minted["access"], work.original("identity"),
-                        work.original("access"), bool(changes), changes or [])
+    original = work.claims if not work._copied else {n: work.original(n) for n in ("identity", "access")}
+    return TokenOutcome(True, None, minted["identity"], minted["access"], original.get("identity"),
+                        original.get("access"), bool(changes), changes or [])
 
 
 def _unmodified(request: dict, ctx: JudgeContext) -> TokenOutcome:
