@@ -744,6 +744,7 @@ def generate_token(factory: PayloadFactory, request_type: str | None = None, var
         response_type = "code"
         chars = _id_chars(r, 22)  # 12 for the state, then 10 for the nonce
         state, nonce = chars[:12], chars[12:]
+        drawn = authorize is None
         redirect_uri = f"https://{app.host}/authorization-code/callback"
         response_mode = "query"
         if authorize is not None:  # the flow's own /authorize request (the draws above are made either way)
@@ -764,10 +765,14 @@ def generate_token(factory: PayloadFactory, request_type: str | None = None, var
     elif not password:
         # == urlencode({...scope, response_type, redirect_uri, state, nonce, client_id}, quote_via=quote)
         q = f._quote
+        if drawn:  # drawn state/nonce use ID_ALPHABET: quote() would change nothing
+            state_q, nonce_q = state, nonce
+        else:
+            state_q = quote(state or "", safe="")
+            nonce_q = quote(nonce, safe="") if nonce is not None else None
         query = (f"scope={q(authorize['scope'])}&response_type={response_type}&redirect_uri={q(redirect_uri)}"
-                 f"&state={quote(state or '', safe='')}"
-                 + (f"&nonce={quote(nonce, safe='')}" if nonce is not None else "")
-                 + f"&client_id={q(client_id)}")  # drawn state/nonce use ID_ALPHABET: quote() is a no-op
+                 f"&state={state_q}" + (f"&nonce={nonce_q}" if nonce_q is not None else "")
+                 + f"&client_id={q(client_id)}")
         req = f._request_ctx("GET", f"{issuer}/v1/authorize?{query}", ip)
         protocol_request = authorize
         source = f"{issuer}/v1/authorize"
