@@ -232,17 +232,21 @@ class PayloadFactory:
         self.random = random.Random(f"okta-hook-emulator:{self.seed}")
         self._memo: dict[Any, Any] = {}  # values derived from the (immutable) org only; rebuilt with the org
 
-    def _derived(self, key: Any, make: Any) -> Any:
-        """A value computed from the org alone, computed once per org (treat it as read-only)."""
+    def _derived(self, key: Any, make: Callable[..., Any], *args: Any) -> Any:
+        """``make(*args)``, a value computed from the org alone, computed once per org (treat it as read-only)."""
         try:
             return self._memo[key]
         except KeyError:
-            value = self._memo[key] = make()
+            value = self._memo[key] = make(*args)
             return value
 
     def _quote(self, text: str) -> str:
         """``urllib.parse.quote(text, safe="")`` memoised for the org's fixed strings."""
-        return self._derived(("quote", text), lambda: quote(text, safe=""))
+        try:
+            return self._memo["quote", text]
+        except KeyError:
+            value = self._memo["quote", text] = quote(text, safe="")
+            return value
 
     def new_id(self, prefix: str) -> str:
         """A 20-character Okta id with this org's cell suffix (``00u`` users, ``00g`` groups, ``0oa`` apps...)."""
@@ -647,6 +651,11 @@ def _scope_id(scope_ids: dict[str, str], scope: str) -> str:
     return scope_ids.get(scope) or "scp" + hashlib.sha256(scope.encode()).hexdigest()[:17]
 
 
+def _oidc_apps(org: SyntheticOrg, confidential: bool) -> list[OrgApp] | tuple[OrgApp, ...]:
+    """The org's OIDC apps of one client type (confidential or public); all of them if it has none."""
+    return [a for a in org.oidc_apps if (a.client_type == "CONFIDENTIAL") == confidential] or org.oidc_apps
+
+
 def _client(org: SyntheticOrg, client_id: str) -> dict:
     """``protocol.client`` for a client the caller names (it authenticated with its secret: confidential)."""
     app = next((a for a in org.oidc_apps if a.id == client_id), None)
@@ -699,15 +708,14 @@ def generate_token(factory: PayloadFactory, request_type: str | None = None, var
     issuer = issuer or f"{org.url}/oauth2/{auth_server.path}"
     audience = audience or auth_server.audience
     confidential = grant == "client_credentials"
-    app = r.choice(f._derived(("oidc_apps", confidential), lambda: [
-        a for a in org.oidc_apps if (a.client_type == "CONFIDENTIAL") == confidential] or org.oidc_apps))
+    app = r.choice(f._derived(("oidc_apps", confidential), _oidc_apps, org, confidential))
     client = {"id": app.id, "name": app.label, "type": app.client_type} if client_id is None else _client(org,
                                                                                                           client_id)
     client_id = client["id"]
     if client_type is not None:
         client["type"] = client_type
     policy = {"id": auth_server.policy_id, "rule": {"id": auth_server.rule_id}}
-    scope_ids = f._derived(("scope_ids", auth_server.id), lambda: dict(auth_server.scopes))
+    scope_ids = f._derived(("scope_ids", auth_server.id), dict, auth_server.scopes)
     ip = r.choice(org.clients).ip
     data: dict[str, Any]
     if grant == "client_credentials":
