@@ -183,15 +183,14 @@ def to_json(obj: Any) -> str:
     return json.dumps(obj, indent=2, ensure_ascii=False)
 
 
-def _choose(kind: str, what: str, value: str | None, attr: str) -> str | None:
-    """``value`` checked against the kind's ``request_types`` or ``variants`` (``attr``); ``None`` gives the
+def _choose(kind: HookKind, what: str, value: str | None, options: tuple[str, ...]) -> str | None:
+    """``value`` checked against ``options``, the kind's ``request_types`` or ``variants``; ``None`` gives the
     first, the default."""
-    options: tuple[str, ...] = getattr(get_kind(kind), attr)
     if value is None:
         return options[0] if options else None
     if value not in options:
         listing = ", ".join(options) if options else "none"
-        raise EmulatorUsageError(f"Unknown {what} '{value}' for {kind} hooks. Choose one of: {listing}."
+        raise EmulatorUsageError(f"Unknown {what} '{value}' for {kind.name} hooks. Choose one of: {listing}."
                                  f"{did_you_mean(value, options)}")
     return value
 
@@ -574,7 +573,7 @@ class PayloadFactory:
                              user=resolve_user(self.org, user))
         return apply_overrides(body, overrides) if overrides else body
 
-    def _envelope(self, kind: str, source: str, data: dict, request_type: str | None = None,
+    def _envelope(self, kind: str | HookKind, source: str, data: dict, request_type: str | None = None,
                   order: tuple[str, ...] = _INLINE_ORDER, now: datetime | None = None) -> dict:
         now = (now or self.clock.now()).replace(microsecond=0)
         values = {"eventId": self.event_id(), "eventTime": iso(now), "eventType": get_kind(kind).okta_type,
@@ -685,14 +684,15 @@ def generate_token(factory: PayloadFactory, request_type: str | None = None, var
     ``response_mode``; for ``refresh_token`` the original grant's), the refresh token's id as ``refresh_jti`` and
     the client's ``client_type`` (``PUBLIC`` | ``CONFIDENTIAL``); the drawn values are used otherwise."""
     f, org, r = factory, factory.org, factory.random
+    kind = get_kind("token")
     if grant is None:
-        grant = _choose("token", "grant type (request type)", request_type, "request_types")
+        grant = _choose(kind, "grant type (request type)", request_type, kind.request_types)
     elif request_type not in (None, grant):
         raise EmulatorUsageError(f"grant '{grant}' and request type '{request_type}' disagree; give one of them.")
-    elif grant not in (grants := (*get_kind("token").request_types, *EXTRA_GRANTS)):
+    elif grant not in (grants := (*kind.request_types, *EXTRA_GRANTS)):
         raise EmulatorUsageError(f"Unknown grant '{grant}' for token hooks. Choose one of: {', '.join(grants)}."
                                  f"{did_you_mean(grant, grants)}")
-    tokens = _choose("token", "variant", variant, "variants")
+    tokens = _choose(kind, "variant", variant, kind.variants)
     if grant == "client_credentials" and variant not in (None, "access_token"):
         raise EmulatorUsageError("client_credentials mints an access token only: use variant 'access_token' "
                                  "(or leave it out).")
@@ -733,7 +733,7 @@ def generate_token(factory: PayloadFactory, request_type: str | None = None, var
                   "scopes": {s: {"id": _scope_id(scope_ids, s), "action": "GRANT"} for s in scopes}}
         data = {"context": context, "access": access}
         source = f"{issuer}/v1/token"
-        return f._envelope("token", source, data, order=_TOKEN_ORDER, now=now)
+        return f._envelope(kind, source, data, order=_TOKEN_ORDER, now=now)
     user = _person(r.choice(org.users), user)
     if scopes is None:
         scopes = ["openid", "profile", "email"] + (["offline_access"] if grant == "refresh_token" else [])
@@ -811,7 +811,7 @@ def generate_token(factory: PayloadFactory, request_type: str | None = None, var
         }
     if rt_jti is not None:
         data["refresh_token"] = {"jti": rt_jti}
-    return f._envelope("token", source, data, order=_TOKEN_ORDER, now=now)
+    return f._envelope(kind, source, data, order=_TOKEN_ORDER, now=now)
 
 
 def _person(drawn: OrgUser, given: OrgUser | None) -> OrgUser:
@@ -832,7 +832,8 @@ def generate_saml(factory: PayloadFactory, request_type: str | None = None, vari
     f, org, r = factory, factory.org, factory.random
     if request_type is not None:
         raise EmulatorUsageError("SAML hooks have no request types; use --variant claims|no-claims instead.")
-    variant = _choose("saml", "variant", variant, "variants")
+    kind = get_kind("saml")
+    variant = _choose(kind, "variant", variant, kind.variants)
     now = f.clock.now()
     user = _person(r.choice(org.users), user)
     app = r.choice(org.saml_apps)
@@ -863,7 +864,7 @@ def generate_saml(factory: PayloadFactory, request_type: str | None = None, vari
                                "employeeNumber": _saml_attr([user.employee_number], "xs:integer"),
                                "groups": _saml_attr(groups)}
     assertion["lifetime"] = {"expiration": 300}
-    return f._envelope("saml", sso, {"context": context, "assertion": assertion},
+    return f._envelope(kind, sso, {"context": context, "assertion": assertion},
                        order=("source", "eventId", "eventTime", "data", "eventTypeVersion", "cloudEventVersion",
                               "eventType", "contentType"), now=now)
 
@@ -873,7 +874,8 @@ def generate_registration(factory: PayloadFactory, request_type: str | None = No
     """Registration inline hook request (docs/okta-behaviour.md#registration-hook):
     ``self.service.registration`` (default) or ``progressive.profile``."""
     f, org, r = factory, factory.org, factory.random
-    rtype = _choose("registration", "request type", request_type, "request_types")
+    kind = get_kind("registration")
+    rtype = _choose(kind, "request type", request_type, kind.request_types)
     if variant is not None:
         raise EmulatorUsageError("Registration hooks have no variants; choose --request-type "
                                  "self.service.registration or progressive.profile.")
@@ -900,7 +902,7 @@ def generate_registration(factory: PayloadFactory, request_type: str | None = No
             "action": "ALLOW",
             "userProfileUpdate": {"employeeNumber": str(r.randint(1000, 99999))},
         }
-    return f._envelope("registration", source, data, rtype, now=now)
+    return f._envelope(kind, source, data, rtype, now=now)
 
 
 def generate_import(factory: PayloadFactory, request_type: str | None = None, variant: str | None = None,
@@ -911,7 +913,8 @@ def generate_import(factory: PayloadFactory, request_type: str | None = None, va
     f, org, r = factory, factory.org, factory.random
     if request_type is not None:
         raise EmulatorUsageError("Import hooks have no request types; use --variant plain|conflict|match.")
-    variant = _choose("import", "variant", variant, "variants")
+    kind = get_kind("import")
+    variant = _choose(kind, "variant", variant, kind.variants)
     p = r.choice(org.prospects)
     first, last, email, user_name = p.first_name, p.last_name, p.login, p.user_name
     existing = r.choice(org.users)
@@ -942,7 +945,7 @@ def generate_import(factory: PayloadFactory, request_type: str | None = None, va
         user = {"id": existing.id, "profile": user_profile}
     data = {"context": context, "action": {"result": "LINK_USER" if variant == "match" else "CREATE_USER"},
             "appUser": {"profile": app_profile}, "user": user}
-    return f._envelope("import", hook_id or org.inline_hook_id("import"), data,
+    return f._envelope(kind, hook_id or org.inline_hook_id("import"), data,
                        order=("source", "eventId", "eventTime", "eventTypeVersion", "cloudEventVersion",
                               "eventType", "contentType", "data"))
 
@@ -979,8 +982,9 @@ def generate_telephony(factory: PayloadFactory, request_type: str | None = None,
     types; ``variant`` ``sms`` (default) or ``voice`` (``deliveryChannel`` =
     ``fidelity.TELEPHONY_VOICE_CHANNEL``)."""
     f, org, r = factory, factory.org, factory.random
-    rtype = _choose("telephony", "request type", request_type, "request_types")
-    variant = _choose("telephony", "variant", variant, "variants")
+    kind = get_kind("telephony")
+    rtype = _choose(kind, "request type", request_type, kind.request_types)
+    variant = _choose(kind, "variant", variant, kind.variants)
     now = f.clock.now()
     u = _person(r.choice(org.users), user)
     otp = f"{r.randint(0, 999_999):06d}"
@@ -992,4 +996,4 @@ def generate_telephony(factory: PayloadFactory, request_type: str | None = None,
             "userProfile": {"firstName": u.first_name, "lastName": u.last_name, "login": u.login, "userId": u.id},
             "messageProfile": message}
     source = f"{org.url}/api/v1/inlineHooks/{hook_id or org.inline_hook_id('telephony')}"
-    return f._envelope("telephony", source, data, rtype, now=now)
+    return f._envelope(kind, source, data, rtype, now=now)
