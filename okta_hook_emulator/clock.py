@@ -46,5 +46,4 @@ def iso(dt: datetime) -> str:
         dt = dt.astimezone(UTC)
     if dt.year < 1000:  # strftime's %Y does not pad these
         return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
-    return (f"{dt.year}-{dt.month:02d}-{dt.day:02d}T{dt.hour:02d}:{dt.minute:02d}:{dt.second:02d}."
-            f"{dt.microsecond // 1000:03d}Z")
+    return dt.isoformat("T", "milliseconds")[:23] + "Z"  # without its "+00:00"
