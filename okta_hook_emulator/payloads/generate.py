@@ -44,6 +44,7 @@ _FAMILY_URIS = {"user": "/api/v1/users", "group": "/api/v1/groups", "application
                 "inline_hook": "/api/v1/inlineHooks", "iam": "/api/v1/iam", "security": "/api/v1/authenticators",
                 "access": "/governance/api/v1/requests", "resource": "/governance/api/v1/resources",
                 "resource_servers": "/api/v1/resource-servers", "workload_principal": "/workload-principals/api/v1"}
+_SESSION_LIFETIME = timedelta(hours=2)  # context.session expiresAt - createdAt
 _INLINE_ORDER = ("eventId", "eventTime", "eventType", "eventTypeVersion", "contentType", "cloudEventVersion",
                  "source", "requestType", "data")
 
@@ -599,26 +600,20 @@ class PayloadFactory:
         return self._session_and_start(u, now, oie=oie)[0]
 
     def _session_and_start(self, u: OrgUser, now: datetime, *, oie: bool = False) -> tuple[dict, datetime]:
-        created = (now - timedelta(minutes=self.random.randint(1, 90))).replace(microsecond=0)
+        """``context.session`` (an OIE ``idx`` session or a classic ``102`` one) and when it started."""
+        r = self.random
+        created = (now - timedelta(minutes=r.randint(1, 90))).replace(microsecond=0)
         created_at = iso(created)
-        session = {
-            "id": ("idx" if oie else "102") + _id_chars(self.random, 22),
-            "userId": u.id,
-            "login": u.login,
-            "createdAt": created_at,
-            "expiresAt": iso(created + timedelta(hours=2)),
-            "status": "ACTIVE",
-            "lastPasswordVerification": created_at,
-        }
         if oie:
-            session["lastFactorVerification"] = created_at
-            session["amr"] = ["PASSWORD", "OKTA_VERIFY", "MULTIFACTOR_AUTHENTICATION"]
-            session["mfaActive"] = True
-        else:
-            session["amr"] = ["PASSWORD"]
-        session["idp"] = {"id": self.org.okta_idp_id, "type": "OKTA"}
-        session.setdefault("mfaActive", False)
-        return session, created
+            return {"id": "idx" + _id_chars(r, 22), "userId": u.id, "login": u.login, "createdAt": created_at,
+                    "expiresAt": iso(created + _SESSION_LIFETIME), "status": "ACTIVE",
+                    "lastPasswordVerification": created_at, "lastFactorVerification": created_at,
+                    "amr": ["PASSWORD", "OKTA_VERIFY", "MULTIFACTOR_AUTHENTICATION"], "mfaActive": True,
+                    "idp": {"id": self.org.okta_idp_id, "type": "OKTA"}}, created
+        return {"id": "102" + _id_chars(r, 22), "userId": u.id, "login": u.login, "createdAt": created_at,
+                "expiresAt": iso(created + _SESSION_LIFETIME), "status": "ACTIVE",
+                "lastPasswordVerification": created_at, "amr": ["PASSWORD"],
+                "idp": {"id": self.org.okta_idp_id, "type": "OKTA"}, "mfaActive": False}, created
 
 
 # ---- per-kind generators (named by payloads/catalog.py KINDS[...].generator) ----------------------------------
