@@ -37,8 +37,6 @@ _NETWORKS = ((7922, "comcast", "comcast cable communications  llc", "comcast.net
              (33363, "bright house networks - cfl division", "charter communications  inc", "spectrum.com"),
              (701, "verizon business", "verizon business", "verizon.net"),
              (22773, "cox communications inc.", "cox communications inc.", "cox.net"))
-_TOKEN_ORDER = ("source", "eventId", "eventTime", "eventTypeVersion", "cloudEventVersion", "contentType", "eventType",
-                "data")
 _FAMILY_URIS = {"user": "/api/v1/users", "group": "/api/v1/groups", "application": "/api/v1/apps",
                 "app": "/api/v1/apps", "policy": "/api/v1/policies", "device": "/api/v1/devices",
                 "inline_hook": "/api/v1/inlineHooks", "iam": "/api/v1/iam", "security": "/api/v1/authenticators",
@@ -728,7 +726,7 @@ def generate_token(factory: PayloadFactory, request_type: str | None = None, var
                   "scopes": {s: {"id": _scope_id(scope_ids, s), "action": "GRANT"} for s in scopes}}
         data = {"context": context, "access": access}
         source = f"{issuer}/v1/token"
-        return f._envelope(kind, source, data, order=_TOKEN_ORDER, now=now)
+        return _token_envelope(f, kind, source, data, now)
     user = _person(r.choice(org.users), user)
     if scopes is None:
         scopes = ["openid", "profile", "email"] + (["offline_access"] if grant == "refresh_token" else [])
@@ -806,7 +804,14 @@ def generate_token(factory: PayloadFactory, request_type: str | None = None, var
         }
     if rt_jti is not None:
         data["refresh_token"] = {"jti": rt_jti}
-    return f._envelope(kind, source, data, order=_TOKEN_ORDER, now=now)
+    return _token_envelope(f, kind, source, data, now)
+
+
+def _token_envelope(f: PayloadFactory, kind: HookKind, source: str, data: dict, now: datetime) -> dict:
+    """``PayloadFactory._envelope`` of a token request, keys in the token hook's order (``source`` first)."""
+    return {"source": source, "eventId": f.event_id(), "eventTime": iso(now.replace(microsecond=0)),
+            "eventTypeVersion": "1.0", "cloudEventVersion": "0.1", "contentType": "application/json",
+            "eventType": kind.okta_type, "data": data}
 
 
 def _person(drawn: OrgUser, given: OrgUser | None) -> OrgUser:
