@@ -46,4 +46,4 @@ def iso(dt: datetime) -> str:
         dt = dt.astimezone(UTC)
     if dt.year < 1000:  # strftime's %Y does not pad these
         return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
-    return dt.isoformat(timespec="milliseconds")[:-6] + "Z"  # "...T17:03:37.093+00:00" -> "...T17:03:37.093Z"
+    return dt.isoformat("T", "milliseconds")[:23] + "Z"  # without its "+00:00"

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
 from okta_hook_emulator import fidelity
-from okta_hook_emulator.clock import FixedClock
+from okta_hook_emulator.clock import FixedClock, iso
 from okta_hook_emulator.errors import EmulatorUsageError
 from okta_hook_emulator.payloads.catalog import INLINE_KINDS, KINDS
 from okta_hook_emulator.payloads.event_types import event_types
@@ -68,6 +68,14 @@ def test_clock_is_injected():
     env = f.event_hook_envelope(events)
     assert env["eventTime"] == "2030-05-01T12:00:04.000Z"
     assert f.inline_request("telephony")["eventTime"] == "2030-05-01T12:00:06.000Z"
+
+
+def test_iso_is_oktas_timestamp_format():
+    assert iso(datetime(2026, 1, 15, 9, 30, 1, 999999, tzinfo=UTC)) == "2026-01-15T09:30:01.999Z"  # truncated
+    assert iso(datetime(2026, 1, 1, 0, 30, tzinfo=timezone(timedelta(hours=1)))) == "2025-12-31T23:30:00.000Z"
+    assert iso(datetime(1000, 1, 1, tzinfo=UTC)) == "1000-01-01T00:00:00.000Z"
+    early = datetime(999, 3, 1, 0, 0, 0, 5000, tzinfo=UTC)  # strftime's unpadded year, as before
+    assert iso(early) == early.strftime("%Y-%m-%dT%H:%M:%S.") + "005Z"
 
 
 def test_small_values_have_okta_shapes():

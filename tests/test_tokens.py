@@ -61,6 +61,19 @@ def test_password_grant_request_is_for_the_given_user_and_scopes() -> None:
         generate_token(factory, "refresh_token", grant="password")
 
 
+def test_authorize_query_quotes_the_callers_state_and_nonce() -> None:
+    drawn = generate_token(PayloadFactory(seed=5))
+    protocol = drawn["data"]["context"]["protocol"]["request"]
+    url = drawn["data"]["context"]["request"]["url"]["value"]
+    assert f"&state={protocol['state']}&nonce={drawn['data']['identity']['claims']['nonce']}&" in url
+    given = generate_token(PayloadFactory(seed=5), authorize={"state": "a b&c=d/é", "nonce": "n+1",
+                                                               "redirect_uri": "http://cb/?x=1"})
+    url = given["data"]["context"]["request"]["url"]["value"]
+    assert "&redirect_uri=http%3A%2F%2Fcb%2F%3Fx%3D1&state=a%20b%26c%3Dd%2F%C3%A9&nonce=n%2B1&" in url
+    assert given["data"]["identity"]["claims"]["nonce"] == "n+1"
+    assert given["data"]["context"]["protocol"]["request"]["state"] == "a b&c=d/é"
+
+
 def test_tokens_without_a_hook_are_the_requests_claims_signed() -> None:
     keys, clock = SigningKeys(), FixedClock("2026-01-15T09:30:00.000Z")
     req = generate_token(PayloadFactory(seed=3), grant="password", scopes=["openid"])

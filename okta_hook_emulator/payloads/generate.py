@@ -37,13 +37,12 @@ _NETWORKS = ((7922, "comcast", "comcast cable communications  llc", "comcast.net
              (33363, "bright house networks - cfl division", "charter communications  inc", "spectrum.com"),
              (701, "verizon business", "verizon business", "verizon.net"),
              (22773, "cox communications inc.", "cox communications inc.", "cox.net"))
-_TOKEN_ORDER = ("source", "eventId", "eventTime", "eventTypeVersion", "cloudEventVersion", "contentType", "eventType",
-                "data")
 _FAMILY_URIS = {"user": "/api/v1/users", "group": "/api/v1/groups", "application": "/api/v1/apps",
                 "app": "/api/v1/apps", "policy": "/api/v1/policies", "device": "/api/v1/devices",
                 "inline_hook": "/api/v1/inlineHooks", "iam": "/api/v1/iam", "security": "/api/v1/authenticators",
                 "access": "/governance/api/v1/requests", "resource": "/governance/api/v1/resources",
                 "resource_servers": "/api/v1/resource-servers", "workload_principal": "/workload-principals/api/v1"}
+_SESSION_LIFETIME = timedelta(hours=2)  # context.session expiresAt - createdAt
 _INLINE_ORDER = ("eventId", "eventTime", "eventType", "eventTypeVersion", "contentType", "cloudEventVersion",
                  "source", "requestType", "data")
 
@@ -183,15 +182,14 @@ def to_json(obj: Any) -> str:
     return json.dumps(obj, indent=2, ensure_ascii=False)
 
 
-def _choose(kind: str, what: str, value: str | None, attr: str) -> str | None:
-    """``value`` checked against the kind's ``request_types`` or ``variants`` (``attr``); ``None`` gives the
+def _choose(kind: HookKind, what: str, value: str | None, options: tuple[str, ...]) -> str | None:
+    """``value`` checked against ``options``, the kind's ``request_types`` or ``variants``; ``None`` gives the
     first, the default."""
-    options: tuple[str, ...] = getattr(get_kind(kind), attr)
     if value is None:
         return options[0] if options else None
     if value not in options:
         listing = ", ".join(options) if options else "none"
-        raise EmulatorUsageError(f"Unknown {what} '{value}' for {kind} hooks. Choose one of: {listing}."
+        raise EmulatorUsageError(f"Unknown {what} '{value}' for {kind.name} hooks. Choose one of: {listing}."
                                  f"{did_you_mean(value, options)}")
     return value
 
@@ -232,17 +230,21 @@ class PayloadFactory:
         self.random = random.Random(f"okta-hook-emulator:{self.seed}")
         self._memo: dict[Any, Any] = {}  # values derived from the (immutable) org only; rebuilt with the org
 
-    def _derived(self, key: Any, make: Any) -> Any:
-        """A value computed from the org alone, computed once per org (treat it as read-only)."""
+    def _derived(self, key: Any, make: Callable[..., Any], *args: Any) -> Any:
+        """``make(*args)``, a value computed from the org alone, computed once per org (treat it as read-only)."""
         try:
             return self._memo[key]
         except KeyError:
-            value = self._memo[key] = make()
+            value = self._memo[key] = make(*args)
             return value
 
     def _quote(self, text: str) -> str:
         """``urllib.parse.quote(text, safe="")`` memoised for the org's fixed strings."""
-        return self._derived(("quote", text), lambda: quote(text, safe=""))
+        try:
+            return self._memo["quote", text]
+        except KeyError:
+            value = self._memo["quote", text] = quote(text, safe="")
+            return value
 
     def new_id(self, prefix: str) -> str:
         """A 20-character Okta id with this org's cell suffix (``00u`` users, ``00g`` groups, ``0oa`` apps...)."""
@@ -570,7 +572,7 @@ class PayloadFactory:
                              user=resolve_user(self.org, user))
         return apply_overrides(body, overrides) if overrides else body
 
-    def _envelope(self, kind: str, source: str, data: dict, request_type: str | None = None,
+    def _envelope(self, kind: str | HookKind, source: str, data: dict, request_type: str | None = None,
                   order: tuple[str, ...] = _INLINE_ORDER, now: datetime | None = None) -> dict:
         now = (now or self.clock.now()).replace(microsecond=0)
         values = {"eventId": self.event_id(), "eventTime": iso(now), "eventType": get_kind(kind).okta_type,
@@ -596,26 +598,20 @@ class PayloadFactory:
         return self._session_and_start(u, now, oie=oie)[0]
 
     def _session_and_start(self, u: OrgUser, now: datetime, *, oie: bool = False) -> tuple[dict, datetime]:
-        created = (now - timedelta(minutes=self.random.randint(1, 90))).replace(microsecond=0)
+        """``context.session`` (an OIE ``idx`` session or a classic ``102`` one) and when it started."""
+        r = self.random
+        created = (now - timedelta(minutes=r.randint(1, 90))).replace(microsecond=0)
         created_at = iso(created)
-        session = {
-            "id": ("idx" if oie else "102") + _id_chars(self.random, 22),
-            "userId": u.id,
-            "login": u.login,
-            "createdAt": created_at,
-            "expiresAt": iso(created + timedelta(hours=2)),
-            "status": "ACTIVE",
-            "lastPasswordVerification": created_at,
-        }
         if oie:
-            session["lastFactorVerification"] = created_at
-            session["amr"] = ["PASSWORD", "OKTA_VERIFY", "MULTIFACTOR_AUTHENTICATION"]
-            session["mfaActive"] = True
-        else:
-            session["amr"] = ["PASSWORD"]
-        session["idp"] = {"id": self.org.okta_idp_id, "type": "OKTA"}
-        session.setdefault("mfaActive", False)
-        return session, created
+            return {"id": "idx" + _id_chars(r, 22), "userId": u.id, "login": u.login, "createdAt": created_at,
+                    "expiresAt": iso(created + _SESSION_LIFETIME), "status": "ACTIVE",
+                    "lastPasswordVerification": created_at, "lastFactorVerification": created_at,
+                    "amr": ["PASSWORD", "OKTA_VERIFY", "MULTIFACTOR_AUTHENTICATION"], "mfaActive": True,
+                    "idp": {"id": self.org.okta_idp_id, "type": "OKTA"}}, created
+        return {"id": "102" + _id_chars(r, 22), "userId": u.id, "login": u.login, "createdAt": created_at,
+                "expiresAt": iso(created + _SESSION_LIFETIME), "status": "ACTIVE",
+                "lastPasswordVerification": created_at, "amr": ["PASSWORD"],
+                "idp": {"id": self.org.okta_idp_id, "type": "OKTA"}, "mfaActive": False}, created
 
 
 # ---- per-kind generators (named by payloads/catalog.py KINDS[...].generator) ----------------------------------
@@ -647,6 +643,11 @@ def _scope_id(scope_ids: dict[str, str], scope: str) -> str:
     return scope_ids.get(scope) or "scp" + hashlib.sha256(scope.encode()).hexdigest()[:17]
 
 
+def _oidc_apps(org: SyntheticOrg, confidential: bool) -> list[OrgApp] | tuple[OrgApp, ...]:
+    """The org's OIDC apps of one client type (confidential or public); all of them if it has none."""
+    return [a for a in org.oidc_apps if (a.client_type == "CONFIDENTIAL") == confidential] or org.oidc_apps
+
+
 def _client(org: SyntheticOrg, client_id: str) -> dict:
     """``protocol.client`` for a client the caller names (it authenticated with its secret: confidential)."""
     app = next((a for a in org.oidc_apps if a.id == client_id), None)
@@ -676,14 +677,15 @@ def generate_token(factory: PayloadFactory, request_type: str | None = None, var
     ``response_mode``; for ``refresh_token`` the original grant's), the refresh token's id as ``refresh_jti`` and
     the client's ``client_type`` (``PUBLIC`` | ``CONFIDENTIAL``); the drawn values are used otherwise."""
     f, org, r = factory, factory.org, factory.random
+    kind = get_kind("token")
     if grant is None:
-        grant = _choose("token", "grant type (request type)", request_type, "request_types")
+        grant = _choose(kind, "grant type (request type)", request_type, kind.request_types)
     elif request_type not in (None, grant):
         raise EmulatorUsageError(f"grant '{grant}' and request type '{request_type}' disagree; give one of them.")
-    elif grant not in (grants := (*get_kind("token").request_types, *EXTRA_GRANTS)):
+    elif grant not in (grants := (*kind.request_types, *EXTRA_GRANTS)):
         raise EmulatorUsageError(f"Unknown grant '{grant}' for token hooks. Choose one of: {', '.join(grants)}."
                                  f"{did_you_mean(grant, grants)}")
-    tokens = _choose("token", "variant", variant, "variants")
+    tokens = _choose(kind, "variant", variant, kind.variants)
     if grant == "client_credentials" and variant not in (None, "access_token"):
         raise EmulatorUsageError("client_credentials mints an access token only: use variant 'access_token' "
                                  "(or leave it out).")
@@ -699,15 +701,14 @@ def generate_token(factory: PayloadFactory, request_type: str | None = None, var
     issuer = issuer or f"{org.url}/oauth2/{auth_server.path}"
     audience = audience or auth_server.audience
     confidential = grant == "client_credentials"
-    app = r.choice(f._derived(("oidc_apps", confidential), lambda: [
-        a for a in org.oidc_apps if (a.client_type == "CONFIDENTIAL") == confidential] or org.oidc_apps))
+    app = r.choice(f._derived(("oidc_apps", confidential), _oidc_apps, org, confidential))
     client = {"id": app.id, "name": app.label, "type": app.client_type} if client_id is None else _client(org,
                                                                                                           client_id)
     client_id = client["id"]
     if client_type is not None:
         client["type"] = client_type
     policy = {"id": auth_server.policy_id, "rule": {"id": auth_server.rule_id}}
-    scope_ids = f._derived(("scope_ids", auth_server.id), lambda: dict(auth_server.scopes))
+    scope_ids = f._derived(("scope_ids", auth_server.id), dict, auth_server.scopes)
     ip = r.choice(org.clients).ip
     data: dict[str, Any]
     if grant == "client_credentials":
@@ -725,7 +726,7 @@ def generate_token(factory: PayloadFactory, request_type: str | None = None, var
                   "scopes": {s: {"id": _scope_id(scope_ids, s), "action": "GRANT"} for s in scopes}}
         data = {"context": context, "access": access}
         source = f"{issuer}/v1/token"
-        return f._envelope("token", source, data, order=_TOKEN_ORDER, now=now)
+        return _token_envelope(f, kind, source, data, now)
     user = _person(r.choice(org.users), user)
     if scopes is None:
         scopes = ["openid", "profile", "email"] + (["offline_access"] if grant == "refresh_token" else [])
@@ -744,6 +745,7 @@ def generate_token(factory: PayloadFactory, request_type: str | None = None, var
         response_type = "code"
         chars = _id_chars(r, 22)  # 12 for the state, then 10 for the nonce
         state, nonce = chars[:12], chars[12:]
+        drawn = authorize is None
         redirect_uri = f"https://{app.host}/authorization-code/callback"
         response_mode = "query"
         if authorize is not None:  # the flow's own /authorize request (the draws above are made either way)
@@ -764,10 +766,14 @@ def generate_token(factory: PayloadFactory, request_type: str | None = None, var
     elif not password:
         # == urlencode({...scope, response_type, redirect_uri, state, nonce, client_id}, quote_via=quote)
         q = f._quote
+        if drawn:  # drawn state/nonce use ID_ALPHABET: quote() would change nothing
+            state_q, nonce_q = state, nonce
+        else:
+            state_q = quote(state or "", safe="")
+            nonce_q = quote(nonce, safe="") if nonce is not None else None
         query = (f"scope={q(authorize['scope'])}&response_type={response_type}&redirect_uri={q(redirect_uri)}"
-                 f"&state={quote(state or '', safe='')}"
-                 + (f"&nonce={quote(nonce, safe='')}" if nonce is not None else "")
-                 + f"&client_id={q(client_id)}")  # drawn state/nonce use ID_ALPHABET: quote() is a no-op
+                 f"&state={state_q}" + (f"&nonce={nonce_q}" if nonce_q is not None else "")
+                 + f"&client_id={q(client_id)}")
         req = f._request_ctx("GET", f"{issuer}/v1/authorize?{query}", ip)
         protocol_request = authorize
         source = f"{issuer}/v1/authorize"
@@ -798,7 +804,14 @@ def generate_token(factory: PayloadFactory, request_type: str | None = None, var
         }
     if rt_jti is not None:
         data["refresh_token"] = {"jti": rt_jti}
-    return f._envelope("token", source, data, order=_TOKEN_ORDER, now=now)
+    return _token_envelope(f, kind, source, data, now)
+
+
+def _token_envelope(f: PayloadFactory, kind: HookKind, source: str, data: dict, now: datetime) -> dict:
+    """``PayloadFactory._envelope`` of a token request, keys in the token hook's order (``source`` first)."""
+    return {"source": source, "eventId": f.event_id(), "eventTime": iso(now.replace(microsecond=0)),
+            "eventTypeVersion": "1.0", "cloudEventVersion": "0.1", "contentType": "application/json",
+            "eventType": kind.okta_type, "data": data}
 
 
 def _person(drawn: OrgUser, given: OrgUser | None) -> OrgUser:
@@ -819,7 +832,8 @@ def generate_saml(factory: PayloadFactory, request_type: str | None = None, vari
     f, org, r = factory, factory.org, factory.random
     if request_type is not None:
         raise EmulatorUsageError("SAML hooks have no request types; use --variant claims|no-claims instead.")
-    variant = _choose("saml", "variant", variant, "variants")
+    kind = get_kind("saml")
+    variant = _choose(kind, "variant", variant, kind.variants)
     now = f.clock.now()
     user = _person(r.choice(org.users), user)
     app = r.choice(org.saml_apps)
@@ -850,7 +864,7 @@ def generate_saml(factory: PayloadFactory, request_type: str | None = None, vari
                                "employeeNumber": _saml_attr([user.employee_number], "xs:integer"),
                                "groups": _saml_attr(groups)}
     assertion["lifetime"] = {"expiration": 300}
-    return f._envelope("saml", sso, {"context": context, "assertion": assertion},
+    return f._envelope(kind, sso, {"context": context, "assertion": assertion},
                        order=("source", "eventId", "eventTime", "data", "eventTypeVersion", "cloudEventVersion",
                               "eventType", "contentType"), now=now)
 
@@ -860,7 +874,8 @@ def generate_registration(factory: PayloadFactory, request_type: str | None = No
     """Registration inline hook request (docs/okta-behaviour.md#registration-hook):
     ``self.service.registration`` (default) or ``progressive.profile``."""
     f, org, r = factory, factory.org, factory.random
-    rtype = _choose("registration", "request type", request_type, "request_types")
+    kind = get_kind("registration")
+    rtype = _choose(kind, "request type", request_type, kind.request_types)
     if variant is not None:
         raise EmulatorUsageError("Registration hooks have no variants; choose --request-type "
                                  "self.service.registration or progressive.profile.")
@@ -887,7 +902,7 @@ def generate_registration(factory: PayloadFactory, request_type: str | None = No
             "action": "ALLOW",
             "userProfileUpdate": {"employeeNumber": str(r.randint(1000, 99999))},
         }
-    return f._envelope("registration", source, data, rtype, now=now)
+    return f._envelope(kind, source, data, rtype, now=now)
 
 
 def generate_import(factory: PayloadFactory, request_type: str | None = None, variant: str | None = None,
@@ -898,7 +913,8 @@ def generate_import(factory: PayloadFactory, request_type: str | None = None, va
     f, org, r = factory, factory.org, factory.random
     if request_type is not None:
         raise EmulatorUsageError("Import hooks have no request types; use --variant plain|conflict|match.")
-    variant = _choose("import", "variant", variant, "variants")
+    kind = get_kind("import")
+    variant = _choose(kind, "variant", variant, kind.variants)
     p = r.choice(org.prospects)
     first, last, email, user_name = p.first_name, p.last_name, p.login, p.user_name
     existing = r.choice(org.users)
@@ -929,7 +945,7 @@ def generate_import(factory: PayloadFactory, request_type: str | None = None, va
         user = {"id": existing.id, "profile": user_profile}
     data = {"context": context, "action": {"result": "LINK_USER" if variant == "match" else "CREATE_USER"},
             "appUser": {"profile": app_profile}, "user": user}
-    return f._envelope("import", hook_id or org.inline_hook_id("import"), data,
+    return f._envelope(kind, hook_id or org.inline_hook_id("import"), data,
                        order=("source", "eventId", "eventTime", "eventTypeVersion", "cloudEventVersion",
                               "eventType", "contentType", "data"))
 
@@ -966,8 +982,9 @@ def generate_telephony(factory: PayloadFactory, request_type: str | None = None,
     types; ``variant`` ``sms`` (default) or ``voice`` (``deliveryChannel`` =
     ``fidelity.TELEPHONY_VOICE_CHANNEL``)."""
     f, org, r = factory, factory.org, factory.random
-    rtype = _choose("telephony", "request type", request_type, "request_types")
-    variant = _choose("telephony", "variant", variant, "variants")
+    kind = get_kind("telephony")
+    rtype = _choose(kind, "request type", request_type, kind.request_types)
+    variant = _choose(kind, "variant", variant, kind.variants)
     now = f.clock.now()
     u = _person(r.choice(org.users), user)
     otp = f"{r.randint(0, 999_999):06d}"
@@ -979,4 +996,4 @@ def generate_telephony(factory: PayloadFactory, request_type: str | None = None,
             "userProfile": {"firstName": u.first_name, "lastName": u.last_name, "login": u.login, "userId": u.id},
             "messageProfile": message}
     source = f"{org.url}/api/v1/inlineHooks/{hook_id or org.inline_hook_id('telephony')}"
-    return f._envelope("telephony", source, data, rtype, now=now)
+    return f._envelope(kind, source, data, rtype, now=now)
