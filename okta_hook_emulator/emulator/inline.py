@@ -218,7 +218,7 @@ def judge_inline(emulator: Any, call: InlineCall, delivery: R.Delivery, token_ex
         verdict=judgement.verdict,
         response_body=body,
         problems=problems,
-        warnings=_warnings(kind, body, request),
+        warnings=_warnings(kind, body, request) if body is not None else [],
         commands=judgement.commands,
         outcome=judgement.outcome,
         reason=judgement.reason + note,

@@ -67,11 +67,12 @@ class Delivery:
 
     @property
     def transport(self) -> str:
-        return self.final.transport
+        return self.attempts[-1].transport
 
     @property
     def status(self) -> int | None:
-        return self.final.response.status if self.final.response else None
+        response = self.attempts[-1].response
+        return response.status if response is not None else None
 
     @property
     def app_exception(self) -> str | None:

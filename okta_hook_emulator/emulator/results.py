@@ -167,7 +167,10 @@ class InlineResult:
 
     @property
     def elapsed_ms(self) -> float:
-        return sum(a.elapsed_ms for a in self.delivery.attempts)
+        total = 0.0
+        for attempt in self.delivery.attempts:  # a plain loop: read once per load-mode call
+            total += attempt.elapsed_ms
+        return total
 
     def to_dict(self) -> dict[str, Any]:
         return {

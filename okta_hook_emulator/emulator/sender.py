@@ -88,7 +88,8 @@ def mask_headers(headers: Mapping[str, str], secret_names: set[str] = frozenset(
     if not secret_names:
         return {k: (R.SECRET_MASK if is_secret_header(k) else v) for k, v in headers.items()}
     lowered = {n.lower() for n in secret_names}
-    return {k: (R.SECRET_MASK if k.lower() in lowered or is_secret_header(k) else v) for k, v in headers.items()}
+    return {k: (R.SECRET_MASK if k.lower() in lowered or (k not in _OKTA_PLAIN_HEADERS and _SECRET_NAME.search(k))
+                else v) for k, v in headers.items()}  # is_secret_header(k), without a call per header
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -618,9 +619,10 @@ def prepare_request(channel: HookChannel, method: str, body: bytes | None, heade
         secret.add(channel.auth_header[0])
     for name, value in channel.headers:
         wire[name] = value
-    recorded = R.RecordedRequest(method=method, url=channel.url, headers=mask_headers(wire, secret),
+    url = channel.url
+    recorded = R.RecordedRequest(method=method, url=url, headers=mask_headers(wire, secret),
                                  body=None if body is None else body.decode("utf-8", "replace"))
-    return PreparedRequest(method, channel.url, wire, body, policy, recorded, channel.target)
+    return PreparedRequest(method, url, wire, body, policy, recorded, channel.target)
 
 
 def _wire_failure(exc: BaseException) -> tuple[str, str]:

@@ -67,7 +67,18 @@ def failure_outcome(kind: str, verdict: str) -> str | None:
 
 def within_budget(delivery: R.Delivery) -> bool:
     """True when no attempt of the call ran out of its time budget."""
-    return not any(attempt.transport == R.TIMEOUT for attempt in delivery.attempts)
+    for attempt in delivery.attempts:  # a plain loop: one call per judged load call, kept cheap
+        if attempt.transport == R.TIMEOUT:
+            return False
+    return True
+
+
+def judged_call(kind: str, verdict: str, delivery: R.Delivery, reason: str, problems: list[Any] = ()) -> Call:
+    """The :class:`Call` a judged hook call counts as (failure name and outcome only when it is not ok)."""
+    if verdict == VERDICT_OK:
+        return Call(kind, verdict, None, None, within_budget(delivery))
+    return Call(kind, verdict, failure_name(verdict, delivery, reason, problems), failure_outcome(kind, verdict),
+                within_budget(delivery))
 
 
 class Tally:

@@ -20,7 +20,7 @@ from ..emulator.results import VERDICT_FAILED, VERDICT_OK, InlineResult
 from ..emulator.transport import HookChannel
 from ..errors import EmulatorUsageError
 from .people import person_for
-from .tally import Call, failure_name, failure_outcome, within_budget
+from .tally import Call, failure_name, judged_call, within_budget
 from .transport import GeventTransport
 
 DEFAULT_EVENT_TYPES = ("user.session.start", "user.authentication.sso", "user.lifecycle.create")
@@ -127,11 +127,9 @@ class InlineHookUser(OktaHookUser):
                                        variant=self.variant, user=self.person, **self.policy_overrides)
         result: InlineResult = emulator.judge_inline(call, emulator.deliver(call.http, self.transport.send))
         delivery = result.delivery
-        reason = failure_name(result.verdict, delivery, result.reason, result.problems)
-        judged = Call(self.kind, result.verdict, reason, failure_outcome(self.kind, result.verdict),
-                      within_budget(delivery))
-        response = delivery.final.response
-        self.report(self.kind, judged, result.elapsed_ms, response.size if response else 0)
+        response = delivery.attempts[-1].response
+        self.report(self.kind, judged_call(self.kind, result.verdict, delivery, result.reason, result.problems),
+                    result.elapsed_ms, response.size if response else 0)
 
 
 class TokenHookUser(InlineHookUser):
