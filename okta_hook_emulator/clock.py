@@ -46,4 +46,6 @@ def iso(dt: datetime) -> str:
         dt = dt.astimezone(UTC)
     if dt.year < 1000:  # strftime's %Y does not pad these
         return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
-    return dt.isoformat("T", "milliseconds")[:23] + "Z"  # without its "+00:00"
+    # %-formatting: about half the time of an aware datetime's isoformat() or of seven f-string fields
+    return "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ" % (  # noqa: UP031
+        dt.year, dt.month, dt.day, dt.hour, dt.minute, dt.second, dt.microsecond // 1000)

@@ -68,6 +68,11 @@ def _id_chars(r: random.Random, k: int) -> str:
     return _draw(r, k, _ID_TABLE)
 
 
+def _whole(dt: datetime) -> datetime:
+    """``dt`` without its fraction of a second (the request timestamps Okta sends are whole seconds)."""
+    return dt.replace(microsecond=0) if dt.microsecond else dt
+
+
 def _new_id(r: random.Random, org: SyntheticOrg, prefix: str) -> str:
     return prefix + _id_chars(r, 20 - len(prefix) - len(org.cell)) + org.cell
 
@@ -574,7 +579,7 @@ class PayloadFactory:
 
     def _envelope(self, kind: str | HookKind, source: str, data: dict, request_type: str | None = None,
                   order: tuple[str, ...] = _INLINE_ORDER, now: datetime | None = None) -> dict:
-        now = (now or self.clock.now()).replace(microsecond=0)
+        now = _whole(now or self.clock.now())
         values = {"eventId": self.event_id(), "eventTime": iso(now), "eventType": get_kind(kind).okta_type,
                   "eventTypeVersion": "1.0", "contentType": "application/json", "cloudEventVersion": "0.1",
                   "source": source, "requestType": request_type, "data": data}
@@ -586,8 +591,7 @@ class PayloadFactory:
 
     def _user_ctx(self, u: OrgUser, now: datetime, *, links: bool = True, absolute: bool = True) -> dict:
         base = f"{self.org.url}/api/v1/users/{u.id}" if absolute else f"/api/v1/users/{u.id}"
-        ctx: dict[str, Any] = {"id": u.id, "passwordChanged": iso((now - timedelta(days=u.password_changed_days))
-                                                                   .replace(microsecond=0)),
+        ctx: dict[str, Any] = {"id": u.id, "passwordChanged": iso(_whole(now - timedelta(days=u.password_changed_days))),
                                "profile": {"login": u.login, "firstName": u.first_name, "lastName": u.last_name,
                                            "locale": u.locale, "timeZone": u.time_zone}}
         if links:
@@ -600,7 +604,7 @@ class PayloadFactory:
     def _session_and_start(self, u: OrgUser, now: datetime, *, oie: bool = False) -> tuple[dict, datetime]:
         """``context.session`` (an OIE ``idx`` session or a classic ``102`` one) and when it started."""
         r = self.random
-        created = (now - timedelta(minutes=r.randint(1, 90))).replace(microsecond=0)
+        created = _whole(now - timedelta(minutes=r.randint(1, 90)))
         created_at = iso(created)
         if oie:
             return {"id": "idx" + _id_chars(r, 22), "userId": u.id, "login": u.login, "createdAt": created_at,
@@ -696,7 +700,7 @@ def generate_token(factory: PayloadFactory, request_type: str | None = None, var
                                  "'access_token'.")
     if grant == "client_credentials":
         tokens = "access_token"
-    now = f.clock.now()
+    now = _whole(f.clock.now())  # every timestamp of the request is in whole seconds
     auth_server = org.auth_servers[0] if grant != "client_credentials" else org.auth_servers[1]
     issuer = issuer or f"{org.url}/oauth2/{auth_server.path}"
     audience = audience or auth_server.audience
@@ -809,7 +813,7 @@ def generate_token(factory: PayloadFactory, request_type: str | None = None, var
 
 def _token_envelope(f: PayloadFactory, kind: HookKind, source: str, data: dict, now: datetime) -> dict:
     """``PayloadFactory._envelope`` of a token request, keys in the token hook's order (``source`` first)."""
-    return {"source": source, "eventId": f.event_id(), "eventTime": iso(now.replace(microsecond=0)),
+    return {"source": source, "eventId": f.event_id(), "eventTime": iso(_whole(now)),
             "eventTypeVersion": "1.0", "cloudEventVersion": "0.1", "contentType": "application/json",
             "eventType": kind.okta_type, "data": data}
 
