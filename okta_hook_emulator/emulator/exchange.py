@@ -35,11 +35,14 @@ WIRE_FAILURES = (WIRE_TIMEOUT, WIRE_CONNECT, WIRE_PROTOCOL, WIRE_OTHER)
 _STATUS_RESULTS = (R.OK, R.REDIRECT, R.HTTP_ERROR, R.TOO_LARGE)
 
 
-@dataclass(frozen=True)
+@dataclass
 class PreparedRequest:
     """One hook request ready for any HTTP client: send ``method`` ``url`` with exactly ``headers`` and ``body``,
     give up after ``timeout`` seconds, stop reading at ``max_response_bytes``, never follow a redirect. ``policy``
-    holds the rest of Okta's rules (retries); ``recorded`` is the request as records show it (secrets masked)."""
+    holds the rest of Okta's rules (retries); ``recorded`` is the request as records show it (secrets masked).
+
+    Read-only by convention, not ``frozen``: one is built per call, and a frozen dataclass takes about five times
+    as long to build (every field set through ``object.__setattr__``)."""
 
     method: str
     url: str
@@ -54,8 +57,8 @@ class PreparedRequest:
     max_response_bytes: int = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "timeout", float(self.policy.timeout))
-        object.__setattr__(self, "max_response_bytes", int(self.policy.max_response_bytes))
+        self.timeout = float(self.policy.timeout)
+        self.max_response_bytes = int(self.policy.max_response_bytes)
 
     follow_redirects = False  # Okta never follows a redirect (docs/okta-behaviour.md#delivery-answers)
 

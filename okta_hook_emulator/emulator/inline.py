@@ -173,11 +173,12 @@ def request_id_of(request: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-@dataclass(frozen=True)
+@dataclass
 class InlineCall:
     """An inline hook call ready to send (``Emulator.prepare_inline``): the ``request`` Okta sends, its id, and
     ``http``, the HTTP request (Okta's URL, headers with the channel's auth header, body bytes, time budget, size
-    limit, no redirects, retries) any client can send before ``Emulator.judge_inline`` judges the answer."""
+    limit, no redirects, retries) any client can send before ``Emulator.judge_inline`` judges the answer.
+    Read-only by convention (not ``frozen``, which costs five times as much to build, once per call)."""
 
     kind: HookKind
     channel: HookChannel
