@@ -261,7 +261,11 @@ class Emulator:
     def deliver(self, prepared: PreparedRequest, send: Callable[[PreparedRequest], Answer]) -> Delivery:
         """Send a prepared request with your own client, attempt by attempt, under Okta's retry rules
         (``exchange.deliver``: ``send(prepared)`` is one attempt; stamped by this emulator's clock)."""
-        return exchange.deliver(prepared, send, lambda: iso(self.clock.now()))
+        return exchange.deliver(prepared, send, self._now_iso)
+
+    def _now_iso(self) -> str:
+        """This emulator's clock reading as Okta writes timestamps (each attempt's ``started_at``)."""
+        return iso(self.clock.now())
 
     def _inline_inputs(self, kind: str | HookKind, target: Any, request: dict | None, request_type: str | None,
                        variant: str | None, overrides: dict[str, Any] | None, auth_header: tuple[str, str] | None,

@@ -58,12 +58,25 @@ COMMAND_TARGET = {IDENTITY_PATCH: "identity", ACCESS_PATCH: "access"}
 class Token:
     """One minted token: final ``claims`` (as in the JWT, with ``iat``/``exp``), ``lifetime`` and the signed ``jwt``.
 
-    The JWT is signed on first access (signing costs about a millisecond; judging does not need it)."""
+    Given ``issued_at``, ``claims`` are the given claims plus ``iat`` and ``exp`` (a new top-level dict, built on
+    first access); without it they are the given claims as they are. The JWT is signed on first access (signing
+    costs about a millisecond; judging needs neither)."""
 
-    def __init__(self, claims: dict[str, Any], lifetime: int, keys: Any):
-        self.claims = claims
+    def __init__(self, claims: dict[str, Any], lifetime: int, keys: Any, issued_at: int | None = None):
+        self._claims = claims
+        self._issued_at = issued_at
         self.lifetime = lifetime
         self._keys = keys
+
+    @cached_property
+    def claims(self) -> dict[str, Any]:
+        """The token's claims as in the JWT."""
+        if self._issued_at is None:
+            return self._claims
+        final = dict(self._claims)
+        final["iat"] = self._issued_at
+        final["exp"] = self._issued_at + self.lifetime
+        return final
 
     @cached_property
     def jwt(self) -> str | None:
@@ -240,11 +253,7 @@ def _mint(work: _Working, ctx: JudgeContext) -> dict[str, Token | None]:
     now = int(ctx.clock.now().timestamp())
     out: dict[str, Token | None] = {"identity": None, "access": None}
     for name, claims in work.claims.items():
-        lifetime = work.lifetime[name]
-        final = dict(claims)
-        final["iat"] = now
-        final["exp"] = now + lifetime
-        out[name] = Token(final, lifetime, ctx.keys)
+        out[name] = Token(claims, work.lifetime[name], ctx.keys, issued_at=now)
     return out
 
 
