@@ -59,7 +59,7 @@ class OktaHookUser(User):
         self.worker = runner.client_id if isinstance(runner, WorkerRunner) else "local"
         worker_index = getattr(runner, "worker_index", 0) if isinstance(runner, WorkerRunner) else 0
         seed = int(_option(self, "seed", self.seed))
-        self.emulator = Emulator(seed=seed)
+        self.emulator = Emulator(seed=seed, org=self.load_run.org(seed))
         # The org (and so the people) is the seed's; each user draws its requests from its own seeded stream.
         stream = f"okta-hook-emulator:{seed}:load:{worker_index}:{self.number}"
         self.emulator.payloads.random = random.Random(stream)
