@@ -366,3 +366,22 @@ def test_user_override_picks_an_org_user_by_login():
     assert event["actor"]["id"] == someone.id
     with pytest.raises(EmulatorUsageError, match="client_credentials has no user"):
         f.inline_request("token", request_type="client_credentials", user="ann@acme.test")
+
+
+def test_token_request_timestamps_are_the_clocks_whole_seconds_over_many_requests() -> None:
+    """Every timestamp of a token request is the clock's reading (or the session's start) in whole seconds, in
+    Okta's format, request after request: more requests and moments than the factory remembers formatted."""
+    start = datetime(2026, 3, 1, 8, 0, 0, 250_000, tzinfo=UTC)
+    factory = PayloadFactory(5, clock=FixedClock(start, tick=timedelta(milliseconds=700)))
+    for n in range(1200):
+        now = (start + n * timedelta(milliseconds=700)).replace(microsecond=0)
+        request = factory.inline_request("token")
+        session = request["data"]["context"]["session"]
+        created = datetime.fromisoformat(session["createdAt"])
+        assert request["eventTime"] == iso(now)
+        assert created.microsecond == 0 and timedelta(minutes=1) <= now - created <= timedelta(minutes=90)
+        assert session["createdAt"] == iso(created) == session["lastPasswordVerification"]
+        assert session["expiresAt"] == iso(created + timedelta(hours=2))
+        assert request["data"]["identity"]["claims"]["auth_time"] == int(created.timestamp())
+        changed = datetime.fromisoformat(request["data"]["context"]["user"]["passwordChanged"])
+        assert changed.microsecond == 0 and (now - changed) % timedelta(days=1) == timedelta(0)

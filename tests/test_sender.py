@@ -646,3 +646,22 @@ def test_inline_request_id_is_the_x_okta_request_id_header(hook, emu):
     given = emu.payloads.inline_request("telephony", overrides={"data.context.request.id": "XbHgP-OT7cn8YM13gzo6nAAABBw"})
     emu.call_inline("telephony", hook.url_for("/hook"), request=given, timeout=BUDGET)
     assert calls(hook)[1].headers["X-Okta-Request-Id"] == "XbHgP-OT7cn8YM13gzo6nAAABBw"
+
+
+def test_resolved_policies_follow_the_emulators_current_base_policy() -> None:
+    """resolve_policy keeps its last results, but a new base policy (even one that reuses an old one's id) is
+    never answered from them; overrides and Okta's per-kind rule still apply on the new base."""
+    from okta_hook_emulator.emulator.policy import DeliveryPolicy
+    from okta_hook_emulator.payloads.catalog import get_kind
+
+    with Emulator(seed=0) as emu:
+        token, saml = get_kind("token"), get_kind("saml")
+        assert emu.resolve_policy(saml).timeout == 3.0
+        assert emu.resolve_policy(saml, timeout=1.5).timeout == 1.5
+        for timeout in (7.0, 8.0, 9.0):  # each old base is dropped: ids may be reused
+            emu.policy = DeliveryPolicy(timeout=timeout, max_retries=2)
+            assert emu.resolve_policy(saml).timeout == timeout
+            assert emu.resolve_policy(saml).max_retries == 2
+            assert emu.resolve_policy(token).max_retries == 0  # Okta never retries a token hook call
+            assert emu.resolve_policy(saml, timeout=2.0).timeout == 2.0
+        assert emu.resolve_policy(saml) is emu.resolve_policy(saml)  # kept

@@ -46,7 +46,7 @@ class Emulator:
         self.payloads = PayloadFactory(seed, clock=self.clock, org=org)
         self.sender = Sender(self.clock)
         self.rng = random.Random(f"okta-hook-emulator:{seed}")  # request ids, shuffles (never global random)
-        self._policies: dict[Any, DeliveryPolicy] = {}  # resolve_policy's last results
+        self._policies: dict[Any, tuple[DeliveryPolicy, DeliveryPolicy]] = {}  # resolve_policy's: (base, result)
         self._keys: Any = None
         self._hook_issuer: Any = None
         from .oauth_channel import TokenCache
@@ -127,13 +127,16 @@ class Emulator:
     def resolve_policy(self, kind: HookKind | None = None, **policy_overrides: Any) -> DeliveryPolicy:
         """The base policy, Okta's per-kind rule applied, then the caller's overrides. Policies are frozen, so
         the last few resolved are kept (a load run resolves the same one for every call)."""
+        # Keyed by the base policy's identity (hashing the frozen dataclass costs more than the rest of the lookup);
+        # each entry keeps its base, so a new base policy that reuses an old one's id() is never mistaken for it.
         try:
-            key: Any = (self.policy, kind.name if kind is not None else None, tuple(sorted(policy_overrides.items())))
+            key: Any = (id(self.policy), kind.name if kind is not None else None,
+                        tuple(sorted(policy_overrides.items())) if policy_overrides else ())
             hit = self._policies.get(key)
         except TypeError:  # an unhashable override value: resolved (and refused) below
             key, hit = None, None
-        if hit is not None:
-            return hit
+        if hit is not None and hit[0] is self.policy:
+            return hit[1]
         base = self.policy.for_kind(kind) if kind is not None else self.policy
         try:
             policy = base.with_overrides(**policy_overrides) if policy_overrides else base
@@ -142,7 +145,7 @@ class Emulator:
         if key is not None:
             if len(self._policies) >= _POLICIES_KEPT:
                 self._policies.clear()
-            self._policies[key] = policy
+            self._policies[key] = (self.policy, policy)
         return policy
 
     def request_id(self) -> str:

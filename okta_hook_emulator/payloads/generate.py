@@ -68,6 +68,7 @@ def _id_chars(r: random.Random, k: int) -> str:
     return _draw(r, k, _ID_TABLE)
 
 
+_TIMESTAMPS_KEPT = 512  # PayloadFactory._iso's memory
 _MICROSECOND, _MINUTE, _DAY = timedelta(microseconds=1), timedelta(minutes=1), timedelta(days=1)
 
 
@@ -238,6 +239,17 @@ class PayloadFactory:
         self.org: SyntheticOrg = org
         self.random = random.Random(f"okta-hook-emulator:{self.seed}")
         self._memo: dict[Any, Any] = {}  # values derived from the (immutable) org only; rebuilt with the org
+        self._timestamps: dict[datetime, str] = {}  # _iso's last results
+
+    def _iso(self, moment: datetime) -> str:
+        """``clock.iso(moment)``, remembered for the last few hundred moments: a busy factory (a load run) writes
+        the same whole seconds into request after request, and formatting one costs about ten dictionary lookups."""
+        text = self._timestamps.get(moment)
+        if text is None:
+            if len(self._timestamps) >= _TIMESTAMPS_KEPT:
+                self._timestamps.clear()
+            text = self._timestamps[moment] = iso(moment)
+        return text
 
     def _derived(self, key: Any, make: Callable[..., Any], *args: Any) -> Any:
         """``make(*args)``, a value computed from the org alone, computed once per org (treat it as read-only)."""
@@ -584,7 +596,7 @@ class PayloadFactory:
     def _envelope(self, kind: str | HookKind, source: str, data: dict, request_type: str | None = None,
                   order: tuple[str, ...] = _INLINE_ORDER, now: datetime | None = None) -> dict:
         now = _whole(now or self.clock.now())
-        values = {"eventId": self.event_id(), "eventTime": iso(now), "eventType": get_kind(kind).okta_type,
+        values = {"eventId": self.event_id(), "eventTime": self._iso(now), "eventType": get_kind(kind).okta_type,
                   "eventTypeVersion": "1.0", "contentType": "application/json", "cloudEventVersion": "0.1",
                   "source": source, "requestType": request_type, "data": data}
         return {k: values[k] for k in order if k != "requestType" or request_type is not None}
@@ -595,7 +607,7 @@ class PayloadFactory:
 
     def _user_ctx(self, u: OrgUser, now: datetime, *, links: bool = True, absolute: bool = True) -> dict:
         base = f"{self.org.url}/api/v1/users/{u.id}" if absolute else f"/api/v1/users/{u.id}"
-        ctx: dict[str, Any] = {"id": u.id, "passwordChanged": iso(_whole(now - _DAY * u.password_changed_days)),
+        ctx: dict[str, Any] = {"id": u.id, "passwordChanged": self._iso(_whole(now - _DAY * u.password_changed_days)),
                                "profile": {"login": u.login, "firstName": u.first_name, "lastName": u.last_name,
                                            "locale": u.locale, "timeZone": u.time_zone}}
         if links:
@@ -609,15 +621,15 @@ class PayloadFactory:
         """``context.session`` (an OIE ``idx`` session or a classic ``102`` one) and when it started."""
         r = self.random
         created = _whole(now - _MINUTE * r.randint(1, 90))
-        created_at = iso(created)
+        created_at = self._iso(created)
         if oie:
             return {"id": "idx" + _id_chars(r, 22), "userId": u.id, "login": u.login, "createdAt": created_at,
-                    "expiresAt": iso(created + _SESSION_LIFETIME), "status": "ACTIVE",
+                    "expiresAt": self._iso(created + _SESSION_LIFETIME), "status": "ACTIVE",
                     "lastPasswordVerification": created_at, "lastFactorVerification": created_at,
                     "amr": ["PASSWORD", "OKTA_VERIFY", "MULTIFACTOR_AUTHENTICATION"], "mfaActive": True,
                     "idp": {"id": self.org.okta_idp_id, "type": "OKTA"}}, created
         return {"id": "102" + _id_chars(r, 22), "userId": u.id, "login": u.login, "createdAt": created_at,
-                "expiresAt": iso(created + _SESSION_LIFETIME), "status": "ACTIVE",
+                "expiresAt": self._iso(created + _SESSION_LIFETIME), "status": "ACTIVE",
                 "lastPasswordVerification": created_at, "amr": ["PASSWORD"],
                 "idp": {"id": self.org.okta_idp_id, "type": "OKTA"}, "mfaActive": False}, created
 
@@ -817,7 +829,7 @@ def generate_token(factory: PayloadFactory, request_type: str | None = None, var
 
 def _token_envelope(f: PayloadFactory, kind: HookKind, source: str, data: dict, now: datetime) -> dict:
     """``PayloadFactory._envelope`` of a token request, keys in the token hook's order (``source`` first)."""
-    return {"source": source, "eventId": f.event_id(), "eventTime": iso(_whole(now)),
+    return {"source": source, "eventId": f.event_id(), "eventTime": f._iso(_whole(now)),
             "eventTypeVersion": "1.0", "cloudEventVersion": "0.1", "contentType": "application/json",
             "eventType": kind.okta_type, "data": data}
 
