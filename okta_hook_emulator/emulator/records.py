@@ -17,7 +17,7 @@ TOO_LARGE = "too_large"  # body >= max_response_bytes
 TRANSPORT_RESULTS = (OK, TIMEOUT, CONNECTION_ERROR, HTTP_ERROR, REDIRECT, TOO_LARGE)
 
 
-@dataclass
+@dataclass(slots=True)
 class RecordedRequest:
     method: str
     url: str
@@ -25,7 +25,7 @@ class RecordedRequest:
     body: str | None  # the exact text sent (None for GET)
 
 
-@dataclass
+@dataclass(slots=True)
 class RecordedResponse:
     status: int
     headers: dict[str, str]
@@ -34,7 +34,7 @@ class RecordedResponse:
     truncated: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class Attempt:
     """One HTTP attempt: what was sent, what came back (if anything), how long it took and what it counts as."""
 
@@ -53,7 +53,7 @@ class Attempt:
         return asdict(self)
 
 
-@dataclass
+@dataclass(slots=True)
 class Delivery:
     """All attempts of one logical call (first try + retries)."""
 
