@@ -49,33 +49,3 @@ def iso(dt: datetime) -> str:
     # %-formatting: about half the time of an aware datetime's isoformat() or of seven f-string fields
     return "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ" % (  # noqa: UP031
         dt.year, dt.month, dt.day, dt.hour, dt.minute, dt.second, dt.microsecond // 1000)
-
-
-# Below 2**32 seconds (until 2106) a float timestamp is exact to half a microsecond, so int() gives the second.
-_EXACT_SECONDS = 2**32
-_MILLISECONDS = tuple(f".{ms:03d}Z" for ms in range(1000))
-
-
-class IsoStamps:
-    """:func:`iso` for one busy writer (an emulator stamping attempt after attempt): the text up to the second is
-    formatted once per second and remembered (the last few hundred seconds), the milliseconds come from a table:
-    about two thirds of the work of :func:`iso`, same text."""
-
-    KEPT = 512
-
-    def __init__(self) -> None:
-        self._seconds: dict[int, str] = {}
-
-    def __call__(self, dt: datetime) -> str:
-        if dt.tzinfo is not UTC:
-            return iso(dt)
-        timestamp = dt.timestamp()
-        if not 0 <= timestamp < _EXACT_SECONDS:
-            return iso(dt)
-        second = int(timestamp)
-        head = self._seconds.get(second)
-        if head is None:
-            if len(self._seconds) >= self.KEPT:
-                self._seconds.clear()
-            head = self._seconds[second] = iso(dt)[:-5]
-        return head + _MILLISECONDS[dt.microsecond // 1000]

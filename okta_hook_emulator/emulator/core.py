@@ -11,7 +11,7 @@ import random
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, overload
 
-from ..clock import Clock, IsoStamps, SystemClock
+from ..clock import Clock, SystemClock, iso
 from ..errors import EmulatorUsageError
 from ..payloads.catalog import HookKind, get_kind
 from . import events as event_delivery
@@ -47,7 +47,6 @@ class Emulator:
         self.sender = Sender(self.clock)
         self.rng = random.Random(f"okta-hook-emulator:{seed}")  # request ids, shuffles (never global random)
         self._policies: dict[Any, tuple[DeliveryPolicy, DeliveryPolicy]] = {}  # resolve_policy's: (base, result)
-        self._stamps = IsoStamps()  # clock readings as Okta writes them (attempts' started_at)
         self._keys: Any = None
         self._hook_issuer: Any = None
         from .oauth_channel import TokenCache
@@ -259,7 +258,7 @@ class Emulator:
         if isinstance(answer, Delivery):
             return answer
         delivery = Delivery()
-        exchange.add_attempt(delivery, prepared, answer, self._now_iso())
+        exchange.add_attempt(delivery, prepared, answer, iso(self.clock.now()))
         return delivery
 
     def deliver(self, prepared: PreparedRequest, send: Callable[[PreparedRequest], Answer]) -> Delivery:
@@ -269,7 +268,7 @@ class Emulator:
 
     def _now_iso(self) -> str:
         """This emulator's clock reading as Okta writes timestamps (each attempt's ``started_at``)."""
-        return self._stamps(self.clock.now())
+        return iso(self.clock.now())
 
     def _inline_inputs(self, kind: str | HookKind, target: Any, request: dict | None, request_type: str | None,
                        variant: str | None, overrides: dict[str, Any] | None, auth_header: tuple[str, str] | None,

@@ -85,13 +85,10 @@ def is_secret_header(name: str) -> bool:
 
 def mask_headers(headers: Mapping[str, str], secret_names: set[str] = frozenset()) -> dict[str, str]:
     """A copy with secret values replaced by ``SECRET_MASK``."""
-    # is_secret_header(k), written out: no call per header (one mask per request a load run sends)
-    if not secret_names:
-        return {k: (R.SECRET_MASK if k not in _OKTA_PLAIN_HEADERS and _SECRET_NAME.search(k) else v)
-                for k, v in headers.items()}
     lowered = {n.lower() for n in secret_names}
-    return {k: (R.SECRET_MASK if k.lower() in lowered or (k not in _OKTA_PLAIN_HEADERS and _SECRET_NAME.search(k))
-                else v) for k, v in headers.items()}
+    # is_secret_header(k) written out: no call per header (one mask per request a load run sends)
+    return {k: (R.SECRET_MASK if (k not in _OKTA_PLAIN_HEADERS and _SECRET_NAME.search(k))
+                or (lowered and k.lower() in lowered) else v) for k, v in headers.items()}
 
 
 # --------------------------------------------------------------------------------------------------------------
