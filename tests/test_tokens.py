@@ -11,6 +11,7 @@ import jwt
 import pytest
 from flask import Flask
 
+from okta_hook_emulator import wire_json
 from okta_hook_emulator.clock import FixedClock
 from okta_hook_emulator.emulator.keys import SigningKeys, verify
 from okta_hook_emulator.emulator.outcomes import token as token_outcome
@@ -72,6 +73,23 @@ def test_authorize_query_quotes_the_callers_state_and_nonce() -> None:
     assert "&redirect_uri=http%3A%2F%2Fcb%2F%3Fx%3D1&state=a%20b%26c%3Dd%2F%C3%A9&nonce=n%2B1&" in url
     assert given["data"]["identity"]["claims"]["nonce"] == "n+1"
     assert given["data"]["context"]["protocol"]["request"]["state"] == "a b&c=d/é"
+
+
+@pytest.mark.parametrize("grant", ["authorization_code", "refresh_token", "password"])
+def test_the_orgs_own_values_given_make_the_same_requests_as_drawn_ones(grant: str) -> None:
+    # The org's values are remembered per app and grant; a caller's are used for one request. Same values, same
+    # requests, call after call (the remembered part must not drift from the per-request one).
+    drawn_factory, given_factory = PayloadFactory(seed=9), PayloadFactory(seed=9)
+    server = drawn_factory.org.auth_servers[0]
+    issuer = f"{drawn_factory.org.url}/oauth2/{server.path}"
+    scopes = ["openid", "profile", "email"] + (["offline_access"] if grant == "refresh_token" else [])
+    for _ in range(4):
+        drawn = generate_token(drawn_factory, grant=grant)
+        client = drawn["data"]["context"]["protocol"]["client"]
+        given = generate_token(given_factory, grant=grant, scopes=scopes, issuer=issuer, audience=server.audience,
+                               client_id=client["id"], client_type=client["type"])
+        assert given == drawn
+        assert wire_json.dumps(given) == wire_json.dumps(drawn)  # key order too
 
 
 def test_tokens_without_a_hook_are_the_requests_claims_signed() -> None:

@@ -259,14 +259,6 @@ class PayloadFactory:
             value = self._memo[key] = make(*args)
             return value
 
-    def _quote(self, text: str) -> str:
-        """``urllib.parse.quote(text, safe="")`` memoised for the org's fixed strings."""
-        try:
-            return self._memo["quote", text]
-        except KeyError:
-            value = self._memo["quote", text] = quote(text, safe="")
-            return value
-
     def new_id(self, prefix: str) -> str:
         """A 20-character Okta id with this org's cell suffix (``00u`` users, ``00g`` groups, ``0oa`` apps...)."""
         return _new_id(self.random, self.org, prefix)
@@ -606,12 +598,15 @@ class PayloadFactory:
                 "ipAddress": ip or self.random.choice(self.org.clients).ip}
 
     def _user_ctx(self, u: OrgUser, now: datetime, *, links: bool = True, absolute: bool = True) -> dict:
-        base = f"{self.org.url}/api/v1/users/{u.id}" if absolute else f"/api/v1/users/{u.id}"
         ctx: dict[str, Any] = {"id": u.id, "passwordChanged": self._iso(_whole(now - _DAY * u.password_changed_days)),
                                "profile": {"login": u.login, "firstName": u.first_name, "lastName": u.last_name,
                                            "locale": u.locale, "timeZone": u.time_zone}}
         if links:
-            ctx["_links"] = {"groups": {"href": f"{base}/groups"}, "factors": {"href": f"{base}/factors"}}
+            if u.id in self._derived("user_ids", _user_ids, self.org):  # the org's own: remembered
+                groups, factors = self._derived(("user_links", u.id, absolute), _user_links, self.org, u.id, absolute)
+            else:
+                groups, factors = _user_links(self.org, u.id, absolute)
+            ctx["_links"] = {"groups": {"href": groups}, "factors": {"href": factors}}
         return ctx
 
     def _session_ctx(self, u: OrgUser, now: datetime, *, oie: bool = False) -> dict:
@@ -632,6 +627,16 @@ class PayloadFactory:
                 "expiresAt": self._iso(created + _SESSION_LIFETIME), "status": "ACTIVE",
                 "lastPasswordVerification": created_at, "amr": ["PASSWORD"],
                 "idp": {"id": self.org.okta_idp_id, "type": "OKTA"}, "mfaActive": False}, created
+
+
+def _user_links(org: SyntheticOrg, user_id: str, absolute: bool) -> tuple[str, str]:
+    """The ``groups`` and ``factors`` links of a user (absolute URLs, else paths)."""
+    base = f"{org.url}/api/v1/users/{user_id}" if absolute else f"/api/v1/users/{user_id}"
+    return f"{base}/groups", f"{base}/factors"
+
+
+def _user_ids(org: SyntheticOrg) -> frozenset[str]:
+    return frozenset(u.id for u in org.users)
 
 
 # ---- per-kind generators (named by payloads/catalog.py KINDS[...].generator) ----------------------------------
@@ -718,20 +723,21 @@ def generate_token(factory: PayloadFactory, request_type: str | None = None, var
         tokens = "access_token"
     now = _whole(f.clock.now())  # every timestamp of the request is in whole seconds
     auth_server = org.auth_servers[0] if grant != "client_credentials" else org.auth_servers[1]
-    issuer = issuer or f"{org.url}/oauth2/{auth_server.path}"
-    audience = audience or auth_server.audience
     confidential = grant == "client_credentials"
     app = r.choice(f._derived(("oidc_apps", confidential), _oidc_apps, org, confidential))
+    given_client_id = client_id
     client = {"id": app.id, "name": app.label, "type": app.client_type} if client_id is None else _client(org,
                                                                                                           client_id)
     client_id = client["id"]
     if client_type is not None:
         client["type"] = client_type
-    policy = {"id": auth_server.policy_id, "rule": {"id": auth_server.rule_id}}
-    scope_ids = f._derived(("scope_ids", auth_server.id), dict, auth_server.scopes)
     ip = r.choice(org.clients).ip
     data: dict[str, Any]
     if grant == "client_credentials":
+        issuer = issuer or f"{org.url}/oauth2/{auth_server.path}"
+        audience = audience or auth_server.audience
+        policy = {"id": auth_server.policy_id, "rule": {"id": auth_server.rule_id}}
+        scope_ids = f._derived(("scope_ids", auth_server.id), dict, auth_server.scopes)
         scopes = list(scopes) if scopes is not None else [s for s in scope_ids if ":" in s]
         context = {
             "request": f._request_ctx("POST", f"{issuer}/v1/token", ip),
@@ -748,56 +754,48 @@ def generate_token(factory: PayloadFactory, request_type: str | None = None, var
         source = f"{issuer}/v1/token"
         return _token_envelope(f, kind, source, data, now)
     user = _person(r.choice(org.users), user)
-    if scopes is None:
-        scopes = ["openid", "profile", "email"] + (["offline_access"] if grant == "refresh_token" else [])
-    scopes = list(scopes)
+    flow = _token_flow(f, grant, auth_server, app, scopes, issuer, audience, given_client_id)
+    scopes = flow.scopes
     password = grant == "password"
     want_id = tokens in ("both", "id_token") and (not password or "openid" in scopes)
     want_access = tokens in ("both", "access_token")
     nonce = rt_jti = None
-    if password:
-        req = f._request_ctx("POST", f"{issuer}/v1/token", ip)
-        protocol_request: dict[str, Any] = {"scope": " ".join(scopes), "client_id": client_id, "grant_type": grant}
-        source = f"{issuer}/v1/token"
+    if password:  # the token endpoint's request (drawn before the session, as always)
+        req = f._request_ctx("POST", flow.token_url, ip)
     else:
         # The /authorize request of the authorization code flow: response_type "code", answered in the query
         # (not the implicit flow's "token id_token" in the fragment).
-        response_type = "code"
         chars = _id_chars(r, 22)  # 12 for the state, then 10 for the nonce
         state, nonce = chars[:12], chars[12:]
         drawn = authorize is None
-        redirect_uri = f"https://{app.host}/authorization-code/callback"
-        response_mode = "query"
+        redirect_uri, response_mode = flow.redirect_uri, "query"
         if authorize is not None:  # the flow's own /authorize request (the draws above are made either way)
             state, nonce = authorize.get("state"), authorize.get("nonce")
             redirect_uri = authorize.get("redirect_uri") or redirect_uri
             response_mode = authorize.get("response_mode") or response_mode
-        authorize = {"scope": " ".join(scopes), "state": state, "redirect_uri": redirect_uri,
-                     "response_mode": response_mode, "response_type": response_type, "client_id": client_id}
+        authorize = {"scope": flow.scope, "state": state, "redirect_uri": redirect_uri,
+                     "response_mode": response_mode, "response_type": "code", "client_id": client_id}
     session, session_start = f._session_and_start(user, now)
     auth_time = int(session_start.timestamp())  # == the parsed session createdAt (whole seconds)
     if not password and "offline_access" in scopes:  # a refresh token only for offline_access
         drawn_jti = f._tok("oar", 17)
         rt_jti = refresh_jti or drawn_jti
     if grant == "refresh_token":
-        req = f._request_ctx("POST", f"{issuer}/v1/token", ip)
-        protocol_request = {"scope": " ".join(scopes), "client_id": client_id, "grant_type": "refresh_token"}
-        source = f"{issuer}/v1/token"
+        req = f._request_ctx("POST", flow.token_url, ip)
     elif not password:
-        # == urlencode({...scope, response_type, redirect_uri, state, nonce, client_id}, quote_via=quote)
-        q = f._quote
-        if drawn:  # drawn state/nonce use ID_ALPHABET: quote() would change nothing
-            state_q, nonce_q = state, nonce
+        if drawn:  # drawn state/nonce use ID_ALPHABET: quoting them would change nothing
+            query = f"{flow.query_head}{state}&nonce={nonce}{flow.query_tail}"
         else:
-            state_q = quote(state or "", safe="")
-            nonce_q = quote(nonce, safe="") if nonce is not None else None
-        query = (f"scope={q(authorize['scope'])}&response_type={response_type}&redirect_uri={q(redirect_uri)}"
-                 f"&state={state_q}" + (f"&nonce={nonce_q}" if nonce_q is not None else "")
-                 + f"&client_id={q(client_id)}")
-        req = f._request_ctx("GET", f"{issuer}/v1/authorize?{query}", ip)
-        protocol_request = authorize
-        source = f"{issuer}/v1/authorize"
-    protocol: dict[str, Any] = {"type": "OAUTH2.0", "request": protocol_request, "issuer": {"uri": issuer},
+            nonce_q = f"&nonce={quote(nonce, safe='')}" if nonce is not None else ""
+            query = (f"{_authorize_query_head(flow.authorize_url, flow.scope, redirect_uri)}"
+                     f"{quote(state or '', safe='')}{nonce_q}{flow.query_tail}")
+        req = f._request_ctx("GET", query, ip)
+    if password or grant == "refresh_token":  # token endpoint calls
+        protocol_request: dict[str, Any] = {"scope": flow.scope, "client_id": client_id, "grant_type": grant}
+        source = flow.token_url
+    else:
+        protocol_request, source = authorize, flow.authorize_url
+    protocol: dict[str, Any] = {"type": "OAUTH2.0", "request": protocol_request, "issuer": {"uri": flow.issuer},
                                 "client": client}
     if grant == "refresh_token":
         protocol[fidelity.TOKEN_ORIGINAL_GRANT_KEY] = {
@@ -805,26 +803,82 @@ def generate_token(factory: PayloadFactory, request_type: str | None = None, var
             "refresh_token": {"jti": rt_jti},
         }
     context = {"request": req, "protocol": protocol, "session": session, "user": f._user_ctx(user, now),
-               "policy": policy}
+               "policy": {"id": flow.policy_id, "rule": {"id": flow.rule_id}}}
     data = {"context": context}
     if want_id:
-        data["identity"] = {"claims": _token_claims_id(f, user, issuer, client_id, nonce, auth_time,
+        data["identity"] = {"claims": _token_claims_id(f, user, flow.issuer, client_id, nonce, auth_time,
                                                        org.okta_idp_id),
                             "token": {"lifetime": {"expiration": 3600}}}
     if want_access:
-        claims = {"ver": 1, "jti": "AT." + _urlsafe_chars(r, 43), "iss": issuer, "aud": audience, "cid": client_id,
-                  "uid": user.id, "sub": user.login, "firstName": user.first_name,
+        claims = {"ver": 1, "jti": "AT." + _urlsafe_chars(r, 43), "iss": flow.issuer, "aud": flow.audience,
+                  "cid": client_id, "uid": user.id, "sub": user.login, "firstName": user.first_name,
                   "preferred_username": user.login}
         if password:
-            claims["scp"] = scopes
+            claims["scp"] = list(scopes)
         data["access"] = {
             "claims": claims,
             "token": {"lifetime": {"expiration": 3600}},
-            "scopes": {s: {"id": _scope_id(scope_ids, s), "action": "GRANT"} for s in scopes},
+            "scopes": {scope: {"id": scope_id, "action": "GRANT"} for scope, scope_id in flow.scope_ids},
         }
     if rt_jti is not None:
         data["refresh_token"] = {"jti": rt_jti}
     return _token_envelope(f, kind, source, data, now)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _TokenFlow:
+    """The fixed part of a user's token request: what one grant at one authorization server, for one client and
+    scope set, writes into every request (URLs, scope text, scope ids, policy). Only the draws (app, person,
+    state, nonce, session, ids) change from one request to the next."""
+
+    issuer: str
+    audience: str
+    token_url: str  # the token endpoint: source and request URL of token-endpoint grants
+    authorize_url: str  # the /authorize endpoint: source of the code flow
+    scopes: tuple[str, ...]
+    scope: str  # the scopes as the request's ``scope`` parameter
+    scope_ids: tuple[tuple[str, str], ...]  # (scope, scp id) of each granted scope
+    policy_id: str
+    rule_id: str
+    redirect_uri: str  # the client app's callback (the drawn /authorize request's)
+    query_head: str  # the drawn /authorize request URL up to its state value
+    query_tail: str  # and after its nonce
+
+
+def _token_flow(f: PayloadFactory, grant: str, auth_server: Any, app: OrgApp, scopes: Any, issuer: str | None,
+                audience: str | None, client_id: str | None) -> _TokenFlow:
+    """The ``_TokenFlow`` of a user's token request; computed once per org (``PayloadFactory._derived``) when
+    every value comes from the org, else for this request alone (a caller's values are not remembered)."""
+    if scopes is None and issuer is None and audience is None and client_id is None:
+        return f._derived(("token_flow", grant, auth_server.id, app.id), _new_token_flow, f, grant, auth_server,
+                          app, None, None, None, None)
+    return _new_token_flow(f, grant, auth_server, app, scopes, issuer, audience, client_id)
+
+
+def _new_token_flow(f: PayloadFactory, grant: str, auth_server: Any, app: OrgApp, scopes: Any, issuer: str | None,
+                    audience: str | None, client_id: str | None) -> _TokenFlow:
+    issuer = issuer or f"{f.org.url}/oauth2/{auth_server.path}"
+    if scopes is None:
+        scopes = ["openid", "profile", "email"] + (["offline_access"] if grant == "refresh_token" else [])
+    scopes = tuple(scopes)
+    scope = " ".join(scopes)
+    redirect_uri = f"https://{app.host}/authorization-code/callback"
+    authorize_url = f"{issuer}/v1/authorize"
+    server_ids = f._derived(("scope_ids", auth_server.id), dict, auth_server.scopes)
+    return _TokenFlow(
+        issuer=issuer, audience=audience or auth_server.audience, token_url=f"{issuer}/v1/token",
+        authorize_url=authorize_url, scopes=scopes, scope=scope,
+        scope_ids=tuple((s, _scope_id(server_ids, s)) for s in scopes), policy_id=auth_server.policy_id,
+        rule_id=auth_server.rule_id, redirect_uri=redirect_uri,
+        query_head=_authorize_query_head(authorize_url, scope, redirect_uri),
+        query_tail=f"&client_id={quote(client_id or app.id, safe='')}")
+
+
+def _authorize_query_head(authorize_url: str, scope: str, redirect_uri: str) -> str:
+    """The /authorize request URL up to its ``state`` value: ``urlencode`` of scope, response_type, redirect_uri,
+    state (then nonce, client_id) with ``quote_via=quote``."""
+    return (f"{authorize_url}?scope={quote(scope, safe='')}&response_type=code"
+            f"&redirect_uri={quote(redirect_uri, safe='')}&state=")
 
 
 def _token_envelope(f: PayloadFactory, kind: HookKind, source: str, data: dict, now: datetime) -> dict:
