@@ -211,6 +211,22 @@ def test_token_variants():
         f.inline_request("token", request_type="client_credentials", variant="id_token")
 
 
+def test_user_links_follow_the_person_the_request_is_about():
+    f = PayloadFactory(seed=6)
+    for spec in (f.org.users[3], {"login": "new.person@example.test"}, f.org.users[3], {"login": "other@example.test"}):
+        token = f.inline_request("token", user=spec)
+        user = token["data"]["context"]["user"]
+        base = f"{f.org.url}/api/v1/users/{user['id']}"
+        assert user["_links"] == {"groups": {"href": f"{base}/groups"}, "factors": {"href": f"{base}/factors"}}
+        profile = f.inline_request("registration", request_type="progressive.profile", user=spec)
+        assert profile["data"]["context"]["user"]["id"] == user["id"]
+        assert profile["data"]["context"]["user"]["_links"] == {
+            "groups": {"href": f"/api/v1/users/{user['id']}/groups"},
+            "factors": {"href": f"/api/v1/users/{user['id']}/factors"}}
+    assert len({f.inline_request("token", user=spec)["data"]["context"]["user"]["id"]
+                for spec in ({"login": "a@example.test"}, {"login": "b@example.test"})}) == 2
+
+
 def test_saml_import_telephony_variants():
     f = PayloadFactory(seed=6)
     saml = f.inline_request("saml")

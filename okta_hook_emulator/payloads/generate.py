@@ -602,10 +602,13 @@ class PayloadFactory:
                                "profile": {"login": u.login, "firstName": u.first_name, "lastName": u.last_name,
                                            "locale": u.locale, "timeZone": u.time_zone}}
         if links:
-            if u.id in self._derived("user_ids", _user_ids, self.org):  # the org's own: remembered
-                groups, factors = self._derived(("user_links", u.id, absolute), _user_links, self.org, u.id, absolute)
-            else:
-                groups, factors = _user_links(self.org, u.id, absolute)
+            key = ("user_links", u.id, absolute)
+            links = self._memo.get(key)
+            if links is None:
+                links = _user_links(self.org, u.id, absolute)
+                if u.id in self._derived("user_ids", _user_ids, self.org):  # remembered for the org's own users
+                    self._memo[key] = links
+            groups, factors = links
             ctx["_links"] = {"groups": {"href": groups}, "factors": {"href": factors}}
         return ctx
 
