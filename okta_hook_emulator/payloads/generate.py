@@ -12,7 +12,7 @@ import hashlib
 import json
 import random
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote
@@ -24,7 +24,16 @@ from ..clock import Clock, FixedClock, iso
 from ..errors import EmulatorUsageError, did_you_mean
 from .catalog import HookKind, get_kind
 from .event_types import EventType, TargetSpec, get_event_type
-from .org import ID_ALPHABET, URLSAFE_ALPHABET, OktaOrgProvider, OrgApp, OrgClient, OrgUser, SyntheticOrg
+from .org import (
+    ID_ALPHABET,
+    URLSAFE_ALPHABET,
+    OktaOrgProvider,
+    OrgApp,
+    OrgAuthServer,
+    OrgClient,
+    OrgUser,
+    SyntheticOrg,
+)
 from .overrides import apply_overrides
 
 DEFAULT_EVENT_TYPE = "user.lifecycle.create"
@@ -598,18 +607,12 @@ class PayloadFactory:
                 "ipAddress": ip or self.random.choice(self.org.clients).ip}
 
     def _user_ctx(self, u: OrgUser, now: datetime, *, links: bool = True, absolute: bool = True) -> dict:
+        base = f"{self.org.url}/api/v1/users/{u.id}" if absolute else f"/api/v1/users/{u.id}"
         ctx: dict[str, Any] = {"id": u.id, "passwordChanged": self._iso(_whole(now - _DAY * u.password_changed_days)),
                                "profile": {"login": u.login, "firstName": u.first_name, "lastName": u.last_name,
                                            "locale": u.locale, "timeZone": u.time_zone}}
         if links:
-            key = ("user_links", u.id, absolute)
-            links = self._memo.get(key)
-            if links is None:
-                links = _user_links(self.org, u.id, absolute)
-                if u.id in self._derived("user_ids", _user_ids, self.org):  # remembered for the org's own users
-                    self._memo[key] = links
-            groups, factors = links
-            ctx["_links"] = {"groups": {"href": groups}, "factors": {"href": factors}}
+            ctx["_links"] = {"groups": {"href": f"{base}/groups"}, "factors": {"href": f"{base}/factors"}}
         return ctx
 
     def _session_ctx(self, u: OrgUser, now: datetime, *, oie: bool = False) -> dict:
@@ -630,16 +633,6 @@ class PayloadFactory:
                 "expiresAt": self._iso(created + _SESSION_LIFETIME), "status": "ACTIVE",
                 "lastPasswordVerification": created_at, "amr": ["PASSWORD"],
                 "idp": {"id": self.org.okta_idp_id, "type": "OKTA"}, "mfaActive": False}, created
-
-
-def _user_links(org: SyntheticOrg, user_id: str, absolute: bool) -> tuple[str, str]:
-    """The ``groups`` and ``factors`` links of a user (absolute URLs, else paths)."""
-    base = f"{org.url}/api/v1/users/{user_id}" if absolute else f"/api/v1/users/{user_id}"
-    return f"{base}/groups", f"{base}/factors"
-
-
-def _user_ids(org: SyntheticOrg) -> frozenset[str]:
-    return frozenset(u.id for u in org.users)
 
 
 # ---- per-kind generators (named by payloads/catalog.py KINDS[...].generator) ----------------------------------
@@ -735,30 +728,25 @@ def generate_token(factory: PayloadFactory, request_type: str | None = None, var
     if client_type is not None:
         client["type"] = client_type
     ip = r.choice(org.clients).ip
-    data: dict[str, Any]
-    if grant == "client_credentials":
-        issuer = issuer or f"{org.url}/oauth2/{auth_server.path}"
-        audience = audience or auth_server.audience
-        policy = {"id": auth_server.policy_id, "rule": {"id": auth_server.rule_id}}
-        scope_ids = f._derived(("scope_ids", auth_server.id), dict, auth_server.scopes)
-        scopes = list(scopes) if scopes is not None else [s for s in scope_ids if ":" in s]
-        context = {
-            "request": f._request_ctx("POST", f"{issuer}/v1/token", ip),
-            "protocol": {"type": "OAUTH2.0",
-                         "request": {"scope": " ".join(scopes), "client_id": client_id, "grant_type": grant},
-                         "issuer": {"uri": issuer}, "client": client},
-            "policy": policy,
-        }
-        access = {"claims": {"ver": 1, "jti": "AT." + _urlsafe_chars(r, 43), "iss": issuer, "aud": audience,
-                             "cid": client_id, "sub": client_id, "scp": scopes},
-                  "token": {"lifetime": {"expiration": 3600}},
-                  "scopes": {s: {"id": _scope_id(scope_ids, s), "action": "GRANT"} for s in scopes}}
-        data = {"context": context, "access": access}
-        source = f"{issuer}/v1/token"
-        return _token_envelope(f, kind, source, data, now)
-    user = _person(r.choice(org.users), user)
     flow = _token_flow(f, grant, auth_server, app, scopes, issuer, audience, given_client_id)
     scopes = flow.scopes
+    policy = {"id": flow.policy_id, "rule": {"id": flow.rule_id}}
+    access_scopes = {scope: {"id": scope_id, "action": "GRANT"} for scope, scope_id in flow.scope_ids}
+    data: dict[str, Any]
+    if grant == "client_credentials":
+        context = {
+            "request": f._request_ctx("POST", flow.token_url, ip),
+            "protocol": {"type": "OAUTH2.0",
+                         "request": {"scope": flow.scope, "client_id": client_id, "grant_type": grant},
+                         "issuer": {"uri": flow.issuer}, "client": client},
+            "policy": policy,
+        }
+        access = {"claims": {"ver": 1, "jti": "AT." + _urlsafe_chars(r, 43), "iss": flow.issuer,
+                             "aud": flow.audience, "cid": client_id, "sub": client_id, "scp": list(scopes)},
+                  "token": {"lifetime": {"expiration": 3600}}, "scopes": access_scopes}
+        data = {"context": context, "access": access}
+        return _token_envelope(f, kind, flow.token_url, data, now)
+    user = _person(r.choice(org.users), user)
     password = grant == "password"
     want_id = tokens in ("both", "id_token") and (not password or "openid" in scopes)
     want_access = tokens in ("both", "access_token")
@@ -806,7 +794,7 @@ def generate_token(factory: PayloadFactory, request_type: str | None = None, var
             "refresh_token": {"jti": rt_jti},
         }
     context = {"request": req, "protocol": protocol, "session": session, "user": f._user_ctx(user, now),
-               "policy": {"id": flow.policy_id, "rule": {"id": flow.rule_id}}}
+               "policy": policy}
     data = {"context": context}
     if want_id:
         data["identity"] = {"claims": _token_claims_id(f, user, flow.issuer, client_id, nonce, auth_time,
@@ -821,7 +809,7 @@ def generate_token(factory: PayloadFactory, request_type: str | None = None, var
         data["access"] = {
             "claims": claims,
             "token": {"lifetime": {"expiration": 3600}},
-            "scopes": {scope: {"id": scope_id, "action": "GRANT"} for scope, scope_id in flow.scope_ids},
+            "scopes": access_scopes,
         }
     if rt_jti is not None:
         data["refresh_token"] = {"jti": rt_jti}
@@ -830,9 +818,9 @@ def generate_token(factory: PayloadFactory, request_type: str | None = None, var
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class _TokenFlow:
-    """The fixed part of a user's token request: what one grant at one authorization server, for one client and
-    scope set, writes into every request (URLs, scope text, scope ids, policy). Only the draws (app, person,
-    state, nonce, session, ids) change from one request to the next."""
+    """The fixed part of a token request: what one grant at one authorization server, for one client and scope
+    set, writes into every request (URLs, scope text, scope ids, policy). Only the draws (app, person, state,
+    nonce, session, ids) change from one request to the next."""
 
     issuer: str
     audience: str
@@ -848,9 +836,10 @@ class _TokenFlow:
     query_tail: str  # and after its nonce
 
 
-def _token_flow(f: PayloadFactory, grant: str, auth_server: Any, app: OrgApp, scopes: Any, issuer: str | None,
-                audience: str | None, client_id: str | None) -> _TokenFlow:
-    """The ``_TokenFlow`` of a user's token request; computed once per org (``PayloadFactory._derived``) when
+def _token_flow(f: PayloadFactory, grant: str, auth_server: OrgAuthServer, app: OrgApp,
+                scopes: Sequence[str] | None, issuer: str | None, audience: str | None,
+                client_id: str | None) -> _TokenFlow:
+    """The ``_TokenFlow`` of a token request; computed once per org (``PayloadFactory._derived``) when
     every value comes from the org, else for this request alone (a caller's values are not remembered)."""
     if scopes is None and issuer is None and audience is None and client_id is None:
         return f._derived(("token_flow", grant, auth_server.id, app.id), _new_token_flow, f, grant, auth_server,
@@ -858,16 +847,19 @@ def _token_flow(f: PayloadFactory, grant: str, auth_server: Any, app: OrgApp, sc
     return _new_token_flow(f, grant, auth_server, app, scopes, issuer, audience, client_id)
 
 
-def _new_token_flow(f: PayloadFactory, grant: str, auth_server: Any, app: OrgApp, scopes: Any, issuer: str | None,
-                    audience: str | None, client_id: str | None) -> _TokenFlow:
+def _new_token_flow(f: PayloadFactory, grant: str, auth_server: OrgAuthServer, app: OrgApp,
+                    scopes: Sequence[str] | None, issuer: str | None, audience: str | None,
+                    client_id: str | None) -> _TokenFlow:
     issuer = issuer or f"{f.org.url}/oauth2/{auth_server.path}"
-    if scopes is None:
+    server_ids = f._derived(("scope_ids", auth_server.id), dict, auth_server.scopes)
+    if scopes is None and grant == "client_credentials":  # the server's custom scopes (a client has no user)
+        scopes = [s for s in server_ids if ":" in s]
+    elif scopes is None:
         scopes = ["openid", "profile", "email"] + (["offline_access"] if grant == "refresh_token" else [])
     scopes = tuple(scopes)
     scope = " ".join(scopes)
     redirect_uri = f"https://{app.host}/authorization-code/callback"
     authorize_url = f"{issuer}/v1/authorize"
-    server_ids = f._derived(("scope_ids", auth_server.id), dict, auth_server.scopes)
     return _TokenFlow(
         issuer=issuer, audience=audience or auth_server.audience, token_url=f"{issuer}/v1/token",
         authorize_url=authorize_url, scopes=scopes, scope=scope,
